@@ -1,0 +1,139 @@
+// Package config parses Baton's configuration from the environment once, into a typed struct.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is everything Baton reads from its environment. Flags may override fields after Load.
+type Config struct {
+	Addr          string // BATON_ADDR
+	DataDir       string // BATON_DATA_DIR
+	DatabaseURL   string // DATABASE_URL; empty means the embedded database
+	AdminEmail    string // BATON_ADMIN_EMAIL
+	AdminPassword string // BATON_ADMIN_PASSWORD (or BATON_ADMIN_PASSWORD_FILE)
+	Demo          bool   // BATON_DEMO=1
+	LogFormat     string // BATON_LOG_FORMAT: text or json
+	LogLevel      string // BATON_LOG_LEVEL: debug, info, warn, error
+	// AnswerThreshold is the retrieval score below which the bot says it does not know.
+	AnswerThreshold float64 // BATON_ANSWER_THRESHOLD
+	// DefaultSkill is the queue a handoff goes to when nothing more specific applies.
+	DefaultSkill string // BATON_DEFAULT_SKILL
+	// CookieSecure marks the session cookie Secure. Browsers accept Secure cookies on http://localhost.
+	CookieSecure bool // BATON_COOKIE_SECURE (default true)
+	// NodeModules is where the embedded database's npm packages are installed; empty means search.
+	NodeModules string // BATON_NODE_MODULES
+	// PublicRate is the sustained requests per second one client IP may make to the public customer API.
+	PublicRate float64 // BATON_PUBLIC_RATE
+	// ShutdownTimeout bounds the graceful shutdown.
+	ShutdownTimeout time.Duration
+}
+
+// Load reads the environment, applying defaults.
+func Load() (Config, error) {
+	c := Config{
+		Addr:            env("BATON_ADDR", "127.0.0.1:8080"),
+		DataDir:         env("BATON_DATA_DIR", "./.baton"),
+		DatabaseURL:     os.Getenv("DATABASE_URL"),
+		AdminEmail:      os.Getenv("BATON_ADMIN_EMAIL"),
+		LogFormat:       env("BATON_LOG_FORMAT", "text"),
+		LogLevel:        env("BATON_LOG_LEVEL", "info"),
+		DefaultSkill:    env("BATON_DEFAULT_SKILL", "general"),
+		NodeModules:     os.Getenv("BATON_NODE_MODULES"),
+		ShutdownTimeout: 15 * time.Second,
+	}
+	var err error
+	if c.AdminPassword, err = secret("BATON_ADMIN_PASSWORD"); err != nil {
+		return c, err
+	}
+	if c.Demo, err = boolEnv("BATON_DEMO", false); err != nil {
+		return c, err
+	}
+	if c.CookieSecure, err = boolEnv("BATON_COOKIE_SECURE", true); err != nil {
+		return c, err
+	}
+	if c.AnswerThreshold, err = floatEnv("BATON_ANSWER_THRESHOLD", 0.45); err != nil {
+		return c, err
+	}
+	if c.PublicRate, err = floatEnv("BATON_PUBLIC_RATE", 5); err != nil {
+		return c, err
+	}
+	return c, nil
+}
+
+// Validate reports the first setting that cannot work.
+func (c Config) Validate() error {
+	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
+		return fmt.Errorf("config: BATON_ADDR %q is not host:port: %w", c.Addr, err)
+	}
+	if c.DataDir == "" {
+		return errors.New("config: BATON_DATA_DIR must not be empty")
+	}
+	if (c.AdminEmail == "") != (c.AdminPassword == "") {
+		return errors.New("config: set both BATON_ADMIN_EMAIL and BATON_ADMIN_PASSWORD, or neither")
+	}
+	if c.AdminPassword != "" && len(c.AdminPassword) < 8 {
+		return errors.New("config: BATON_ADMIN_PASSWORD must be at least 8 characters")
+	}
+	if c.AnswerThreshold <= 0 || c.AnswerThreshold >= 1 {
+		return fmt.Errorf("config: BATON_ANSWER_THRESHOLD must be between 0 and 1, got %v", c.AnswerThreshold)
+	}
+	if c.PublicRate <= 0 {
+		return fmt.Errorf("config: BATON_PUBLIC_RATE must be positive, got %v", c.PublicRate)
+	}
+	switch c.LogFormat {
+	case "text", "json":
+	default:
+		return fmt.Errorf("config: BATON_LOG_FORMAT must be text or json, got %q", c.LogFormat)
+	}
+	return nil
+}
+
+func env(key, def string) string {
+	if v, ok := os.LookupEnv(key); ok && v != "" {
+		return v
+	}
+	return def
+}
+
+// secret reads KEY, or the file named by KEY_FILE.
+func secret(key string) (string, error) {
+	if f := os.Getenv(key + "_FILE"); f != "" {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			return "", fmt.Errorf("config: %s_FILE: %w", key, err)
+		}
+		return strings.TrimSpace(string(b)), nil
+	}
+	return os.Getenv(key), nil
+}
+
+func boolEnv(key string, def bool) (bool, error) {
+	v := os.Getenv(key)
+	if v == "" {
+		return def, nil
+	}
+	b, err := strconv.ParseBool(v)
+	if err != nil {
+		return def, fmt.Errorf("config: %s must be a boolean (1/0/true/false), got %q", key, v)
+	}
+	return b, nil
+}
+
+func floatEnv(key string, def float64) (float64, error) {
+	v := os.Getenv(key)
+	if v == "" {
+		return def, nil
+	}
+	f, err := strconv.ParseFloat(v, 64)
+	if err != nil {
+		return def, fmt.Errorf("config: %s must be a number, got %q", key, v)
+	}
+	return f, nil
+}

@@ -1,0 +1,95 @@
+// Package conversation stores customers, their conversations and the messages in them. Every
+// message gets the next sequence number of its conversation, so a client that remembers the last
+// seq it saw can always ask for exactly what it missed.
+package conversation
+
+import (
+	"encoding/json"
+	"errors"
+	"time"
+)
+
+// Statuses a conversation moves through.
+const (
+	StatusBot      = "bot"
+	StatusQueued   = "queued"
+	StatusAssigned = "assigned"
+	StatusResolved = "resolved"
+)
+
+// Senders of a message.
+const (
+	SenderCustomer = "customer"
+	SenderBot      = "bot"
+	SenderAgent    = "agent"
+	SenderSystem   = "system"
+)
+
+// MaxTextLen is the longest message text accepted, in characters.
+const MaxTextLen = 4000
+
+// ErrNotFound means no such customer, conversation or message.
+var ErrNotFound = errors.New("conversation: not found")
+
+// Customer is a person writing to Baton.
+type Customer struct {
+	ID         string    `json:"id"`
+	ExternalID string    `json:"external_id,omitempty"`
+	Name       string    `json:"name,omitempty"`
+	Email      string    `json:"email,omitempty"`
+	Language   string    `json:"language,omitempty"`
+	VIPTier    string    `json:"vip_tier,omitempty"`
+	CreatedAt  time.Time `json:"created_at"`
+}
+
+// Conversation is one customer's thread on one channel.
+type Conversation struct {
+	ID              string          `json:"id"`
+	CustomerID      string          `json:"customer_id"`
+	Channel         string          `json:"channel"`
+	Language        string          `json:"language"`
+	Status          string          `json:"status"`
+	HandoffReason   string          `json:"handoff_reason,omitempty"`
+	AssignedAgentID *int64          `json:"assigned_agent_id,omitempty"`
+	LastSeq         int64           `json:"last_seq"`
+	BotState        json.RawMessage `json:"-"`
+	CreatedAt       time.Time       `json:"created_at"`
+	UpdatedAt       time.Time       `json:"updated_at"`
+}
+
+// Citation names a knowledge-base article a bot answer came from.
+type Citation struct {
+	ArticleID int64   `json:"article_id"`
+	Title     string  `json:"title"`
+	Score     float64 `json:"score,omitempty"`
+}
+
+// Message is one line of a conversation.
+type Message struct {
+	ID              int64      `json:"id"`
+	ConversationID  string     `json:"conversation_id"`
+	Seq             int64      `json:"seq"`
+	Sender          string     `json:"sender"`
+	AuthorID        *int64     `json:"author_id,omitempty"`
+	Text            string     `json:"text"`
+	ClientMessageID string     `json:"client_message_id,omitempty"`
+	ReplyTo         *int64     `json:"reply_to,omitempty"`
+	Citations       []Citation `json:"citations,omitempty"`
+	CreatedAt       time.Time  `json:"created_at"`
+	botDone         bool
+}
+
+// BotDone reports whether the bot has taken its turn on this customer message.
+func (m Message) BotDone() bool { return m.botDone }
+
+// NewMessage is a message to append.
+type NewMessage struct {
+	Sender          string
+	AuthorID        *int64
+	Text            string
+	ClientMessageID string
+	ReplyTo         *int64
+	Citations       []Citation
+	// BotDone marks a customer message that needs no bot turn (a person holds the conversation).
+	BotDone bool
+}

@@ -1,0 +1,131 @@
+package conversation
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/baton-cs/baton/internal/events"
+)
+
+const messageCols = `id, conversation_id, seq, sender, author_id, text, COALESCE(client_message_id, ''),
+reply_to, citations, bot_done, created_at`
+
+func scanMessage(row pgx.Row) (Message, error) {
+	var m Message
+	var cites []byte
+	err := row.Scan(&m.ID, &m.ConversationID, &m.Seq, &m.Sender, &m.AuthorID, &m.Text, &m.ClientMessageID,
+		&m.ReplyTo, &cites, &m.botDone, &m.CreatedAt)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return Message{}, ErrNotFound
+	}
+	if err != nil {
+		return Message{}, err
+	}
+	if len(cites) > 0 {
+		if err := json.Unmarshal(cites, &m.Citations); err != nil {
+			return Message{}, fmt.Errorf("conversation: citations: %w", err)
+		}
+	}
+	return m, nil
+}
+
+// AppendTx adds a message with the conversation's next seq and tells subscribers. When the
+// message carries a client message id already stored, it returns the stored one and false.
+func AppendTx(ctx context.Context, tx pgx.Tx, convID string, nm NewMessage) (Message, bool, error) {
+	if nm.ClientMessageID != "" {
+		m, err := scanMessage(tx.QueryRow(ctx, `SELECT `+messageCols+` FROM messages
+			WHERE conversation_id = $1 AND client_message_id = $2`, convID, nm.ClientMessageID))
+		if err == nil {
+			return m, false, nil
+		}
+		if !errors.Is(err, ErrNotFound) {
+			return Message{}, false, fmt.Errorf("conversation: find client message: %w", err)
+		}
+	}
+	var seq int64
+	err := tx.QueryRow(ctx, `UPDATE conversations SET last_seq = last_seq + 1, updated_at = now()
+		WHERE id = $1 RETURNING last_seq`, convID).Scan(&seq)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return Message{}, false, ErrNotFound
+	}
+	if err != nil {
+		return Message{}, false, fmt.Errorf("conversation: next seq: %w", err)
+	}
+	var cites []byte
+	if len(nm.Citations) > 0 {
+		cites, _ = json.Marshal(nm.Citations)
+	}
+	m, err := scanMessage(tx.QueryRow(ctx, `INSERT INTO messages
+		(conversation_id, seq, sender, author_id, text, client_message_id, reply_to, citations, bot_done)
+		VALUES ($1, $2, $3, $4, $5, NULLIF($6, ''), $7, $8, $9) RETURNING `+messageCols,
+		convID, seq, nm.Sender, nm.AuthorID, nm.Text, nm.ClientMessageID, nm.ReplyTo, cites, nm.BotDone))
+	if err != nil {
+		return Message{}, false, fmt.Errorf("conversation: insert message: %w", err)
+	}
+	if err := events.Notify(ctx, tx, events.Event{Topic: events.ConversationTopic(convID), Kind: "message", Seq: seq}); err != nil {
+		return Message{}, false, err
+	}
+	return m, true, nil
+}
+
+// Append adds one message in its own transaction. Two requests racing with one client message id
+// both end with the one stored message: the loser of the insert retries and finds it.
+func (s *Store) Append(ctx context.Context, convID string, nm NewMessage) (Message, bool, error) {
+	var m Message
+	var created bool
+	for attempt := 0; ; attempt++ {
+		err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+			var err error
+			m, created, err = AppendTx(ctx, tx, convID, nm)
+			return err
+		})
+		var pgErr *pgconn.PgError
+		if attempt == 0 && nm.ClientMessageID != "" && errors.As(err, &pgErr) && pgErr.Code == "23505" {
+			continue
+		}
+		return m, created, err
+	}
+}
+
+// MarkBotDoneTx claims a customer message for the bot's turn; false means another request
+// already took that turn.
+func MarkBotDoneTx(ctx context.Context, tx pgx.Tx, msgID int64) (bool, error) {
+	tag, err := tx.Exec(ctx, `UPDATE messages SET bot_done = true WHERE id = $1 AND NOT bot_done`, msgID)
+	if err != nil {
+		return false, fmt.Errorf("conversation: mark bot done: %w", err)
+	}
+	return tag.RowsAffected() == 1, nil
+}
+
+// MessagesAfter lists a conversation's messages with seq > after, oldest first, at most limit.
+func (s *Store) MessagesAfter(ctx context.Context, convID string, after int64, limit int) ([]Message, error) {
+	return s.list(ctx, `SELECT `+messageCols+` FROM messages WHERE conversation_id = $1 AND seq > $2
+		ORDER BY seq LIMIT $3`, convID, after, limit)
+}
+
+// Replies lists the messages written in answer to a customer message.
+func (s *Store) Replies(ctx context.Context, msgID int64) ([]Message, error) {
+	return s.list(ctx, `SELECT `+messageCols+` FROM messages WHERE reply_to = $1 ORDER BY seq`, msgID)
+}
+
+func (s *Store) list(ctx context.Context, q string, args ...any) ([]Message, error) {
+	rows, err := s.pool.Query(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("conversation: list messages: %w", err)
+	}
+	defer rows.Close()
+	out := []Message{}
+	for rows.Next() {
+		m, err := scanMessage(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}

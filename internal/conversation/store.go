@@ -1,0 +1,179 @@
+package conversation
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/baton-cs/baton/internal/events"
+)
+
+// CustomerTokenPrefix starts every customer token, telling them apart from staff tokens.
+const CustomerTokenPrefix = "bct_"
+
+// Store reads and writes conversations.
+type Store struct {
+	pool *pgxpool.Pool
+}
+
+// NewStore returns a store on pool.
+func NewStore(pool *pgxpool.Pool) *Store { return &Store{pool: pool} }
+
+// Pool exposes the pool for callers that need their own transaction around several stores.
+func (s *Store) Pool() *pgxpool.Pool { return s.pool }
+
+// HashToken is how tokens are stored: a customer token is a bearer secret, never kept in clear.
+func HashToken(token string) []byte {
+	h := sha256.Sum256([]byte(token))
+	return h[:]
+}
+
+func newToken(prefix string) string {
+	b := make([]byte, 32)
+	_, _ = rand.Read(b)
+	return prefix + base64.RawURLEncoding.EncodeToString(b)
+}
+
+const customerInsert = `
+INSERT INTO customers (external_id, name, email, language, token_hash)
+VALUES (NULLIF($1, ''), $2, $3, $4, $5)
+RETURNING id, COALESCE(external_id, ''), name, email, language, vip_tier, created_at`
+
+// CustomerCreate makes a customer and returns it with its bearer token (shown once).
+func (s *Store) CustomerCreate(ctx context.Context, c Customer) (Customer, string, error) {
+	token := newToken(CustomerTokenPrefix)
+	var out Customer
+	err := s.pool.QueryRow(ctx, customerInsert, c.ExternalID, c.Name, c.Email, c.Language, HashToken(token)).
+		Scan(&out.ID, &out.ExternalID, &out.Name, &out.Email, &out.Language, &out.VIPTier, &out.CreatedAt)
+	if err != nil {
+		return Customer{}, "", fmt.Errorf("conversation: create customer: %w", err)
+	}
+	return out, token, nil
+}
+
+const customerByToken = `
+SELECT id, COALESCE(external_id, ''), name, email, language, vip_tier, created_at
+FROM customers WHERE token_hash = $1`
+
+// CustomerByToken finds the customer a bearer token belongs to.
+func (s *Store) CustomerByToken(ctx context.Context, token string) (Customer, error) {
+	if !strings.HasPrefix(token, CustomerTokenPrefix) {
+		return Customer{}, ErrNotFound
+	}
+	return s.customer(ctx, customerByToken, HashToken(token))
+}
+
+const customerByID = `
+SELECT id, COALESCE(external_id, ''), name, email, language, vip_tier, created_at
+FROM customers WHERE id = $1`
+
+// CustomerGet returns one customer.
+func (s *Store) CustomerGet(ctx context.Context, id string) (Customer, error) {
+	return s.customer(ctx, customerByID, id)
+}
+
+func (s *Store) customer(ctx context.Context, q string, arg any) (Customer, error) {
+	var c Customer
+	err := s.pool.QueryRow(ctx, q, arg).Scan(&c.ID, &c.ExternalID, &c.Name, &c.Email, &c.Language, &c.VIPTier, &c.CreatedAt)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return Customer{}, ErrNotFound
+	}
+	if err != nil {
+		return Customer{}, fmt.Errorf("conversation: get customer: %w", err)
+	}
+	return c, nil
+}
+
+const conversationCols = `id, customer_id, channel, language, status, COALESCE(handoff_reason, ''),
+assigned_agent_id, last_seq, bot_state, created_at, updated_at`
+
+func scanConversation(row pgx.Row) (Conversation, error) {
+	var c Conversation
+	err := row.Scan(&c.ID, &c.CustomerID, &c.Channel, &c.Language, &c.Status, &c.HandoffReason,
+		&c.AssignedAgentID, &c.LastSeq, &c.BotState, &c.CreatedAt, &c.UpdatedAt)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return Conversation{}, ErrNotFound
+	}
+	return c, err
+}
+
+// ConversationCreate opens a conversation for a customer.
+func (s *Store) ConversationCreate(ctx context.Context, customerID, channel, language string) (Conversation, error) {
+	c, err := scanConversation(s.pool.QueryRow(ctx,
+		`INSERT INTO conversations (customer_id, channel, language) VALUES ($1, $2, $3) RETURNING `+conversationCols,
+		customerID, channel, language))
+	if err != nil {
+		return Conversation{}, fmt.Errorf("conversation: create: %w", err)
+	}
+	return c, nil
+}
+
+// Get returns one conversation.
+func (s *Store) Get(ctx context.Context, id string) (Conversation, error) {
+	if !validUUID(id) {
+		return Conversation{}, ErrNotFound
+	}
+	c, err := scanConversation(s.pool.QueryRow(ctx, `SELECT `+conversationCols+` FROM conversations WHERE id = $1`, id))
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		return Conversation{}, fmt.Errorf("conversation: get: %w", err)
+	}
+	return c, err
+}
+
+// GetForUpdateTx locks and returns a conversation inside tx.
+func GetForUpdateTx(ctx context.Context, tx pgx.Tx, id string) (Conversation, error) {
+	c, err := scanConversation(tx.QueryRow(ctx, `SELECT `+conversationCols+` FROM conversations WHERE id = $1 FOR UPDATE`, id))
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		return Conversation{}, fmt.Errorf("conversation: lock: %w", err)
+	}
+	return c, err
+}
+
+// SetStatusTx changes a conversation's status, handoff reason and assigned agent, and tells
+// subscribers. reason and agent are written as given (nil agent clears it).
+func SetStatusTx(ctx context.Context, tx pgx.Tx, id, status, reason string, agent *int64) error {
+	_, err := tx.Exec(ctx, `UPDATE conversations SET status = $2, handoff_reason = NULLIF($3, ''),
+		assigned_agent_id = $4, updated_at = now() WHERE id = $1`, id, status, reason, agent)
+	if err != nil {
+		return fmt.Errorf("conversation: set status: %w", err)
+	}
+	return events.Notify(ctx, tx, events.Event{Topic: events.ConversationTopic(id), Kind: "status"})
+}
+
+// SetBotStateTx stores the bot's per-conversation memory.
+func SetBotStateTx(ctx context.Context, tx pgx.Tx, id string, state any) error {
+	b, err := json.Marshal(state)
+	if err != nil {
+		return err
+	}
+	if _, err := tx.Exec(ctx, `UPDATE conversations SET bot_state = $2 WHERE id = $1`, id, b); err != nil {
+		return fmt.Errorf("conversation: set bot state: %w", err)
+	}
+	return nil
+}
+
+func validUUID(s string) bool {
+	if len(s) != 36 {
+		return false
+	}
+	for i, r := range s {
+		switch {
+		case i == 8 || i == 13 || i == 18 || i == 23:
+			if r != '-' {
+				return false
+			}
+		case r >= '0' && r <= '9', r >= 'a' && r <= 'f', r >= 'A' && r <= 'F':
+		default:
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,82 @@
+// Package db opens Baton's Postgres: the server DATABASE_URL names, or the embedded PGlite one.
+package db
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	pgxvec "github.com/pgvector/pgvector-go/pgx"
+)
+
+// Database is an open pool plus, when embedded, the server behind it.
+type Database struct {
+	Pool     *pgxpool.Pool
+	URL      string
+	Embedded *Embedded // nil when DATABASE_URL was given
+}
+
+// Open connects to url, or starts (or shares) the embedded database in dataDir when url is empty.
+func Open(ctx context.Context, url, dataDir, nodeModules string, log *slog.Logger) (*Database, error) {
+	d := &Database{URL: url}
+	if url == "" {
+		e, err := StartEmbedded(ctx, dataDir, nodeModules, log)
+		if err != nil {
+			return nil, err
+		}
+		d.Embedded, d.URL = e, e.URL
+	}
+	pool, err := NewPool(ctx, d.URL, d.Embedded != nil)
+	if err != nil {
+		d.Embedded.Stop()
+		return nil, err
+	}
+	d.Pool = pool
+	return d, nil
+}
+
+// NewPool opens a pgx pool. For the embedded server the named-statement cache is replaced by
+// describe caching, since PGlite's connections share one session and would collide on names.
+func NewPool(ctx context.Context, url string, embedded bool) (*pgxpool.Pool, error) {
+	cfg, err := pgxpool.ParseConfig(url)
+	if err != nil {
+		return nil, fmt.Errorf("db: parse url: %w", err)
+	}
+	if embedded {
+		cfg.ConnConfig.DefaultQueryExecMode = pgx.QueryExecModeCacheDescribe
+		cfg.MaxConns = embeddedMaxConns - 2 // leave room for LISTEN and a second command
+	}
+	cfg.AfterConnect = func(ctx context.Context, c *pgx.Conn) error {
+		// The vector type exists only after the first migration; register it when it does.
+		var ok bool
+		if err := c.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM pg_type WHERE typname = 'vector')").Scan(&ok); err != nil {
+			return err
+		}
+		if ok {
+			return pgxvec.RegisterTypes(ctx, c)
+		}
+		return nil
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("db: connect: %w", err)
+	}
+	if err := pool.Ping(ctx); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("db: ping: %w", err)
+	}
+	return pool, nil
+}
+
+// Close closes the pool and then stops the embedded server, in that order.
+func (d *Database) Close() {
+	if d == nil {
+		return
+	}
+	if d.Pool != nil {
+		d.Pool.Close()
+	}
+	d.Embedded.Stop()
+}

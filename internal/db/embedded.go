@@ -1,0 +1,281 @@
+package db
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// embeddedMaxConns is how many connections the PGlite multiplexer accepts. PGlite is one Postgres
+// session behind it: transactions on different connections take turns.
+const embeddedMaxConns = 16
+
+// Embedded is a PGlite server serving the data directory over the Postgres wire protocol.
+// Only one process may own a data directory; a second Baton command shares the owner's server.
+type Embedded struct {
+	// URL is the connection string of the running server.
+	URL   string
+	cmd   *exec.Cmd
+	done  chan error
+	lock  *os.File
+	state string
+	log   *slog.Logger
+}
+
+type embeddedState struct {
+	PID int    `json:"pid"`
+	URL string `json:"url"`
+}
+
+// ErrDataDirBusy means another process owns the data directory and its database cannot be reached.
+var ErrDataDirBusy = errors.New("db: data directory is in use by another baton process")
+
+// StartEmbedded starts PGlite on dataDir, or attaches to the one another Baton process already runs
+// there. Stop must be called on exit; for an attached server it only releases resources.
+func StartEmbedded(ctx context.Context, dataDir, nodeModules string, log *slog.Logger) (*Embedded, error) {
+	dataDir, err := filepath.Abs(dataDir)
+	if err != nil {
+		return nil, fmt.Errorf("db: data dir: %w", err)
+	}
+	if err := os.MkdirAll(dataDir, 0o700); err != nil {
+		return nil, fmt.Errorf("db: create data dir: %w", err)
+	}
+	lockPath := filepath.Join(dataDir, "embedded.lock")
+	statePath := filepath.Join(dataDir, "embedded.json")
+	lf, err := os.OpenFile(lockPath, os.O_CREATE|os.O_RDWR, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("db: open lock: %w", err)
+	}
+	if err := syscall.Flock(int(lf.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		lf.Close()
+		if !errors.Is(err, syscall.EWOULDBLOCK) {
+			return nil, fmt.Errorf("db: lock data dir: %w", err)
+		}
+		return attachEmbedded(ctx, statePath, dataDir, log)
+	}
+	// We own the directory. A state file left by a crashed owner is stale.
+	_ = os.Remove(statePath)
+
+	script, err := findPGliteServer(nodeModules)
+	if err != nil {
+		lf.Close()
+		return nil, err
+	}
+	node, err := exec.LookPath("node")
+	if err != nil {
+		lf.Close()
+		return nil, errors.New("db: the embedded database needs Node.js (`node` on PATH); install it or set DATABASE_URL")
+	}
+	port, err := freePort()
+	if err != nil {
+		lf.Close()
+		return nil, err
+	}
+	pgdata := filepath.Join(dataDir, "pgdata")
+	cmd := exec.Command(node, script,
+		"--db="+pgdata,
+		"--host=127.0.0.1",
+		"--port="+strconv.Itoa(port),
+		"--extensions=@electric-sql/pglite-pgvector:vector",
+		"--max-connections="+strconv.Itoa(embeddedMaxConns),
+	)
+	cmd.Dir = filepath.Dir(filepath.Dir(script))
+	// Own process group: a terminal's Ctrl-C reaches Baton, which stops the database last.
+	// Pdeathsig: if Baton dies hard, the database is told to shut down instead of lingering.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGTERM}
+	out := &logWriter{log: log.With("component", "pglite")}
+	cmd.Stdout, cmd.Stderr = out, out
+	start := time.Now()
+	if err := cmd.Start(); err != nil {
+		lf.Close()
+		return nil, fmt.Errorf("db: start pglite: %w", err)
+	}
+	e := &Embedded{
+		URL:   fmt.Sprintf("postgres://postgres@127.0.0.1:%d/postgres?sslmode=disable", port),
+		cmd:   cmd,
+		done:  make(chan error, 1),
+		lock:  lf,
+		state: statePath,
+		log:   log,
+	}
+	go func() { e.done <- cmd.Wait() }()
+	if err := e.waitReady(ctx, 120*time.Second); err != nil {
+		e.Stop()
+		return nil, err
+	}
+	b, _ := json.Marshal(embeddedState{PID: os.Getpid(), URL: e.URL})
+	if err := os.WriteFile(statePath, b, 0o600); err != nil {
+		e.Stop()
+		return nil, fmt.Errorf("db: write state: %w", err)
+	}
+	log.Info("embedded database ready", "data_dir", pgdata, "seconds", time.Since(start).Round(10*time.Millisecond).Seconds())
+	return e, nil
+}
+
+// attachEmbedded connects to the server another process owns, waiting briefly while it starts.
+func attachEmbedded(ctx context.Context, statePath, dataDir string, log *slog.Logger) (*Embedded, error) {
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		b, err := os.ReadFile(statePath)
+		if err == nil {
+			var st embeddedState
+			if json.Unmarshal(b, &st) == nil && st.URL != "" && ping(ctx, st.URL) == nil {
+				log.Info("sharing the embedded database of another baton process", "pid", st.PID)
+				return &Embedded{URL: st.URL, log: log}, nil
+			}
+		}
+		if time.Now().After(deadline) {
+			return nil, fmt.Errorf("%w: %s is locked but its database does not answer; stop the other process or remove it if none runs", ErrDataDirBusy, dataDir)
+		}
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(250 * time.Millisecond):
+		}
+	}
+}
+
+func (e *Embedded) waitReady(ctx context.Context, limit time.Duration) error {
+	deadline := time.Now().Add(limit)
+	for {
+		if err := ping(ctx, e.URL); err == nil {
+			return nil
+		}
+		select {
+		case err := <-e.done:
+			e.done <- err
+			return fmt.Errorf("db: pglite exited before it was ready: %v (see its log above)", err)
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(100 * time.Millisecond):
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("db: pglite not ready after %s", limit)
+		}
+	}
+}
+
+// Owner reports whether this process started the server (rather than sharing another's).
+func (e *Embedded) Owner() bool { return e.cmd != nil }
+
+// Stop shuts the server down (if this process owns it) and releases the data directory.
+func (e *Embedded) Stop() {
+	if e == nil || e.cmd == nil {
+		return
+	}
+	_ = os.Remove(e.state)
+	_ = e.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case <-e.done:
+	case <-time.After(20 * time.Second):
+		e.log.Warn("embedded database did not stop in time; killing it")
+		_ = e.cmd.Process.Kill()
+		<-e.done
+	}
+	e.lock.Close()
+	e.cmd = nil
+	e.log.Info("embedded database stopped")
+}
+
+func ping(ctx context.Context, url string) error {
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	cfg, err := pgx.ParseConfig(url)
+	if err != nil {
+		return err
+	}
+	cfg.DefaultQueryExecMode = pgx.QueryExecModeExec
+	conn, err := pgx.ConnectConfig(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer conn.Close(context.Background())
+	return conn.Ping(ctx)
+}
+
+func freePort() (int, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, fmt.Errorf("db: find a free port: %w", err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port, nil
+}
+
+// findPGliteServer locates pglite-socket's server script: in nodeModules if given, else in a
+// node_modules folder beside or above the executable or the working directory.
+func findPGliteServer(nodeModules string) (string, error) {
+	const rel = "@electric-sql/pglite-socket/dist/scripts/server.js"
+	var candidates []string
+	if nodeModules != "" {
+		candidates = append(candidates, filepath.Join(nodeModules, rel))
+	} else {
+		var starts []string
+		if exe, err := os.Executable(); err == nil {
+			if exe, err = filepath.EvalSymlinks(exe); err == nil {
+				starts = append(starts, filepath.Dir(exe))
+			}
+		}
+		if wd, err := os.Getwd(); err == nil {
+			starts = append(starts, wd)
+		}
+		for _, dir := range starts {
+			for {
+				candidates = append(candidates, filepath.Join(dir, "node_modules", rel))
+				parent := filepath.Dir(dir)
+				if parent == dir {
+					break
+				}
+				dir = parent
+			}
+		}
+	}
+	for _, c := range candidates {
+		if _, err := os.Stat(c); err == nil {
+			return c, nil
+		}
+	}
+	return "", errors.New("db: the embedded database's npm packages are not installed; run `make build` (npm ci), set BATON_NODE_MODULES, or set DATABASE_URL")
+}
+
+// logWriter turns the child's output lines into debug log records.
+type logWriter struct {
+	log *slog.Logger
+	buf []byte
+}
+
+func (w *logWriter) Write(p []byte) (int, error) {
+	w.buf = append(w.buf, p...)
+	for {
+		i := strings.IndexByte(string(w.buf), '\n')
+		if i < 0 {
+			break
+		}
+		line := strings.TrimSpace(string(w.buf[:i]))
+		w.buf = w.buf[i+1:]
+		if line == "" || strings.HasPrefix(line, "Client connected") {
+			continue
+		}
+		if strings.Contains(strings.ToLower(line), "error") {
+			w.log.Warn(line)
+		} else {
+			w.log.Debug(line)
+		}
+	}
+	return len(p), nil
+}
+
+var _ io.Writer = (*logWriter)(nil)

@@ -1,0 +1,142 @@
+// Package events fans Baton's live events out to WebSocket subscribers in every process, through
+// Postgres LISTEN/NOTIFY: a writer calls Notify inside its transaction, so an event is seen only
+// once the data it announces is committed, by every baton process on the same database.
+package events
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+// Channel is the Postgres notification channel Baton uses.
+const Channel = "baton_events"
+
+// QueueTopic carries changes to the human queue.
+const QueueTopic = "queue"
+
+// Event is one notification. It names what changed; subscribers read the data from the database.
+type Event struct {
+	Topic string `json:"topic"`
+	Kind  string `json:"kind"` // "message", "status", "queue"
+	Seq   int64  `json:"seq,omitempty"`
+}
+
+// ConversationTopic is the topic of one conversation's messages and status.
+func ConversationTopic(id string) string { return "conv:" + id }
+
+// Notify queues ev on tx; Postgres delivers it when tx commits.
+func Notify(ctx context.Context, tx pgx.Tx, ev Event) error {
+	b, _ := json.Marshal(ev)
+	if _, err := tx.Exec(ctx, "SELECT pg_notify($1, $2)", Channel, string(b)); err != nil {
+		return fmt.Errorf("events: notify: %w", err)
+	}
+	return nil
+}
+
+// Bus delivers events to in-process subscribers.
+type Bus struct {
+	pool *pgxpool.Pool
+	log  *slog.Logger
+	mu   sync.Mutex
+	subs map[string]map[chan Event]struct{}
+	// ready is closed once the first LISTEN is in place.
+	ready chan struct{}
+	once  sync.Once
+}
+
+// NewBus returns a bus; Run must be started for it to deliver anything.
+func NewBus(pool *pgxpool.Pool, log *slog.Logger) *Bus {
+	return &Bus{pool: pool, log: log, subs: map[string]map[chan Event]struct{}{}, ready: make(chan struct{})}
+}
+
+// Ready is closed once the bus listens.
+func (b *Bus) Ready() <-chan struct{} { return b.ready }
+
+// Subscribe returns a channel of the topic's events and a function that ends the subscription.
+// A slow subscriber misses events rather than blocking others; events only say "look again",
+// so a missed one is made good by the next.
+func (b *Bus) Subscribe(topic string) (<-chan Event, func()) {
+	ch := make(chan Event, 16)
+	b.mu.Lock()
+	if b.subs[topic] == nil {
+		b.subs[topic] = map[chan Event]struct{}{}
+	}
+	b.subs[topic][ch] = struct{}{}
+	b.mu.Unlock()
+	return ch, func() {
+		b.mu.Lock()
+		delete(b.subs[topic], ch)
+		if len(b.subs[topic]) == 0 {
+			delete(b.subs, topic)
+		}
+		b.mu.Unlock()
+	}
+}
+
+func (b *Bus) deliver(ev Event) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for ch := range b.subs[ev.Topic] {
+		select {
+		case ch <- ev:
+		default:
+		}
+	}
+}
+
+// Run listens until ctx ends, reconnecting after errors.
+func (b *Bus) Run(ctx context.Context) {
+	for ctx.Err() == nil {
+		err := b.listen(ctx)
+		if ctx.Err() != nil {
+			return
+		}
+		b.log.Warn("events: listener lost; reconnecting", "err", err)
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(time.Second):
+		}
+	}
+}
+
+func (b *Bus) listen(ctx context.Context) error {
+	conn, err := b.pool.Acquire(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Release()
+	if _, err := conn.Exec(ctx, "LISTEN "+Channel); err != nil {
+		return err
+	}
+	b.once.Do(func() { close(b.ready) })
+	// After a reconnect subscribers may have missed events: wake them all to re-read.
+	b.mu.Lock()
+	topics := make([]string, 0, len(b.subs))
+	for t := range b.subs {
+		topics = append(topics, t)
+	}
+	b.mu.Unlock()
+	for _, t := range topics {
+		b.deliver(Event{Topic: t, Kind: "resync"})
+	}
+	for {
+		n, err := conn.Conn().WaitForNotification(ctx)
+		if err != nil {
+			// The wait's cancellation closes the connection; the pool discards it.
+			return err
+		}
+		var ev Event
+		if json.Unmarshal([]byte(n.Payload), &ev) != nil || ev.Topic == "" {
+			continue
+		}
+		b.deliver(ev)
+	}
+}

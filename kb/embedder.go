@@ -1,0 +1,187 @@
+package kb
+
+import (
+	"hash/fnv"
+	"math"
+	"strings"
+	"unicode"
+
+	"github.com/kljensen/snowball/english"
+	"golang.org/x/text/width"
+)
+
+// Embedder turns texts into vectors of a fixed dimension.
+type Embedder interface {
+	// Name identifies the model; chunks remember which embedder made them.
+	Name() string
+	Dim() int
+	Embed(texts []string) ([][]float32, error)
+}
+
+// LocalEmbedder is the offline default: hashed features, deterministic, no model to load. English
+// gives stemmed words plus character trigrams (so typos still overlap); Chinese, which has no
+// spaces, gives character unigrams and bigrams, which approximate words without a dictionary.
+type LocalEmbedder struct{}
+
+// LocalDim is the local embedder's dimension; the kb_chunks column has the same.
+const LocalDim = 512
+
+// Name implements Embedder.
+func (LocalEmbedder) Name() string { return "local-hash-v1" }
+
+// Dim implements Embedder.
+func (LocalEmbedder) Dim() int { return LocalDim }
+
+// Embed implements Embedder.
+func (e LocalEmbedder) Embed(texts []string) ([][]float32, error) {
+	out := make([][]float32, len(texts))
+	for i, t := range texts {
+		out[i] = e.embedOne(t)
+	}
+	return out, nil
+}
+
+func (LocalEmbedder) embedOne(text string) []float32 {
+	weights := map[string]float64{}
+	for _, f := range Features(text) {
+		weights[f.Key] += f.Weight
+	}
+	v := make([]float64, LocalDim)
+	for k, w := range weights {
+		h := fnv.New64a()
+		h.Write([]byte(k))
+		x := h.Sum64()
+		idx := int(x % LocalDim)
+		sign := 1.0
+		if x>>63 == 1 {
+			sign = -1
+		}
+		v[idx] += sign * (1 + math.Log(w)) * baseWeight(k)
+	}
+	var norm float64
+	for _, x := range v {
+		norm += x * x
+	}
+	out := make([]float32, LocalDim)
+	if norm == 0 {
+		return out
+	}
+	norm = math.Sqrt(norm)
+	for i, x := range v {
+		out[i] = float32(x / norm)
+	}
+	return out
+}
+
+// Feature is one hashed feature and how often it occurred.
+type Feature struct {
+	Key    string
+	Weight float64
+}
+
+func baseWeight(key string) float64 {
+	switch key[0] {
+	case 'w': // English word stem
+		return 1.0
+	case 'g': // English character trigram
+		return 0.35
+	case 'b': // Chinese bigram
+		return 1.0
+	case 'u': // Chinese unigram
+		return 0.45
+	}
+	return 1
+}
+
+// Features extracts the embedder's features from text; exported for tests and lexical ranking.
+func Features(text string) []Feature {
+	text = strings.ToLower(width.Narrow.String(text))
+	var out []Feature
+	var word []rune
+	var han []rune
+	flushWord := func() {
+		if len(word) == 0 {
+			return
+		}
+		w := string(word)
+		word = word[:0]
+		if englishStop[w] {
+			return
+		}
+		stem := english.Stem(w, false)
+		out = append(out, Feature{"w:" + stem, 1})
+		if len([]rune(w)) >= 4 {
+			r := []rune("<" + w + ">")
+			for i := 0; i+3 <= len(r); i++ {
+				out = append(out, Feature{"g:" + string(r[i:i+3]), 1})
+			}
+		}
+	}
+	flushHan := func() {
+		if len(han) == 0 {
+			return
+		}
+		for i, r := range han {
+			if !chineseStop[r] {
+				out = append(out, Feature{"u:" + string(r), 1})
+			}
+			if i+1 < len(han) {
+				bg := string(han[i : i+2])
+				if !chineseStopBigram[bg] {
+					out = append(out, Feature{"b:" + bg, 1})
+				}
+			}
+		}
+		han = han[:0]
+	}
+	for _, r := range text {
+		switch {
+		case unicode.Is(unicode.Han, r):
+			flushWord()
+			han = append(han, r)
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			flushHan()
+			word = append(word, r)
+		default:
+			flushWord()
+			flushHan()
+		}
+	}
+	flushWord()
+	flushHan()
+	return out
+}
+
+var englishStop = setOf(strings.Fields(`a an the and or but if of to in on at for with by from as is are was were be been
+being am do does did doing have has had i me my we our you your he she it its they them their this that these those
+what which who whom can could would should will shall may might must there here so than too very just about into
+please hi hello thanks thank pls how`))
+
+var chineseStop = runeSet("的了吗呢啊吧呀嘛哦么我你他她它们是在有和也都就还要能会可以怎什这那个一下请问吗")
+
+var chineseStopBigram = setOf([]string{"怎么", "什么", "可以", "请问", "一下", "我们", "你们", "这个", "那个", "是不", "不是", "为什", "有没", "没有", "能不", "我的", "你好", "谢谢"})
+
+func setOf(words []string) map[string]bool {
+	m := make(map[string]bool, len(words))
+	for _, w := range words {
+		m[w] = true
+	}
+	return m
+}
+
+func runeSet(s string) map[rune]bool {
+	m := map[rune]bool{}
+	for _, r := range s {
+		m[r] = true
+	}
+	return m
+}
+
+// Cosine is the cosine similarity of two unit vectors.
+func Cosine(a, b []float32) float64 {
+	var s float64
+	for i := range a {
+		s += float64(a[i]) * float64(b[i])
+	}
+	return s
+}
