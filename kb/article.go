@@ -87,7 +87,7 @@ func (in *ArticleInput) Normalize() error {
 	case len(in.Tags) > MaxTags:
 		return fmt.Errorf("at most %d tags", MaxTags)
 	}
-	qs := in.Questions[:0:0]
+	qs := make([]string, 0, len(in.Questions))
 	for _, q := range in.Questions {
 		q = strings.TrimSpace(q)
 		if q == "" {
@@ -99,7 +99,7 @@ func (in *ArticleInput) Normalize() error {
 		qs = append(qs, q)
 	}
 	in.Questions = qs
-	tags := in.Tags[:0:0]
+	tags := make([]string, 0, len(in.Tags))
 	for _, t := range in.Tags {
 		t = strings.TrimSpace(strings.ToLower(t))
 		if t == "" {

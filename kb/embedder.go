@@ -108,6 +108,9 @@ func Features(text string) []Feature {
 		if englishStop[w] {
 			return
 		}
+		if syn, ok := englishSynonyms[w]; ok {
+			w = syn
+		}
 		stem := english.Stem(w, false)
 		out = append(out, Feature{"w:" + stem, 1})
 		if len([]rune(w)) >= 4 {
@@ -121,11 +124,12 @@ func Features(text string) []Feature {
 		if len(han) == 0 {
 			return
 		}
+		han = []rune(chineseSynonyms.Replace(string(han)))
 		for i, r := range han {
 			if !chineseStop[r] {
 				out = append(out, Feature{"u:" + string(r), 1})
 			}
-			if i+1 < len(han) {
+			if i+1 < len(han) && !chineseStop[han[i+1]] && !chineseStop[r] {
 				bg := string(han[i : i+2])
 				if !chineseStopBigram[bg] {
 					out = append(out, Feature{"b:" + bg, 1})
@@ -155,7 +159,24 @@ func Features(text string) []Feature {
 var englishStop = setOf(strings.Fields(`a an the and or but if of to in on at for with by from as is are was were be been
 being am do does did doing have has had i me my we our you your he she it its they them their this that these those
 what which who whom can could would should will shall may might must there here so than too very just about into
-please hi hello thanks thank pls how`))
+please hi hello thanks thank pls how where when why get got want need know tell now right any some
+still yet also really much many way thing things one ok okay`))
+
+// englishSynonyms folds common customer words onto the words help articles use.
+var englishSynonyms = map[string]string{
+	"parcel": "package", "shipment": "package", "delivery": "shipping", "deliver": "ship", "delivered": "shipped",
+	"money": "refund", "reimburse": "refund", "reimbursement": "refund", "send": "return", "exchange": "exchange",
+	"pw": "password", "login": "account", "signin": "account", "bill": "invoice", "receipt": "invoice", "fapiao": "invoice",
+	"cancelled": "cancel", "canceled": "cancel", "abroad": "international", "overseas": "international",
+	"coupon": "coupon", "voucher": "coupon", "discount": "coupon", "broken": "damaged", "faulty": "defective",
+}
+
+// chineseSynonyms folds colloquial Chinese onto the help centre's words.
+var chineseSynonyms = strings.NewReplacer(
+	"退钱", "退款", "钱退", "退款", "快递", "物流", "包裹", "物流", "到哪", "物流", "寄回", "退货", "退回去", "退货",
+	"开票", "发票", "密码忘", "找回密码", "忘记密码", "找回密码", "付不了款", "支付失败", "付款失败", "支付失败",
+	"优惠卷", "优惠券", "红包", "优惠券", "坏了", "破损", "质量问题", "质量问题",
+)
 
 var chineseStop = runeSet("的了吗呢啊吧呀嘛哦么我你他她它们是在有和也都就还要能会可以怎什这那个一下请问吗")
 

@@ -58,7 +58,7 @@ func Load() (Config, error) {
 	if c.CookieSecure, err = boolEnv("BATON_COOKIE_SECURE", true); err != nil {
 		return c, err
 	}
-	if c.AnswerThreshold, err = floatEnv("BATON_ANSWER_THRESHOLD", 0.45); err != nil {
+	if c.AnswerThreshold, err = floatEnv("BATON_ANSWER_THRESHOLD", 0.38); err != nil {
 		return c, err
 	}
 	if c.PublicRate, err = floatEnv("BATON_PUBLIC_RATE", 5); err != nil {

@@ -1,0 +1,52 @@
+# Baton: `make run` starts the demo at http://localhost:8080, `make test` runs every test.
+# Both install what they need on a fresh machine (Node packages for the embedded database,
+# Debian chromium for the browser tests).
+
+GO      ?= go
+NPM     ?= npm
+BIN     := bin/baton
+SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+GOFILES := $(shell find . -name '*.go' -not -path './node_modules/*')
+
+.PHONY: all build run test test-go test-e2e lint deps browser clean
+
+all: build
+
+## build: compile ./bin/baton and install the embedded database's npm packages
+build: $(BIN) deps
+
+$(BIN): $(GOFILES) go.mod go.sum $(shell find . -path ./node_modules -prune -o \( -name '*.sql' -o -name '*.html' -o -name '*.js' -o -name '*.css' -o -name '*.jsonl' -o -name '*.yaml' \) -print)
+	$(GO) build -o $(BIN) ./cmd/baton
+
+## deps: npm ci (PGlite, its pgvector extension, playwright-core), only when the lockfile changed
+deps: node_modules/.baton-installed
+
+node_modules/.baton-installed: package.json package-lock.json
+	$(NPM) ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+## browser: Debian chromium for the browser tests
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+		echo "installing chromium (Debian package) for the browser tests"; \
+		$(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+## run: start Baton with the embedded database and the demo content
+run: build
+	BATON_DEMO=$${BATON_DEMO:-1} ./$(BIN) serve
+
+## test: formatting, vet, Go tests against the embedded database, then the browser tests
+test: lint test-go test-e2e
+
+lint:
+	@out=$$(gofmt -l $(GOFILES)); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+
+test-go: deps
+	$(GO) test -count=1 -timeout 15m ./...
+
+test-e2e: build browser
+	node --test --test-concurrency=1 e2e/
+
+clean:
+	rm -rf bin

@@ -1,0 +1,116 @@
+package bot
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/baton-cs/baton/handoff"
+	"github.com/baton-cs/baton/internal/conversation"
+)
+
+// Service runs a customer's message through Baton: store it first, then, unless a person holds
+// the conversation, let the bot take its turn and store what it says.
+type Service struct {
+	Convs *conversation.Store
+	Bot   *Bot
+	// Skill is the queue handoffs go to until intents carry their own.
+	Skill string
+}
+
+// TurnResult is the stored customer message and what the bot replied to it.
+type TurnResult struct {
+	Message      conversation.Message
+	Replies      []conversation.Message
+	Conversation conversation.Conversation
+	// Duplicate is true when the client message id was seen before and nothing new was stored.
+	Duplicate bool
+}
+
+// HandleCustomerMessage stores text on conv and takes the bot's turn. A retry with the same client
+// message id returns the first attempt's result; if the first attempt stopped after storing the
+// message, the retry finishes the turn.
+func (s *Service) HandleCustomerMessage(ctx context.Context, conv conversation.Conversation, text, clientID string) (TurnResult, error) {
+	// A resolved conversation that hears from its customer again goes back to the bot.
+	reopen := conv.Status == conversation.StatusResolved
+	botTurn := conv.Status == conversation.StatusBot || reopen
+	var msg conversation.Message
+	var created bool
+	err := pgx.BeginFunc(ctx, s.Convs.Pool(), func(tx pgx.Tx) error {
+		var err error
+		msg, created, err = conversation.AppendTx(ctx, tx, conv.ID, conversation.NewMessage{
+			Sender: conversation.SenderCustomer, Text: text, ClientMessageID: clientID, BotDone: !botTurn,
+		})
+		if err != nil || !created || !reopen {
+			return err
+		}
+		return conversation.SetStatusTx(ctx, tx, conv.ID, conversation.StatusBot, "", nil)
+	})
+	if err != nil {
+		return TurnResult{}, fmt.Errorf("bot: store message: %w", err)
+	}
+	res := TurnResult{Message: msg, Duplicate: !created}
+	if !msg.BotDone() {
+		if err := s.takeTurn(ctx, conv.ID, msg); err != nil {
+			return TurnResult{}, err
+		}
+	}
+	if res.Replies, err = s.Convs.Replies(ctx, msg.ID); err != nil {
+		return TurnResult{}, err
+	}
+	if res.Conversation, err = s.Convs.Get(ctx, conv.ID); err != nil {
+		return TurnResult{}, err
+	}
+	return res, nil
+}
+
+// takeTurn decides outside any transaction (retrieval can be slow), then writes the decision in
+// one transaction that first claims the turn, so two racing retries answer once.
+func (s *Service) takeTurn(ctx context.Context, convID string, msg conversation.Message) error {
+	conv, err := s.Convs.Get(ctx, convID)
+	if err != nil {
+		return err
+	}
+	var st State
+	_ = json.Unmarshal(conv.BotState, &st)
+	out, err := s.Bot.Decide(ctx, msg.Text, conv.Language, st)
+	if err != nil {
+		return fmt.Errorf("bot: decide: %w", err)
+	}
+	return pgx.BeginFunc(ctx, s.Convs.Pool(), func(tx pgx.Tx) error {
+		c, err := conversation.GetForUpdateTx(ctx, tx, convID)
+		if err != nil {
+			return err
+		}
+		mine, err := conversation.MarkBotDoneTx(ctx, tx, msg.ID)
+		if err != nil || !mine {
+			return err
+		}
+		if c.Status != conversation.StatusBot {
+			return nil // a person took over meanwhile; they answer
+		}
+		for _, r := range out.Replies {
+			if _, _, err := conversation.AppendTx(ctx, tx, convID, conversation.NewMessage{
+				Sender: conversation.SenderBot, Text: r.Text, ReplyTo: &msg.ID, Citations: r.Citations, BotDone: true,
+			}); err != nil {
+				return err
+			}
+		}
+		if err := conversation.SetBotStateTx(ctx, tx, convID, out.State); err != nil {
+			return err
+		}
+		if out.Handoff == nil {
+			return nil
+		}
+		return handoff.EnqueueTx(ctx, tx, handoff.Request{
+			ConversationID: convID,
+			Reason:         out.Handoff.Reason,
+			Skill:          s.Skill,
+			Language:       out.Language,
+			Priority:       handoff.Priority(out.Handoff.Reason),
+			Question:       out.Handoff.Question,
+		})
+	})
+}

@@ -1,0 +1,253 @@
+// Package channel is how customers reach Baton: the REST conversation API, the conversation
+// WebSocket and the /chat widget page.
+package channel
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/baton-cs/baton/bot"
+	"github.com/baton-cs/baton/internal/auth"
+	"github.com/baton-cs/baton/internal/conversation"
+	"github.com/baton-cs/baton/internal/httpx"
+)
+
+// API serves the customer conversation endpoints.
+type API struct {
+	Convs *conversation.Store
+	Turns *bot.Service
+}
+
+type customerIn struct {
+	ExternalID string `json:"external_id"`
+	Name       string `json:"name"`
+	Email      string `json:"email"`
+	Language   string `json:"language"`
+}
+
+type createIn struct {
+	Customer customerIn `json:"customer"`
+	Channel  string     `json:"channel"`
+}
+
+const maxFieldLen = 200
+
+// CreateConversation opens a conversation. Without a customer token it makes a new customer and
+// returns its token; with one, the conversation belongs to that customer.
+func (a *API) CreateConversation(c *gin.Context) {
+	var in createIn
+	if !httpx.BindJSON(c, &in, 8<<10) {
+		return
+	}
+	cu := in.Customer
+	for _, f := range []string{cu.ExternalID, cu.Name, cu.Email} {
+		if utf8.RuneCountInString(f) > maxFieldLen {
+			httpx.Errorf(c, http.StatusBadRequest, "customer fields must be at most %d characters", maxFieldLen)
+			return
+		}
+	}
+	if cu.Language != "" && cu.Language != "zh" && cu.Language != "en" {
+		httpx.Error(c, http.StatusBadRequest, `customer.language must be "zh" or "en"`)
+		return
+	}
+	if cu.Email != "" && !strings.Contains(cu.Email, "@") {
+		httpx.Error(c, http.StatusBadRequest, "customer.email is not an email address")
+		return
+	}
+	if in.Channel == "" {
+		in.Channel = "web"
+	}
+	if in.Channel != "web" && in.Channel != "api" {
+		httpx.Error(c, http.StatusBadRequest, `channel must be "web" or "api"`)
+		return
+	}
+	ctx := c.Request.Context()
+	var customer conversation.Customer
+	var token string
+	if t := auth.BearerToken(c); t != "" {
+		existing, err := a.Convs.CustomerByToken(ctx, t)
+		if errors.Is(err, conversation.ErrNotFound) {
+			httpx.Error(c, http.StatusUnauthorized, "unknown customer token")
+			return
+		}
+		if err != nil {
+			httpx.Internal(c, err)
+			return
+		}
+		customer, token = existing, t
+	} else {
+		var err error
+		customer, token, err = a.Convs.CustomerCreate(ctx, conversation.Customer{
+			ExternalID: cu.ExternalID, Name: strings.TrimSpace(cu.Name), Email: strings.TrimSpace(cu.Email), Language: cu.Language,
+		})
+		if err != nil {
+			httpx.Internal(c, err)
+			return
+		}
+	}
+	lang := cu.Language
+	if lang == "" {
+		lang = customer.Language
+	}
+	if lang == "" {
+		lang = acceptLanguage(c)
+	}
+	conv, err := a.Convs.ConversationCreate(ctx, customer.ID, in.Channel, lang)
+	if err != nil {
+		httpx.Internal(c, err)
+		return
+	}
+	c.JSON(http.StatusCreated, gin.H{"conversation": conv, "customer_token": token})
+}
+
+func acceptLanguage(c *gin.Context) string {
+	if strings.HasPrefix(strings.ToLower(c.GetHeader("Accept-Language")), "zh") {
+		return "zh"
+	}
+	return "en"
+}
+
+// access resolves the caller of a conversation endpoint: the customer who owns it, or staff.
+// It answers the error itself and returns false when access is refused.
+func (a *API) access(c *gin.Context, allowStaff bool) (conversation.Conversation, bool) {
+	ctx := c.Request.Context()
+	id := c.Param("id")
+	if allowStaff {
+		if _, ok := auth.CurrentUser(c); ok {
+			conv, err := a.Convs.Get(ctx, id)
+			if errors.Is(err, conversation.ErrNotFound) {
+				httpx.Error(c, http.StatusNotFound, "conversation not found")
+				return conv, false
+			}
+			if err != nil {
+				httpx.Internal(c, err)
+				return conv, false
+			}
+			return conv, true
+		}
+	}
+	token := auth.BearerToken(c)
+	if token == "" {
+		httpx.Error(c, http.StatusUnauthorized, "missing customer token: send Authorization: Bearer <customer_token>")
+		return conversation.Conversation{}, false
+	}
+	return a.customerAccess(c, token, id)
+}
+
+func (a *API) customerAccess(c *gin.Context, token, id string) (conversation.Conversation, bool) {
+	ctx := c.Request.Context()
+	cust, err := a.Convs.CustomerByToken(ctx, token)
+	if errors.Is(err, conversation.ErrNotFound) {
+		httpx.Error(c, http.StatusUnauthorized, "unknown customer token")
+		return conversation.Conversation{}, false
+	}
+	if err != nil {
+		httpx.Internal(c, err)
+		return conversation.Conversation{}, false
+	}
+	conv, err := a.Convs.Get(ctx, id)
+	if errors.Is(err, conversation.ErrNotFound) {
+		httpx.Error(c, http.StatusNotFound, "conversation not found")
+		return conv, false
+	}
+	if err != nil {
+		httpx.Internal(c, err)
+		return conv, false
+	}
+	if conv.CustomerID != cust.ID {
+		httpx.Error(c, http.StatusForbidden, "this token does not give access to that conversation")
+		return conversation.Conversation{}, false
+	}
+	return conv, true
+}
+
+// GetConversation returns a conversation to its customer or to staff.
+func (a *API) GetConversation(c *gin.Context) {
+	conv, ok := a.access(c, true)
+	if !ok {
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"conversation": conv})
+}
+
+type messageIn struct {
+	Text            string `json:"text"`
+	ClientMessageID string `json:"client_message_id"`
+}
+
+// PostMessage stores a customer message and returns the bot's replies for this turn.
+func (a *API) PostMessage(c *gin.Context) {
+	conv, ok := a.access(c, false)
+	if !ok {
+		return
+	}
+	var in messageIn
+	if !httpx.BindJSON(c, &in, 32<<10) {
+		return
+	}
+	in.Text = strings.TrimSpace(in.Text)
+	switch {
+	case in.Text == "":
+		httpx.Error(c, http.StatusBadRequest, "text is required")
+		return
+	case utf8.RuneCountInString(in.Text) > conversation.MaxTextLen:
+		httpx.Errorf(c, http.StatusBadRequest, "text must be at most %d characters", conversation.MaxTextLen)
+		return
+	case len(in.ClientMessageID) > 100:
+		httpx.Error(c, http.StatusBadRequest, "client_message_id must be at most 100 characters")
+		return
+	}
+	res, err := a.Turns.HandleCustomerMessage(c.Request.Context(), conv, in.Text, in.ClientMessageID)
+	if err != nil {
+		httpx.Internal(c, err)
+		return
+	}
+	if res.Duplicate {
+		c.Header("Idempotent-Replayed", "true")
+	}
+	c.JSON(http.StatusCreated, gin.H{"message": res.Message, "replies": res.Replies, "conversation": res.Conversation})
+}
+
+// ListMessages returns the messages after seq ?after= (default 0), oldest first.
+func (a *API) ListMessages(c *gin.Context) {
+	conv, ok := a.access(c, true)
+	if !ok {
+		return
+	}
+	after, limit, ok := pageParams(c)
+	if !ok {
+		return
+	}
+	msgs, err := a.Convs.MessagesAfter(c.Request.Context(), conv.ID, after, limit)
+	if err != nil {
+		httpx.Internal(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"messages": msgs})
+}
+
+func pageParams(c *gin.Context) (after int64, limit int, ok bool) {
+	limit = 500
+	if s := c.Query("after"); s != "" {
+		v, err := strconv.ParseInt(s, 10, 64)
+		if err != nil || v < 0 {
+			httpx.Error(c, http.StatusBadRequest, "after must be a non-negative integer (a message seq)")
+			return 0, 0, false
+		}
+		after = v
+	}
+	if s := c.Query("limit"); s != "" {
+		v, err := strconv.Atoi(s)
+		if err != nil || v < 1 || v > 1000 {
+			httpx.Error(c, http.StatusBadRequest, "limit must be between 1 and 1000")
+			return 0, 0, false
+		}
+		limit = v
+	}
+	return after, limit, true
+}

@@ -1,0 +1,182 @@
+package handoff
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/baton-cs/baton/internal/auth"
+	"github.com/baton-cs/baton/internal/conversation"
+	"github.com/baton-cs/baton/internal/events"
+	"github.com/baton-cs/baton/internal/httpx"
+	"github.com/baton-cs/baton/internal/live"
+)
+
+// API serves the agents' endpoints.
+type API struct {
+	Store *Store
+	Convs *conversation.Store
+	Bus   *events.Bus
+	Done  <-chan struct{}
+}
+
+func (a *API) fail(c *gin.Context, err error) {
+	switch {
+	case errors.Is(err, ErrNotFound):
+		httpx.Error(c, http.StatusNotFound, "conversation not found")
+	case errors.Is(err, ErrTaken):
+		httpx.Error(c, http.StatusConflict, "another agent already holds this conversation")
+	case errors.Is(err, ErrNotQueued):
+		httpx.Error(c, http.StatusConflict, "this conversation is not waiting for a person")
+	case errors.Is(err, ErrNotHolder):
+		httpx.Error(c, http.StatusConflict, "you do not hold this conversation; claim it first")
+	default:
+		httpx.Internal(c, err)
+	}
+}
+
+func me(c *gin.Context) auth.User {
+	u, _ := auth.CurrentUser(c)
+	return u
+}
+
+// Queue lists the conversations the caller may take.
+func (a *API) Queue(c *gin.Context) {
+	items, err := a.Store.Queue(c.Request.Context(), me(c))
+	if err != nil {
+		httpx.Internal(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"items": items})
+}
+
+// Mine lists the conversations the caller holds.
+func (a *API) Mine(c *gin.Context) {
+	items, err := a.Store.AgentConversations(c.Request.Context(), me(c))
+	if err != nil {
+		httpx.Internal(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"items": items})
+}
+
+// Claim takes a queued conversation; 409 when someone else has it.
+func (a *API) Claim(c *gin.Context) {
+	conv, err := a.Store.Claim(c.Request.Context(), c.Param("id"), me(c))
+	if err != nil {
+		a.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"conversation": conv})
+}
+
+type agentMessageIn struct {
+	Text string `json:"text"`
+}
+
+// AgentMessage sends the holder's reply to the customer.
+func (a *API) AgentMessage(c *gin.Context) {
+	var in agentMessageIn
+	if !httpx.BindJSON(c, &in, 32<<10) {
+		return
+	}
+	in.Text = strings.TrimSpace(in.Text)
+	if in.Text == "" {
+		httpx.Error(c, http.StatusBadRequest, "text is required")
+		return
+	}
+	if utf8.RuneCountInString(in.Text) > conversation.MaxTextLen {
+		httpx.Errorf(c, http.StatusBadRequest, "text must be at most %d characters", conversation.MaxTextLen)
+		return
+	}
+	m, err := a.Store.AgentMessage(c.Request.Context(), c.Param("id"), me(c), in.Text)
+	if err != nil {
+		a.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusCreated, gin.H{"message": m})
+}
+
+// Resolve closes the conversation and files a KB suggestion from it.
+func (a *API) Resolve(c *gin.Context) {
+	conv, suggested, err := a.Store.Resolve(c.Request.Context(), c.Param("id"), me(c))
+	if err != nil {
+		a.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"conversation": conv, "suggestion_created": suggested})
+}
+
+// ContextCard returns what an agent needs to take over: conversation, customer and handoff.
+func (a *API) ContextCard(c *gin.Context) {
+	ctx := c.Request.Context()
+	conv, err := a.Convs.Get(ctx, c.Param("id"))
+	if errors.Is(err, conversation.ErrNotFound) {
+		httpx.Error(c, http.StatusNotFound, "conversation not found")
+		return
+	}
+	if err != nil {
+		httpx.Internal(c, err)
+		return
+	}
+	cust, err := a.Convs.CustomerGet(ctx, conv.CustomerID)
+	if err != nil {
+		httpx.Internal(c, err)
+		return
+	}
+	var ho any
+	h, err := a.Store.Latest(ctx, conv.ID)
+	switch {
+	case err == nil:
+		ho = h
+	case errors.Is(err, ErrNotFound):
+	default:
+		httpx.Internal(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"conversation": conv, "customer": cust, "handoff": ho})
+}
+
+// QueueWS tells a signed-in agent's page whenever the queue or assignments change.
+func (a *API) QueueWS(c *gin.Context) {
+	if !auth.SameOrigin(c.Request) {
+		httpx.Error(c, http.StatusForbidden, "cross-origin staff WebSocket refused")
+		return
+	}
+	conn, err := live.Upgrade(c.Writer, c.Request, false)
+	if err != nil {
+		return
+	}
+	evs, unsubscribe := a.Bus.Subscribe(events.QueueTopic)
+	defer unsubscribe()
+	if conn.Send(gin.H{"type": "ready"}) != nil {
+		return
+	}
+	ping := live.Ticker()
+	defer ping.Stop()
+	for {
+		select {
+		case <-evs:
+			if conn.Send(gin.H{"type": "queue_changed"}) != nil {
+				return
+			}
+		case raw, ok := <-conn.Incoming:
+			if !ok {
+				return
+			}
+			_ = raw
+		case <-ping.C:
+			if conn.Ping() != nil {
+				return
+			}
+		case <-a.Done:
+			conn.Close(live.CloseGoingAway, "server shutting down")
+			return
+		case <-conn.Closed():
+			return
+		}
+	}
+}

@@ -1,0 +1,132 @@
+// Package handoff is the human side of a conversation: the queue a handed-off conversation waits
+// in, the claim that gives it to exactly one agent, the agent's replies and the resolution, which
+// turns the customer's question and the agent's answer into a knowledge-base suggestion.
+package handoff
+
+import (
+	"errors"
+	"time"
+)
+
+// Reasons a conversation is handed to a person.
+const (
+	ReasonHumanRequest  = "human_request"
+	ReasonComplaint     = "complaint"
+	ReasonLowConfidence = "low_confidence"
+)
+
+// Handoff statuses.
+const (
+	StatusQueued   = "queued"
+	StatusAssigned = "assigned"
+	StatusResolved = "resolved"
+)
+
+var (
+	// ErrNotFound means no such conversation, or nothing handed off in it.
+	ErrNotFound = errors.New("handoff: not found")
+	// ErrTaken means another agent already holds the conversation.
+	ErrTaken = errors.New("handoff: another agent already holds this conversation")
+	// ErrNotQueued means the conversation is not waiting for a person.
+	ErrNotQueued = errors.New("handoff: the conversation is not waiting for a person")
+	// ErrNotHolder means the caller does not hold the conversation.
+	ErrNotHolder = errors.New("handoff: claim the conversation before replying or resolving it")
+)
+
+// Request asks for a person on a conversation.
+type Request struct {
+	ConversationID string
+	Reason         string
+	Skill          string
+	Language       string
+	Priority       int
+	Question       string
+}
+
+// Priority of a handoff by its reason: complaints first.
+func Priority(reason string) int {
+	switch reason {
+	case ReasonComplaint:
+		return 20
+	case ReasonHumanRequest:
+		return 10
+	}
+	return 0
+}
+
+// TranscriptLine is one message in a context snapshot.
+type TranscriptLine struct {
+	Sender    string    `json:"sender"`
+	Text      string    `json:"text"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// Context is the snapshot an agent gets with a handoff, so the customer never repeats themselves.
+type Context struct {
+	Reason     string           `json:"reason"`
+	Question   string           `json:"question"`
+	Language   string           `json:"language"`
+	Transcript []TranscriptLine `json:"transcript"`
+}
+
+// Handoff is one hand-over of a conversation to a person.
+type Handoff struct {
+	ID             int64      `json:"id"`
+	ConversationID string     `json:"conversation_id"`
+	Reason         string     `json:"reason"`
+	Skill          string     `json:"skill"`
+	Language       string     `json:"language"`
+	Priority       int        `json:"priority"`
+	Question       string     `json:"question"`
+	Status         string     `json:"status"`
+	Context        Context    `json:"context"`
+	EnqueuedAt     time.Time  `json:"enqueued_at"`
+	ClaimedBy      *int64     `json:"claimed_by,omitempty"`
+	ClaimedAt      *time.Time `json:"claimed_at,omitempty"`
+	ResolvedAt     *time.Time `json:"resolved_at,omitempty"`
+}
+
+// QueueItem is a waiting conversation as the queue shows it.
+type QueueItem struct {
+	ConversationID string    `json:"conversation_id"`
+	HandoffID      int64     `json:"handoff_id"`
+	Reason         string    `json:"reason"`
+	Skill          string    `json:"skill"`
+	Language       string    `json:"language"`
+	Priority       int       `json:"priority"`
+	Question       string    `json:"question"`
+	CustomerName   string    `json:"customer_name"`
+	EnqueuedAt     time.Time `json:"enqueued_at"`
+}
+
+// AgentItem is a conversation an agent holds.
+type AgentItem struct {
+	ConversationID string    `json:"conversation_id"`
+	Status         string    `json:"status"`
+	Reason         string    `json:"reason"`
+	Question       string    `json:"question"`
+	CustomerName   string    `json:"customer_name"`
+	ClaimedAt      time.Time `json:"claimed_at"`
+	UpdatedAt      time.Time `json:"updated_at"`
+}
+
+// Suggestion is what a resolution hands to the knowledge base.
+type Suggestion struct {
+	Question       string
+	Answer         string
+	Language       string
+	ConversationID string
+	HandoffID      int64
+}
+
+var systemTexts = map[string][2]string{ // [en, zh]
+	"joined":   {"%s joined the conversation.", "%s 已加入对话。"},
+	"resolved": {"This conversation has been marked as resolved. Write again any time if you need more help.", "本次对话已结束。如还有问题，欢迎随时再来咨询。"},
+}
+
+func systemText(lang, key string) string {
+	if lang == "zh" {
+		return systemTexts[key][1]
+	}
+	return systemTexts[key][0]
+}

@@ -1,0 +1,315 @@
+package handoff
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/baton-cs/baton/intent"
+	"github.com/baton-cs/baton/internal/auth"
+	"github.com/baton-cs/baton/internal/conversation"
+	"github.com/baton-cs/baton/internal/events"
+)
+
+// SuggestionSink receives a resolved handoff's question and answer inside the resolving transaction.
+type SuggestionSink func(ctx context.Context, tx pgx.Tx, s Suggestion) error
+
+// Store keeps handoffs and moves conversations between the bot, the queue and agents.
+type Store struct {
+	pool    *pgxpool.Pool
+	suggest SuggestionSink
+}
+
+// NewStore returns a store; suggest may be nil.
+func NewStore(pool *pgxpool.Pool, suggest SuggestionSink) *Store {
+	return &Store{pool: pool, suggest: suggest}
+}
+
+// EnqueueTx puts a conversation in the queue with a snapshot of its transcript. A conversation
+// already waiting or held keeps its open handoff.
+func EnqueueTx(ctx context.Context, tx pgx.Tx, r Request) error {
+	snap := Context{Reason: r.Reason, Question: r.Question, Language: r.Language, Transcript: []TranscriptLine{}}
+	rows, err := tx.Query(ctx, `SELECT sender, text, created_at FROM messages WHERE conversation_id = $1 ORDER BY seq`, r.ConversationID)
+	if err != nil {
+		return fmt.Errorf("handoff: transcript: %w", err)
+	}
+	for rows.Next() {
+		var l TranscriptLine
+		if err := rows.Scan(&l.Sender, &l.Text, &l.CreatedAt); err != nil {
+			rows.Close()
+			return err
+		}
+		snap.Transcript = append(snap.Transcript, l)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	b, _ := json.Marshal(snap)
+	tag, err := tx.Exec(ctx, `INSERT INTO handoffs (conversation_id, reason, skill, language, priority, question, context)
+		VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (conversation_id) WHERE status <> 'resolved' DO NOTHING`,
+		r.ConversationID, r.Reason, r.Skill, r.Language, r.Priority, r.Question, b)
+	if err != nil {
+		return fmt.Errorf("handoff: enqueue: %w", err)
+	}
+	if tag.RowsAffected() == 0 {
+		return nil
+	}
+	if err := conversation.SetStatusTx(ctx, tx, r.ConversationID, conversation.StatusQueued, r.Reason, nil); err != nil {
+		return err
+	}
+	return events.Notify(ctx, tx, events.Event{Topic: events.QueueTopic, Kind: "queue"})
+}
+
+const queueSelect = `
+SELECT h.conversation_id, h.id, h.reason, h.skill, h.language, h.priority, h.question, cu.name, h.enqueued_at
+FROM handoffs h
+JOIN conversations c ON c.id = h.conversation_id
+JOIN customers cu ON cu.id = c.customer_id
+WHERE h.status = 'queued' AND ($1 OR (h.skill = ANY($2) AND h.language = ANY($3)))
+ORDER BY h.priority DESC, h.enqueued_at, h.id
+LIMIT 200`
+
+// Queue lists what u may take: conversations waiting for one of u's skills and languages
+// (everything for an admin), highest priority first, then oldest.
+func (s *Store) Queue(ctx context.Context, u auth.User) ([]QueueItem, error) {
+	rows, err := s.pool.Query(ctx, queueSelect, u.Role == auth.RoleAdmin, u.Skills, u.Languages)
+	if err != nil {
+		return nil, fmt.Errorf("handoff: queue: %w", err)
+	}
+	defer rows.Close()
+	out := []QueueItem{}
+	for rows.Next() {
+		var q QueueItem
+		if err := rows.Scan(&q.ConversationID, &q.HandoffID, &q.Reason, &q.Skill, &q.Language, &q.Priority, &q.Question, &q.CustomerName, &q.EnqueuedAt); err != nil {
+			return nil, err
+		}
+		out = append(out, q)
+	}
+	return out, rows.Err()
+}
+
+// AgentConversations lists the conversations u holds.
+func (s *Store) AgentConversations(ctx context.Context, u auth.User) ([]AgentItem, error) {
+	rows, err := s.pool.Query(ctx, `SELECT c.id, c.status, h.reason, h.question, cu.name, h.claimed_at, c.updated_at
+		FROM handoffs h JOIN conversations c ON c.id = h.conversation_id JOIN customers cu ON cu.id = c.customer_id
+		WHERE h.status = 'assigned' AND h.claimed_by = $1 ORDER BY c.updated_at DESC`, u.ID)
+	if err != nil {
+		return nil, fmt.Errorf("handoff: agent conversations: %w", err)
+	}
+	defer rows.Close()
+	out := []AgentItem{}
+	for rows.Next() {
+		var a AgentItem
+		if err := rows.Scan(&a.ConversationID, &a.Status, &a.Reason, &a.Question, &a.CustomerName, &a.ClaimedAt, &a.UpdatedAt); err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+const handoffCols = `id, conversation_id, reason, skill, language, priority, question, status, context,
+enqueued_at, claimed_by, claimed_at, resolved_at`
+
+func scanHandoff(row pgx.Row) (Handoff, error) {
+	var h Handoff
+	var ctxJSON []byte
+	err := row.Scan(&h.ID, &h.ConversationID, &h.Reason, &h.Skill, &h.Language, &h.Priority, &h.Question, &h.Status,
+		&ctxJSON, &h.EnqueuedAt, &h.ClaimedBy, &h.ClaimedAt, &h.ResolvedAt)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return Handoff{}, ErrNotFound
+	}
+	if err != nil {
+		return Handoff{}, err
+	}
+	_ = json.Unmarshal(ctxJSON, &h.Context)
+	return h, nil
+}
+
+// Latest returns the conversation's most recent handoff.
+func (s *Store) Latest(ctx context.Context, convID string) (Handoff, error) {
+	h, err := scanHandoff(s.pool.QueryRow(ctx, `SELECT `+handoffCols+` FROM handoffs WHERE conversation_id = $1
+		ORDER BY id DESC LIMIT 1`, convID))
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		return Handoff{}, fmt.Errorf("handoff: latest: %w", err)
+	}
+	return h, err
+}
+
+// Claim gives a queued conversation to u. Of concurrent claims exactly one wins: the conversation
+// row is locked and the handoff moves from queued to assigned only once. Claiming a conversation
+// one already holds succeeds again.
+func (s *Store) Claim(ctx context.Context, convID string, u auth.User) (conversation.Conversation, error) {
+	var conv conversation.Conversation
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		c, err := conversation.GetForUpdateTx(ctx, tx, convID)
+		if errors.Is(err, conversation.ErrNotFound) {
+			return ErrNotFound
+		}
+		if err != nil {
+			return err
+		}
+		switch c.Status {
+		case conversation.StatusAssigned:
+			if c.AssignedAgentID != nil && *c.AssignedAgentID == u.ID {
+				conv = c
+				return nil
+			}
+			return ErrTaken
+		case conversation.StatusQueued:
+		default:
+			return ErrNotQueued
+		}
+		var hid int64
+		err = tx.QueryRow(ctx, `UPDATE handoffs SET status = 'assigned', claimed_by = $2, claimed_at = now()
+			WHERE conversation_id = $1 AND status = 'queued' RETURNING id`, convID, u.ID).Scan(&hid)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return ErrTaken
+		}
+		if err != nil {
+			return err
+		}
+		if err := conversation.SetStatusTx(ctx, tx, convID, conversation.StatusAssigned, c.HandoffReason, &u.ID); err != nil {
+			return err
+		}
+		name := u.Name
+		if name == "" {
+			name = strings.SplitN(u.Email, "@", 2)[0]
+		}
+		if _, _, err := conversation.AppendTx(ctx, tx, convID, conversation.NewMessage{
+			Sender: conversation.SenderSystem, Text: fmt.Sprintf(systemText(c.Language, "joined"), name), BotDone: true,
+		}); err != nil {
+			return err
+		}
+		if err := events.Notify(ctx, tx, events.Event{Topic: events.QueueTopic, Kind: "queue"}); err != nil {
+			return err
+		}
+		conv, err = conversation.GetForUpdateTx(ctx, tx, convID)
+		return err
+	})
+	if err != nil {
+		return conversation.Conversation{}, known("claim", err)
+	}
+	return conv, nil
+}
+
+// AgentMessage sends an agent's reply on a conversation the agent holds.
+func (s *Store) AgentMessage(ctx context.Context, convID string, u auth.User, text string) (conversation.Message, error) {
+	var m conversation.Message
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		c, err := conversation.GetForUpdateTx(ctx, tx, convID)
+		if errors.Is(err, conversation.ErrNotFound) {
+			return ErrNotFound
+		}
+		if err != nil {
+			return err
+		}
+		if c.Status != conversation.StatusAssigned || c.AssignedAgentID == nil || *c.AssignedAgentID != u.ID {
+			return ErrNotHolder
+		}
+		m, _, err = conversation.AppendTx(ctx, tx, convID, conversation.NewMessage{
+			Sender: conversation.SenderAgent, AuthorID: &u.ID, Text: text, BotDone: true,
+		})
+		return err
+	})
+	if err != nil {
+		return conversation.Message{}, known("agent message", err)
+	}
+	return m, nil
+}
+
+// Resolve closes the conversation u holds. The customer's unanswered question and the agent's
+// answer become a knowledge-base suggestion; it reports whether one was made.
+func (s *Store) Resolve(ctx context.Context, convID string, u auth.User) (conversation.Conversation, bool, error) {
+	var conv conversation.Conversation
+	suggested := false
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		c, err := conversation.GetForUpdateTx(ctx, tx, convID)
+		if errors.Is(err, conversation.ErrNotFound) {
+			return ErrNotFound
+		}
+		if err != nil {
+			return err
+		}
+		if c.Status != conversation.StatusAssigned || c.AssignedAgentID == nil || (*c.AssignedAgentID != u.ID && u.Role != auth.RoleAdmin) {
+			return ErrNotHolder
+		}
+		h, err := scanHandoff(tx.QueryRow(ctx, `UPDATE handoffs SET status = 'resolved', resolved_at = now()
+			WHERE conversation_id = $1 AND status = 'assigned' RETURNING `+handoffCols, convID))
+		if err != nil {
+			return err
+		}
+		question, answer, err := questionAndAnswerTx(ctx, tx, h)
+		if err != nil {
+			return err
+		}
+		if question != "" && answer != "" && s.suggest != nil {
+			if err := s.suggest(ctx, tx, Suggestion{Question: question, Answer: answer, Language: h.Language,
+				ConversationID: convID, HandoffID: h.ID}); err != nil {
+				return err
+			}
+			suggested = true
+		}
+		if _, _, err := conversation.AppendTx(ctx, tx, convID, conversation.NewMessage{
+			Sender: conversation.SenderSystem, Text: systemText(c.Language, "resolved"), BotDone: true,
+		}); err != nil {
+			return err
+		}
+		if err := conversation.SetStatusTx(ctx, tx, convID, conversation.StatusResolved, c.HandoffReason, c.AssignedAgentID); err != nil {
+			return err
+		}
+		if err := events.Notify(ctx, tx, events.Event{Topic: events.QueueTopic, Kind: "queue"}); err != nil {
+			return err
+		}
+		conv, err = conversation.GetForUpdateTx(ctx, tx, convID)
+		return err
+	})
+	if err != nil {
+		return conversation.Conversation{}, false, known("resolve", err)
+	}
+	return conv, suggested, nil
+}
+
+// questionAndAnswerTx finds what to learn from a handoff: the question the bot could not answer
+// (or, after a bare "I want a person", the first real question asked while waiting) and the
+// agent's replies after the claim.
+func questionAndAnswerTx(ctx context.Context, tx pgx.Tx, h Handoff) (string, string, error) {
+	question := strings.TrimSpace(h.Question)
+	rows, err := tx.Query(ctx, `SELECT sender, text FROM messages WHERE conversation_id = $1 AND created_at >= $2
+		AND sender IN ('customer', 'agent') ORDER BY seq`, h.ConversationID, h.EnqueuedAt)
+	if err != nil {
+		return "", "", fmt.Errorf("handoff: read answers: %w", err)
+	}
+	defer rows.Close()
+	var answers []string
+	for rows.Next() {
+		var sender, text string
+		if err := rows.Scan(&sender, &text); err != nil {
+			return "", "", err
+		}
+		switch sender {
+		case conversation.SenderCustomer:
+			if question == "" && len(answers) == 0 {
+				question = intent.Substance(text)
+			}
+		case conversation.SenderAgent:
+			answers = append(answers, strings.TrimSpace(text))
+		}
+	}
+	return question, strings.Join(answers, "\n\n"), rows.Err()
+}
+
+func known(op string, err error) error {
+	for _, k := range []error{ErrNotFound, ErrTaken, ErrNotQueued, ErrNotHolder} {
+		if errors.Is(err, k) {
+			return err
+		}
+	}
+	return fmt.Errorf("handoff: %s: %w", op, err)
+}

@@ -1,0 +1,102 @@
+// Package cli defines baton's commands; cmd/baton only calls Execute.
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+
+	"github.com/spf13/cobra"
+
+	"github.com/baton-cs/baton/internal/config"
+)
+
+// Execute runs the command line and returns the process exit code.
+func Execute(args []string) int {
+	root := newRoot()
+	root.SetArgs(args)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := root.ExecuteContext(ctx); err != nil {
+		fmt.Fprintln(os.Stderr, "baton:", err)
+		var ue usageError
+		if errors.As(err, &ue) {
+			return 2
+		}
+		return 1
+	}
+	return 0
+}
+
+type usageError struct{ error }
+
+func newRoot() *cobra.Command {
+	root := &cobra.Command{
+		Use:   "baton",
+		Short: "Baton: a bot-first customer-service platform on Postgres",
+		Long: `Baton answers customers with a bot first (knowledge base with citations), hands
+conversations to people when it should, and learns from what agents answer.
+
+Configuration comes from the environment (flags override):
+  BATON_ADDR            listen address (default 127.0.0.1:8080)
+  BATON_DATA_DIR        data directory, holds the embedded database (default ./.baton)
+  DATABASE_URL          Postgres with pgvector; unset = start the embedded database
+  BATON_ADMIN_EMAIL     ensure this admin exists at start (with BATON_ADMIN_PASSWORD)
+  BATON_ADMIN_PASSWORD  the admin's password (or BATON_ADMIN_PASSWORD_FILE)
+  BATON_DEMO=1          load the demo help centre and demo accounts
+See README.md for every setting.`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usageError{err} })
+	root.AddCommand(newServe(), newMigrate(), newKB())
+	return root
+}
+
+// loadConfig reads the environment, applies the common flags and validates.
+func loadConfig(cmd *cobra.Command) (config.Config, error) {
+	cfg, err := config.Load()
+	if err != nil {
+		return cfg, err
+	}
+	if f := cmd.Flags().Lookup("data-dir"); f != nil && f.Changed {
+		cfg.DataDir = f.Value.String()
+	}
+	if f := cmd.Flags().Lookup("database-url"); f != nil && f.Changed {
+		cfg.DatabaseURL = f.Value.String()
+	}
+	if f := cmd.Flags().Lookup("addr"); f != nil && f.Changed {
+		cfg.Addr = f.Value.String()
+	}
+	if f := cmd.Flags().Lookup("demo"); f != nil && f.Changed {
+		cfg.Demo = f.Value.String() == "true"
+	}
+	return cfg, cfg.Validate()
+}
+
+func dbFlags(cmd *cobra.Command) {
+	cmd.Flags().String("data-dir", "", "data directory (env BATON_DATA_DIR, default ./.baton)")
+	cmd.Flags().String("database-url", "", "Postgres URL (env DATABASE_URL; unset = embedded database)")
+}
+
+func newLogger(cfg config.Config) *slog.Logger {
+	var level slog.Level
+	switch strings.ToLower(cfg.LogLevel) {
+	case "debug":
+		level = slog.LevelDebug
+	case "warn":
+		level = slog.LevelWarn
+	case "error":
+		level = slog.LevelError
+	}
+	opts := &slog.HandlerOptions{Level: level}
+	if cfg.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(os.Stderr, opts))
+	}
+	return slog.New(slog.NewTextHandler(os.Stderr, opts))
+}

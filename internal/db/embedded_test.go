@@ -1,0 +1,64 @@
+package db
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"path/filepath"
+	"runtime"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+func nodeModules() string {
+	_, file, _, _ := runtime.Caller(0)
+	return filepath.Join(filepath.Dir(file), "..", "..", "node_modules")
+}
+
+// A second process on the same data directory shares the running database instead of opening
+// the files twice; data written before a restart is still there after it.
+func TestEmbeddedShareAndRestart(t *testing.T) {
+	ctx := context.Background()
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	dir := t.TempDir()
+
+	first, err := StartEmbedded(ctx, dir, nodeModules(), log)
+	require.NoError(t, err)
+	require.True(t, first.Owner())
+	p1, err := NewPool(ctx, first.URL, true)
+	require.NoError(t, err)
+	_, err = p1.Exec(ctx, `CREATE TABLE kept (v text); INSERT INTO kept VALUES ('before restart')`)
+	require.NoError(t, err)
+
+	second, err := StartEmbedded(ctx, dir, nodeModules(), log)
+	require.NoError(t, err)
+	require.False(t, second.Owner(), "the second command shares the owner's server")
+	require.Equal(t, first.URL, second.URL)
+	p2, err := NewPool(ctx, second.URL, true)
+	require.NoError(t, err)
+	var v string
+	require.NoError(t, p2.QueryRow(ctx, `SELECT v FROM kept`).Scan(&v))
+	require.Equal(t, "before restart", v)
+	p2.Close()
+	second.Stop() // does not stop the owner's server
+	require.NoError(t, p1.Ping(ctx))
+
+	p1.Close()
+	first.Stop()
+
+	again, err := StartEmbedded(ctx, dir, nodeModules(), log)
+	require.NoError(t, err)
+	defer again.Stop()
+	require.True(t, again.Owner())
+	p3, err := NewPool(ctx, again.URL, true)
+	require.NoError(t, err)
+	defer p3.Close()
+	require.NoError(t, p3.QueryRow(ctx, `SELECT v FROM kept`).Scan(&v))
+	require.Equal(t, "before restart", v)
+}
+
+func TestMissingNodeModulesIsAClearError(t *testing.T) {
+	_, err := StartEmbedded(context.Background(), t.TempDir(), t.TempDir(), slog.New(slog.NewTextHandler(io.Discard, nil)))
+	require.ErrorContains(t, err, "npm packages are not installed")
+}

@@ -1,0 +1,75 @@
+// Package demo loads the demo help centre and demo staff accounts for `make run`. Loading is
+// idempotent: articles are upserted by title, accounts keep the password stored in the data dir.
+package demo
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	_ "embed"
+	"encoding/base64"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/baton-cs/baton/internal/auth"
+	"github.com/baton-cs/baton/kb"
+)
+
+//go:embed articles.jsonl
+var articles []byte
+
+// Articles returns the demo knowledge base as JSONL.
+func Articles() []byte { return articles }
+
+// Account is a demo staff login.
+type Account struct {
+	Email, Password, Role string
+}
+
+// Load imports the demo articles and ensures the demo accounts, whose passwords are generated once
+// and kept in dataDir/demo-credentials.txt.
+func Load(ctx context.Context, store *kb.Store, users *auth.Service, dataDir string, log *slog.Logger) ([]Account, error) {
+	res, err := store.ImportJSONL(ctx, bytes.NewReader(articles), "demo", nil)
+	if err != nil {
+		return nil, fmt.Errorf("demo: articles: %w", err)
+	}
+	if len(res.Errors) > 0 {
+		return nil, fmt.Errorf("demo: articles: line %d: %s", res.Errors[0].Line, res.Errors[0].Reason)
+	}
+	log.Info("demo articles loaded", "articles", res.Imported, "created", res.Created)
+	pw, err := password(dataDir)
+	if err != nil {
+		return nil, err
+	}
+	accounts := []Account{
+		{Email: "agent@demo.baton.local", Password: pw, Role: auth.RoleAgent},
+		{Email: "editor@demo.baton.local", Password: pw, Role: auth.RoleEditor},
+	}
+	for _, a := range accounts {
+		name := strings.Title(strings.SplitN(a.Email, "@", 2)[0]) //nolint:staticcheck // ASCII names
+		if _, err := users.EnsureUser(ctx, auth.UserSpec{Email: a.Email, Name: "Demo " + name, Password: a.Password, Role: a.Role}); err != nil {
+			return nil, err
+		}
+	}
+	return accounts, nil
+}
+
+func password(dataDir string) (string, error) {
+	path := filepath.Join(dataDir, "demo-credentials.txt")
+	if b, err := os.ReadFile(path); err == nil && len(strings.TrimSpace(string(b))) >= 8 {
+		return strings.TrimSpace(string(b)), nil
+	}
+	b := make([]byte, 12)
+	_, _ = rand.Read(b)
+	pw := base64.RawURLEncoding.EncodeToString(b)
+	if err := os.MkdirAll(dataDir, 0o700); err != nil {
+		return "", fmt.Errorf("demo: data dir: %w", err)
+	}
+	if err := os.WriteFile(path, []byte(pw+"\n"), 0o600); err != nil {
+		return "", fmt.Errorf("demo: save password: %w", err)
+	}
+	return pw, nil
+}

@@ -1,0 +1,90 @@
+package server
+
+import (
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/baton-cs/baton/channel"
+	"github.com/baton-cs/baton/handoff"
+	"github.com/baton-cs/baton/internal/assets"
+	"github.com/baton-cs/baton/internal/auth"
+	"github.com/baton-cs/baton/internal/httpx"
+	"github.com/baton-cs/baton/kb"
+	"github.com/baton-cs/baton/workbench"
+)
+
+// Routes lists every route of both surfaces: the JSON API (customer and staff) and the web pages.
+func (a *App) Routes() (http.Handler, error) {
+	static, err := assets.New(assets.Merge(channel.StaticFS, workbench.StaticFS))
+	if err != nil {
+		return nil, err
+	}
+	r := gin.New()
+	r.Use(gin.CustomRecovery(a.recovered), a.requestLog(), securityHeaders(static), a.Users.Authenticate())
+	r.HandleMethodNotAllowed = true
+	r.NoRoute(func(c *gin.Context) { httpx.Error(c, http.StatusNotFound, "no such route") })
+	r.NoMethod(func(c *gin.Context) { httpx.Error(c, http.StatusMethodNotAllowed, "method not allowed") })
+
+	r.GET("/healthz", a.healthz)
+	r.GET("/readyz", a.readyz)
+	r.GET("/static/*file", static.Handler())
+	r.GET("/api/openapi.yaml", openAPI)
+
+	// Customers: public, rate-limited per IP.
+	convs := &channel.API{Convs: a.Convs, Turns: a.Turns}
+	liveConv := &channel.Live{Convs: a.Convs, Bus: a.Bus, Log: a.Log, Done: a.Done}
+	public := r.Group("/api/v1", httpx.NewRateLimiter(a.Config.PublicRate, 20).Middleware())
+	public.POST("/conversations", convs.CreateConversation)
+	public.GET("/conversations/:id", convs.GetConversation)
+	public.POST("/conversations/:id/messages", convs.PostMessage)
+	public.GET("/conversations/:id/messages", convs.ListMessages)
+	public.GET("/conversations/:id/ws", liveConv.ConversationWS)
+
+	// Staff sign-in, slowed per IP against password guessing.
+	login := httpx.NewRateLimiter(1, 10).Middleware()
+	r.POST("/api/v1/auth/login", login, a.Users.LoginAPI)
+	r.POST("/api/v1/auth/logout", auth.Require(), a.Users.LogoutAPI)
+	r.GET("/api/v1/me", auth.Require(), a.Users.Me)
+
+	// Agents.
+	ho := &handoff.API{Store: a.Handoffs, Convs: a.Convs, Bus: a.Bus, Done: a.Done}
+	agents := r.Group("/api/v1", auth.Require(auth.RoleAgent))
+	agents.GET("/queue", ho.Queue)
+	agents.GET("/queue/ws", ho.QueueWS)
+	agents.GET("/agent/conversations", ho.Mine)
+	agents.GET("/conversations/:id/context", ho.ContextCard)
+	agents.POST("/conversations/:id/claim", ho.Claim)
+	agents.POST("/conversations/:id/agent-messages", ho.AgentMessage)
+	agents.POST("/conversations/:id/resolve", ho.Resolve)
+
+	// Knowledge base: editors change it; every staff role may search it.
+	kbAPI := &kb.API{Store: a.KB}
+	r.GET("/api/v1/kb/search", auth.Require(), kbAPI.Search)
+	editors := r.Group("/api/v1/kb", auth.Require(auth.RoleEditor))
+	editors.GET("/articles", kbAPI.ListArticles)
+	editors.POST("/articles", kbAPI.CreateArticle)
+	editors.GET("/articles/:id", kbAPI.GetArticle)
+	editors.PUT("/articles/:id", kbAPI.UpdateArticle)
+	editors.POST("/articles/:id/publish", kbAPI.PublishArticle)
+	editors.POST("/articles/:id/archive", kbAPI.ArchiveArticle)
+	editors.POST("/import", kbAPI.Import)
+	editors.GET("/suggestions", kbAPI.ListSuggestions)
+	editors.POST("/suggestions/:id/approve", kbAPI.ApproveSuggestion)
+	editors.POST("/suggestions/:id/dismiss", kbAPI.DismissSuggestion)
+
+	// Web pages.
+	pages := workbench.NewPages(static, a.Users, a.Config.CookieSecure)
+	r.GET("/", pages.Home)
+	r.GET("/chat", channel.ChatPage(static))
+	r.GET("/login", pages.LoginForm)
+	r.POST("/login", login, pages.Login)
+	r.POST("/logout", pages.Logout)
+	r.GET("/workbench", pages.Queue)
+	r.GET("/workbench/conversations/:id", pages.Conversation)
+	r.GET("/workbench/kb", pages.Articles)
+	r.GET("/workbench/kb/articles/new", pages.ArticleEdit)
+	r.GET("/workbench/kb/articles/:id", pages.ArticleEdit)
+	r.GET("/workbench/kb/suggestions", pages.Suggestions)
+	return r, nil
+}

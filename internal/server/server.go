@@ -1,0 +1,127 @@
+// Package server assembles `baton serve`: it opens the database, applies migrations, loads the
+// admin and demo content, wires every package's handlers and runs until told to stop.
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/baton-cs/baton/bot"
+	"github.com/baton-cs/baton/handoff"
+	"github.com/baton-cs/baton/internal/auth"
+	"github.com/baton-cs/baton/internal/config"
+	"github.com/baton-cs/baton/internal/conversation"
+	"github.com/baton-cs/baton/internal/db"
+	"github.com/baton-cs/baton/internal/demo"
+	"github.com/baton-cs/baton/internal/events"
+	"github.com/baton-cs/baton/kb"
+	"github.com/baton-cs/baton/migrations"
+)
+
+// Serve runs Baton until ctx ends, then shuts down in order: stop accepting, close WebSockets
+// with a close frame, finish requests, close the pool, stop the embedded database last.
+func Serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
+	started := time.Now()
+	d, err := db.Open(ctx, cfg.DatabaseURL, cfg.DataDir, cfg.NodeModules, log)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	applied, err := migrations.Up(ctx, d.Pool)
+	if err != nil {
+		return err
+	}
+	for _, m := range applied {
+		log.Info("migration applied", "version", m.Version, "name", m.Name)
+	}
+	d.Pool.Reset() // fresh connections know the vector type
+
+	users := auth.NewService(d.Pool)
+	if cfg.AdminEmail != "" {
+		if _, err := users.EnsureUser(ctx, auth.UserSpec{Email: cfg.AdminEmail, Name: "Admin", Password: cfg.AdminPassword, Role: auth.RoleAdmin}); err != nil {
+			return err
+		}
+		log.Info("admin account ensured", "email", cfg.AdminEmail)
+	}
+	kbStore := kb.NewStore(d.Pool, kb.LocalEmbedder{})
+	if cfg.Demo {
+		accounts, err := demo.Load(ctx, kbStore, users, cfg.DataDir, log)
+		if err != nil {
+			return err
+		}
+		for _, a := range accounts {
+			log.Info("demo account", "role", a.Role, "email", a.Email, "password", a.Password)
+		}
+	}
+
+	bus := events.NewBus(d.Pool, log)
+	busCtx, stopBus := context.WithCancel(context.Background())
+	defer stopBus()
+	go bus.Run(busCtx)
+
+	done := make(chan struct{})
+	app := &App{
+		Config: cfg, Log: log, DB: d, Users: users, KB: kbStore, Bus: bus, Done: done,
+		Convs: conversation.NewStore(d.Pool),
+	}
+	app.Handoffs = handoff.NewStore(d.Pool, kbSuggestionSink)
+	app.Turns = &bot.Service{Convs: app.Convs, Skill: cfg.DefaultSkill,
+		Bot: &bot.Bot{KB: kbStore, Threshold: cfg.AnswerThreshold}}
+	handler, err := app.Routes()
+	if err != nil {
+		return err
+	}
+
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("server: listen on %s: %w", cfg.Addr, err)
+	}
+	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case <-bus.Ready():
+	case <-time.After(5 * time.Second):
+		log.Warn("event listener not ready yet; live updates may lag")
+	}
+	log.Info("baton ready", "url", "http://"+ln.Addr().String(), "embedded_db", d.Embedded != nil,
+		"startup_seconds", time.Since(started).Round(10*time.Millisecond).Seconds())
+
+	select {
+	case <-ctx.Done():
+	case err := <-errc:
+		return fmt.Errorf("server: %w", err)
+	}
+	log.Info("shutting down")
+	close(done) // WebSocket loops send their close frames
+	shutCtx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(shutCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		log.Warn("shutdown incomplete", "err", err)
+	}
+	stopBus()
+	return nil
+}
+
+// App holds the wired services the routes use.
+type App struct {
+	Config   config.Config
+	Log      *slog.Logger
+	DB       *db.Database
+	Users    *auth.Service
+	Convs    *conversation.Store
+	KB       *kb.Store
+	Handoffs *handoff.Store
+	Turns    *bot.Service
+	Bus      *events.Bus
+	Done     chan struct{}
+}
+
+func init() { gin.SetMode(gin.ReleaseMode) }

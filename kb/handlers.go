@@ -1,0 +1,246 @@
+package kb
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/baton-cs/baton/internal/auth"
+	"github.com/baton-cs/baton/internal/httpx"
+)
+
+// API serves the knowledge-base endpoints.
+type API struct {
+	Store *Store
+}
+
+// MaxImportBody is the largest import request accepted.
+const MaxImportBody = 20 << 20
+
+func (a *API) fail(c *gin.Context, err error) {
+	switch {
+	case errors.Is(err, ErrNotFound):
+		httpx.Error(c, http.StatusNotFound, "not found")
+	case errors.Is(err, ErrConflict):
+		httpx.Error(c, http.StatusConflict, strings.TrimPrefix(err.Error(), ErrConflict.Error()+": "))
+	case errors.Is(err, ErrInvalid):
+		httpx.Error(c, http.StatusBadRequest, strings.TrimPrefix(err.Error(), ErrInvalid.Error()+": "))
+	default:
+		httpx.Internal(c, err)
+	}
+}
+
+func userID(c *gin.Context) *int64 {
+	if u, ok := auth.CurrentUser(c); ok {
+		return &u.ID
+	}
+	return nil
+}
+
+func idParam(c *gin.Context) (int64, bool) {
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil || id <= 0 {
+		httpx.Error(c, http.StatusNotFound, "not found")
+		return 0, false
+	}
+	return id, true
+}
+
+// CreateArticle adds an article (a draft unless status says otherwise).
+func (a *API) CreateArticle(c *gin.Context) {
+	var in ArticleInput
+	if !httpx.BindJSON(c, &in, 256<<10) {
+		return
+	}
+	if err := in.Normalize(); err != nil {
+		httpx.Error(c, http.StatusBadRequest, err.Error())
+		return
+	}
+	art, err := a.Store.ArticleCreate(c.Request.Context(), in, "manual", userID(c))
+	if err != nil {
+		a.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusCreated, gin.H{"article": art})
+}
+
+// UpdateArticle replaces an article's content.
+func (a *API) UpdateArticle(c *gin.Context) {
+	id, ok := idParam(c)
+	if !ok {
+		return
+	}
+	var in ArticleInput
+	if !httpx.BindJSON(c, &in, 256<<10) {
+		return
+	}
+	if err := in.Normalize(); err != nil {
+		httpx.Error(c, http.StatusBadRequest, err.Error())
+		return
+	}
+	art, err := a.Store.ArticleUpdate(c.Request.Context(), id, in)
+	if err != nil {
+		a.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"article": art})
+}
+
+// GetArticle returns one article.
+func (a *API) GetArticle(c *gin.Context) {
+	id, ok := idParam(c)
+	if !ok {
+		return
+	}
+	art, err := a.Store.ArticleGet(c.Request.Context(), id)
+	if err != nil {
+		a.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"article": art})
+}
+
+// ListArticles lists articles filtered by ?status=, ?language= and ?q= (title substring).
+func (a *API) ListArticles(c *gin.Context) {
+	f := ArticleFilter{Status: c.Query("status"), Language: c.Query("language"), Query: c.Query("q")}
+	if f.Status != "" && f.Status != StatusDraft && f.Status != StatusPublished && f.Status != StatusArchived {
+		httpx.Error(c, http.StatusBadRequest, "status must be draft, published or archived")
+		return
+	}
+	items, err := a.Store.ArticleList(c.Request.Context(), f)
+	if err != nil {
+		httpx.Internal(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"items": items})
+}
+
+// PublishArticle makes an article answerable by the bot.
+func (a *API) PublishArticle(c *gin.Context) { a.setStatus(c, StatusPublished) }
+
+// ArchiveArticle takes an article out of the bot's answers.
+func (a *API) ArchiveArticle(c *gin.Context) { a.setStatus(c, StatusArchived) }
+
+func (a *API) setStatus(c *gin.Context, status string) {
+	id, ok := idParam(c)
+	if !ok {
+		return
+	}
+	art, err := a.Store.ArticleSetStatus(c.Request.Context(), id, status)
+	if err != nil {
+		a.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"article": art})
+}
+
+// Import takes a JSONL body, one article per line.
+func (a *API) Import(c *gin.Context) {
+	body := http.MaxBytesReader(c.Writer, c.Request.Body, MaxImportBody)
+	res, err := a.Store.ImportJSONL(c.Request.Context(), body, "import", userID(c))
+	var tooBig *http.MaxBytesError
+	if errors.As(err, &tooBig) {
+		httpx.Errorf(c, http.StatusRequestEntityTooLarge, "import larger than %d bytes; split it", MaxImportBody)
+		return
+	}
+	if err != nil {
+		httpx.Internal(c, err)
+		return
+	}
+	status := http.StatusOK
+	if res.Imported == 0 && len(res.Errors) > 0 {
+		status = http.StatusBadRequest
+		c.JSON(status, gin.H{"error": "no valid article in the import", "imported": 0, "errors": res.Errors})
+		return
+	}
+	c.JSON(status, res)
+}
+
+// Search returns the best published articles for ?q=.
+func (a *API) Search(c *gin.Context) {
+	q := c.Query("q")
+	if q == "" {
+		httpx.Error(c, http.StatusBadRequest, "q is required")
+		return
+	}
+	if len(q) > 2000 {
+		httpx.Error(c, http.StatusBadRequest, "q must be at most 2000 bytes")
+		return
+	}
+	k := 5
+	if s := c.Query("k"); s != "" {
+		v, err := strconv.Atoi(s)
+		if err != nil || v < 1 || v > 50 {
+			httpx.Error(c, http.StatusBadRequest, "k must be between 1 and 50")
+			return
+		}
+		k = v
+	}
+	lang := c.Query("language")
+	if lang != "" && lang != "zh" && lang != "en" {
+		httpx.Error(c, http.StatusBadRequest, "language must be zh or en")
+		return
+	}
+	res, err := a.Store.Search(c.Request.Context(), q, SearchOptions{Language: lang, K: k})
+	if err != nil {
+		httpx.Internal(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"results": res})
+}
+
+// ListSuggestions lists suggestions with ?status= (open by default; "all" for every one).
+func (a *API) ListSuggestions(c *gin.Context) {
+	status := c.DefaultQuery("status", SuggestionOpen)
+	switch status {
+	case "all":
+		status = ""
+	case SuggestionOpen, SuggestionApproved, SuggestionDismissed:
+	default:
+		httpx.Error(c, http.StatusBadRequest, "status must be open, approved, dismissed or all")
+		return
+	}
+	items, err := a.Store.SuggestionList(c.Request.Context(), status, 200)
+	if err != nil {
+		httpx.Internal(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"items": items})
+}
+
+// ApproveSuggestion publishes a suggestion as an article, optionally with an edited title and answer.
+func (a *API) ApproveSuggestion(c *gin.Context) {
+	id, ok := idParam(c)
+	if !ok {
+		return
+	}
+	var ap Approval
+	if c.Request.ContentLength != 0 {
+		if !httpx.BindJSON(c, &ap, 256<<10) {
+			return
+		}
+	}
+	sg, art, err := a.Store.SuggestionApprove(c.Request.Context(), id, ap, *userID(c))
+	if err != nil {
+		a.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"suggestion": sg, "article": art})
+}
+
+// DismissSuggestion closes a suggestion without publishing it.
+func (a *API) DismissSuggestion(c *gin.Context) {
+	id, ok := idParam(c)
+	if !ok {
+		return
+	}
+	sg, err := a.Store.SuggestionDismiss(c.Request.Context(), id, *userID(c))
+	if err != nil {
+		a.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"suggestion": sg})
+}
