@@ -38,7 +38,7 @@ func (s *Service) HandleCustomerMessage(ctx context.Context, conv conversation.C
 	botTurn := conv.Status == conversation.StatusBot || reopen
 	var msg conversation.Message
 	var created bool
-	err := pgx.BeginFunc(ctx, s.Convs.Pool(), func(tx pgx.Tx) error {
+	store := func(tx pgx.Tx) error {
 		var err error
 		msg, created, err = conversation.AppendTx(ctx, tx, conv.ID, conversation.NewMessage{
 			Sender: conversation.SenderCustomer, Text: text, ClientMessageID: clientID, BotDone: !botTurn,
@@ -47,7 +47,12 @@ func (s *Service) HandleCustomerMessage(ctx context.Context, conv conversation.C
 			return err
 		}
 		return conversation.SetStatusTx(ctx, tx, conv.ID, conversation.StatusBot, "", nil)
-	})
+	}
+	err := pgx.BeginFunc(ctx, s.Convs.Pool(), store)
+	if conversation.IsDuplicateClientID(err) {
+		// A concurrent retry stored it first; this attempt now finds it.
+		err = pgx.BeginFunc(ctx, s.Convs.Pool(), store)
+	}
 	if err != nil {
 		return TurnResult{}, fmt.Errorf("bot: store message: %w", err)
 	}

@@ -53,7 +53,7 @@ func EnqueueTx(ctx context.Context, tx pgx.Tx, r Request) error {
 	b, _ := json.Marshal(snap)
 	tag, err := tx.Exec(ctx, `INSERT INTO handoffs (conversation_id, reason, skill, language, priority, question, context)
 		VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (conversation_id) WHERE status <> 'resolved' DO NOTHING`,
-		r.ConversationID, r.Reason, r.Skill, r.Language, r.Priority, r.Question, b)
+		r.ConversationID, r.Reason, r.Skill, r.Language, r.Priority, r.Question, string(b))
 	if err != nil {
 		return fmt.Errorf("handoff: enqueue: %w", err)
 	}

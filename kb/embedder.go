@@ -56,7 +56,7 @@ func (LocalEmbedder) embedOne(text string) []float32 {
 		if x>>63 == 1 {
 			sign = -1
 		}
-		v[idx] += sign * (1 + math.Log(w)) * baseWeight(k)
+		v[idx] += sign * (1 + math.Log(w)) * baseWeight(k) * genericWeight(k)
 	}
 	var norm float64
 	for _, x := range v {
@@ -71,6 +71,17 @@ func (LocalEmbedder) embedOne(text string) []float32 {
 		out[i] = float32(x / norm)
 	}
 	return out
+}
+
+// genericWords appear in nearly every shop question, so they say little about which article fits.
+var genericWords = setOf([]string{"w:order", "w:item", "w:product", "w:buy", "w:bought", "w:purchas", "w:shop", "w:store",
+	"b:订单", "b:商品"})
+
+func genericWeight(key string) float64 {
+	if genericWords[key] {
+		return 0.35
+	}
+	return 1
 }
 
 // Feature is one hashed feature and how often it occurred.

@@ -27,8 +27,9 @@ func BearerToken(c *gin.Context) string {
 }
 
 // Authenticate loads the staff session from the bearer token or the cookie, if any. A request
-// that rides on the cookie and changes something must carry the session's CSRF token in the
-// X-CSRF-Token header (or a _csrf form field) and come from this origin.
+// that rides on the cookie and changes something must also carry the session's CSRF token in
+// the X-CSRF-Token header (or a _csrf form field) and come from this origin; Require enforces it,
+// so public endpoints are unaffected by a staff cookie the browser happens to send.
 func (s *Service) Authenticate() gin.HandlerFunc {
 	return func(c *gin.Context) {
 		token := BearerToken(c)
@@ -57,14 +58,18 @@ func (s *Service) Authenticate() gin.HandlerFunc {
 				sent = c.PostForm("_csrf")
 			}
 			if subtle.ConstantTimeCompare([]byte(sent), []byte(sess.CSRFToken)) != 1 || !SameOrigin(c.Request) {
-				httpx.Error(c, http.StatusForbidden, "missing or wrong CSRF token")
-				return
+				c.Set(ctxCSRFFailed, true)
 			}
 		}
 		c.Set(ctxSession, sess)
 		c.Next()
 	}
 }
+
+const ctxCSRFFailed = "baton.csrf_failed"
+
+// CSRFFailed reports whether a cookie request that changes something lacked a valid CSRF token.
+func CSRFFailed(c *gin.Context) bool { return c.GetBool(ctxCSRFFailed) }
 
 // CurrentSession returns the request's staff session, if signed in.
 func CurrentSession(c *gin.Context) (Session, bool) {
@@ -88,6 +93,10 @@ func Require(roles ...string) gin.HandlerFunc {
 		u, ok := CurrentUser(c)
 		if !ok {
 			httpx.Error(c, http.StatusUnauthorized, "sign in first: staff endpoints need a bearer token or session")
+			return
+		}
+		if CSRFFailed(c) {
+			httpx.Error(c, http.StatusForbidden, "missing or wrong CSRF token")
 			return
 		}
 		if len(roles) > 0 && !u.Can(roles...) {

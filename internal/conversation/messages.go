@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -56,9 +57,11 @@ func AppendTx(ctx context.Context, tx pgx.Tx, convID string, nm NewMessage) (Mes
 	if err != nil {
 		return Message{}, false, fmt.Errorf("conversation: next seq: %w", err)
 	}
-	var cites []byte
+	var cites *string // jsonb travels as text, so it works in the simple protocol too
 	if len(nm.Citations) > 0 {
-		cites, _ = json.Marshal(nm.Citations)
+		b, _ := json.Marshal(nm.Citations)
+		s := string(b)
+		cites = &s
 	}
 	m, err := scanMessage(tx.QueryRow(ctx, `INSERT INTO messages
 		(conversation_id, seq, sender, author_id, text, client_message_id, reply_to, citations, bot_done)
@@ -84,12 +87,17 @@ func (s *Store) Append(ctx context.Context, convID string, nm NewMessage) (Messa
 			m, created, err = AppendTx(ctx, tx, convID, nm)
 			return err
 		})
-		var pgErr *pgconn.PgError
-		if attempt == 0 && nm.ClientMessageID != "" && errors.As(err, &pgErr) && pgErr.Code == "23505" {
+		if attempt == 0 && nm.ClientMessageID != "" && IsDuplicateClientID(err) {
 			continue
 		}
 		return m, created, err
 	}
+}
+
+// IsDuplicateClientID reports a lost race between two inserts of one client message id.
+func IsDuplicateClientID(err error) bool {
+	var pgErr *pgconn.PgError
+	return errors.As(err, &pgErr) && pgErr.Code == "23505" && strings.Contains(pgErr.ConstraintName, "client_message_id")
 }
 
 // MarkBotDoneTx claims a customer message for the bot's turn; false means another request

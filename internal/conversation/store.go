@@ -130,6 +130,9 @@ func (s *Store) Get(ctx context.Context, id string) (Conversation, error) {
 
 // GetForUpdateTx locks and returns a conversation inside tx.
 func GetForUpdateTx(ctx context.Context, tx pgx.Tx, id string) (Conversation, error) {
+	if !validUUID(id) {
+		return Conversation{}, ErrNotFound
+	}
 	c, err := scanConversation(tx.QueryRow(ctx, `SELECT `+conversationCols+` FROM conversations WHERE id = $1 FOR UPDATE`, id))
 	if err != nil && !errors.Is(err, ErrNotFound) {
 		return Conversation{}, fmt.Errorf("conversation: lock: %w", err)
@@ -154,7 +157,7 @@ func SetBotStateTx(ctx context.Context, tx pgx.Tx, id string, state any) error {
 	if err != nil {
 		return err
 	}
-	if _, err := tx.Exec(ctx, `UPDATE conversations SET bot_state = $2 WHERE id = $1`, id, b); err != nil {
+	if _, err := tx.Exec(ctx, `UPDATE conversations SET bot_state = $2 WHERE id = $1`, id, string(b)); err != nil {
 		return fmt.Errorf("conversation: set bot state: %w", err)
 	}
 	return nil

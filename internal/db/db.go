@@ -7,6 +7,8 @@ import (
 	"log/slog"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgconn/ctxwatch"
 	"github.com/jackc/pgx/v5/pgxpool"
 	pgxvec "github.com/pgvector/pgvector-go/pgx"
 )
@@ -37,16 +39,21 @@ func Open(ctx context.Context, url, dataDir, nodeModules string, log *slog.Logge
 	return d, nil
 }
 
-// NewPool opens a pgx pool. For the embedded server the named-statement cache is replaced by
-// describe caching, since PGlite's connections share one session and would collide on names.
+// NewPool opens a pgx pool. For the embedded server queries use the simple protocol: PGlite's
+// connections share one session, and its multiplexer interleaves the extended protocol's
+// Parse/Bind/Execute messages of concurrent connections (measured here: "portal does not exist"),
+// while each simple Query message runs whole. pgx still escapes every parameter.
 func NewPool(ctx context.Context, url string, embedded bool) (*pgxpool.Pool, error) {
 	cfg, err := pgxpool.ParseConfig(url)
 	if err != nil {
 		return nil, fmt.Errorf("db: parse url: %w", err)
 	}
 	if embedded {
-		cfg.ConnConfig.DefaultQueryExecMode = pgx.QueryExecModeCacheDescribe
-		cfg.MaxConns = embeddedMaxConns - 2 // leave room for LISTEN and a second command
+		cfg.ConnConfig.DefaultQueryExecMode = pgx.QueryExecModeSimpleProtocol
+		cfg.MaxConns = embeddedMaxConns - 2 // leave room for a second command
+		// PGlite does not answer cancel requests; interrupt a cancelled query by deadline instead
+		// of waiting out pgx's cancel timeout.
+		cfg.ConnConfig.BuildContextWatcherHandler = deadlineWatcher
 	}
 	cfg.AfterConnect = func(ctx context.Context, c *pgx.Conn) error {
 		// The vector type exists only after the first migration; register it when it does.
@@ -68,6 +75,10 @@ func NewPool(ctx context.Context, url string, embedded bool) (*pgxpool.Pool, err
 		return nil, fmt.Errorf("db: ping: %w", err)
 	}
 	return pool, nil
+}
+
+func deadlineWatcher(c *pgconn.PgConn) ctxwatch.Handler {
+	return &pgconn.DeadlineContextWatcherHandler{Conn: c.Conn()}
 }
 
 // Close closes the pool and then stops the embedded server, in that order.

@@ -197,7 +197,8 @@ func ping(ctx context.Context, url string) error {
 	if err != nil {
 		return err
 	}
-	cfg.DefaultQueryExecMode = pgx.QueryExecModeExec
+	cfg.DefaultQueryExecMode = pgx.QueryExecModeSimpleProtocol
+	cfg.BuildContextWatcherHandler = deadlineWatcher
 	conn, err := pgx.ConnectConfig(ctx, cfg)
 	if err != nil {
 		return err

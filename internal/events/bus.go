@@ -1,6 +1,9 @@
-// Package events fans Baton's live events out to WebSocket subscribers in every process, through
-// Postgres LISTEN/NOTIFY: a writer calls Notify inside its transaction, so an event is seen only
-// once the data it announces is committed, by every baton process on the same database.
+// Package events fans Baton's live events out to WebSocket subscribers in every process on the
+// same database. A writer calls Notify inside its transaction, so an event is seen only once the
+// data it announces is committed. On native Postgres events arrive by LISTEN/NOTIFY; on the
+// embedded PGlite server, whose notifications do not cross connections, the bus polls the events
+// table instead (its transactions are serialised, so ids commit in order and polling by id
+// misses nothing).
 package events
 
 import (
@@ -31,18 +34,28 @@ type Event struct {
 // ConversationTopic is the topic of one conversation's messages and status.
 func ConversationTopic(id string) string { return "conv:" + id }
 
-// Notify queues ev on tx; Postgres delivers it when tx commits.
+// Notify records ev in tx; subscribers see it once tx commits.
 func Notify(ctx context.Context, tx pgx.Tx, ev Event) error {
 	b, _ := json.Marshal(ev)
+	if _, err := tx.Exec(ctx, `INSERT INTO events (topic, kind, seq) VALUES ($1, $2, $3)`, ev.Topic, ev.Kind, ev.Seq); err != nil {
+		return fmt.Errorf("events: record: %w", err)
+	}
 	if _, err := tx.Exec(ctx, "SELECT pg_notify($1, $2)", Channel, string(b)); err != nil {
 		return fmt.Errorf("events: notify: %w", err)
 	}
 	return nil
 }
 
+// PollInterval is how often a polling bus reads new events.
+const PollInterval = 50 * time.Millisecond
+
+// keepEvents is how long recorded events are kept for polling processes.
+const keepEvents = 10 * time.Minute
+
 // Bus delivers events to in-process subscribers.
 type Bus struct {
 	pool *pgxpool.Pool
+	poll bool
 	log  *slog.Logger
 	mu   sync.Mutex
 	subs map[string]map[chan Event]struct{}
@@ -51,9 +64,10 @@ type Bus struct {
 	once  sync.Once
 }
 
-// NewBus returns a bus; Run must be started for it to deliver anything.
-func NewBus(pool *pgxpool.Pool, log *slog.Logger) *Bus {
-	return &Bus{pool: pool, log: log, subs: map[string]map[chan Event]struct{}{}, ready: make(chan struct{})}
+// NewBus returns a bus; Run must be started for it to deliver anything. poll selects polling the
+// events table (the embedded database) over LISTEN/NOTIFY.
+func NewBus(pool *pgxpool.Pool, poll bool, log *slog.Logger) *Bus {
+	return &Bus{pool: pool, poll: poll, log: log, subs: map[string]map[chan Event]struct{}{}, ready: make(chan struct{})}
 }
 
 // Ready is closed once the bus listens.
@@ -94,7 +108,7 @@ func (b *Bus) deliver(ev Event) {
 // Run listens until ctx ends, reconnecting after errors.
 func (b *Bus) Run(ctx context.Context) {
 	for ctx.Err() == nil {
-		err := b.listen(ctx)
+		err := b.receive(ctx)
 		if ctx.Err() != nil {
 			return
 		}
@@ -104,6 +118,72 @@ func (b *Bus) Run(ctx context.Context) {
 			return
 		case <-time.After(time.Second):
 		}
+	}
+}
+
+func (b *Bus) receive(ctx context.Context) error {
+	if b.poll {
+		return b.pollEvents(ctx)
+	}
+	return b.listen(ctx)
+}
+
+// pollEvents reads events by id, newest known first remembered, and prunes old ones.
+func (b *Bus) pollEvents(ctx context.Context) error {
+	var last int64
+	if err := b.pool.QueryRow(ctx, `SELECT COALESCE(max(id), 0) FROM events`).Scan(&last); err != nil {
+		return err
+	}
+	b.once.Do(func() { close(b.ready) })
+	b.resync()
+	tick := time.NewTicker(PollInterval)
+	defer tick.Stop()
+	pruned := time.Now()
+	for {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-tick.C:
+		}
+		rows, err := b.pool.Query(ctx, `SELECT id, topic, kind, seq FROM events WHERE id > $1 ORDER BY id LIMIT 1000`, last)
+		if err != nil {
+			return err
+		}
+		var batch []Event
+		for rows.Next() {
+			var ev Event
+			if err := rows.Scan(&last, &ev.Topic, &ev.Kind, &ev.Seq); err != nil {
+				rows.Close()
+				return err
+			}
+			batch = append(batch, ev)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		for _, ev := range batch {
+			b.deliver(ev)
+		}
+		if time.Since(pruned) > time.Minute {
+			pruned = time.Now()
+			if _, err := b.pool.Exec(ctx, `DELETE FROM events WHERE created_at < $1`, time.Now().Add(-keepEvents)); err != nil {
+				return err
+			}
+		}
+	}
+}
+
+// resync wakes every subscriber to re-read, after a reconnect may have lost events.
+func (b *Bus) resync() {
+	b.mu.Lock()
+	topics := make([]string, 0, len(b.subs))
+	for t := range b.subs {
+		topics = append(topics, t)
+	}
+	b.mu.Unlock()
+	for _, t := range topics {
+		b.deliver(Event{Topic: t, Kind: "resync"})
 	}
 }
 
@@ -117,16 +197,7 @@ func (b *Bus) listen(ctx context.Context) error {
 		return err
 	}
 	b.once.Do(func() { close(b.ready) })
-	// After a reconnect subscribers may have missed events: wake them all to re-read.
-	b.mu.Lock()
-	topics := make([]string, 0, len(b.subs))
-	for t := range b.subs {
-		topics = append(topics, t)
-	}
-	b.mu.Unlock()
-	for _, t := range topics {
-		b.deliver(Event{Topic: t, Kind: "resync"})
-	}
+	b.resync()
 	for {
 		n, err := conn.Conn().WaitForNotification(ctx)
 		if err != nil {

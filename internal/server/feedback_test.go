@@ -25,7 +25,7 @@ func TestLoopAgentAnswerBecomesBotAnswer(t *testing.T) {
 	editor := ta.user("editor@x.test", "editor")
 
 	conv, tok := ta.customer("en")
-	q := "Can I pick up my order in person from your Shanghai warehouse?"
+	q := "Can I collect my order in person at your Shanghai warehouse?"
 	out := ta.say(conv, tok, q)
 	require.Empty(t, out.Replies[0].Citations, "the demo KB has no pickup article")
 	ta.say(conv, tok, "talk to a human")
@@ -86,7 +86,7 @@ func TestLoopAgentAnswerBecomesBotAnswer(t *testing.T) {
 	require.Empty(t, sg.Items)
 
 	conv2, tok2 := ta.customer("en")
-	out = ta.say(conv2, tok2, "is it possible to collect my order myself at the Shanghai warehouse?")
+	out = ta.say(conv2, tok2, "is in-person collection at the Shanghai warehouse possible?")
 	require.Len(t, out.Replies, 1)
 	require.NotEmpty(t, out.Replies[0].Citations, "the bot now knows: %s", out.Replies[0].Text)
 	require.Equal(t, ap.Article.ID, out.Replies[0].Citations[0].ArticleID)

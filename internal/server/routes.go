@@ -21,6 +21,10 @@ func (a *App) Routes() (http.Handler, error) {
 		return nil, err
 	}
 	r := gin.New()
+	// The client IP rate limits key on is the connection's, not a spoofable X-Forwarded-For.
+	if err := r.SetTrustedProxies(nil); err != nil {
+		return nil, err
+	}
 	r.Use(gin.CustomRecovery(a.recovered), a.requestLog(), securityHeaders(static), a.Users.Authenticate())
 	r.HandleMethodNotAllowed = true
 	r.NoRoute(func(c *gin.Context) { httpx.Error(c, http.StatusNotFound, "no such route") })

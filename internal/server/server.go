@@ -61,7 +61,7 @@ func Serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		}
 	}
 
-	bus := events.NewBus(d.Pool, log)
+	bus := events.NewBus(d.Pool, d.Embedded != nil, log)
 	busCtx, stopBus := context.WithCancel(context.Background())
 	defer stopBus()
 	go bus.Run(busCtx)

@@ -50,7 +50,7 @@ func newTestApp(t *testing.T, opt appOptions) *testApp {
 	cfg.PublicRate = 1000
 	cfg.CookieSecure = false
 	ctx, cancel := context.WithCancel(context.Background())
-	bus := events.NewBus(pool, log)
+	bus := events.NewBus(pool, dbtest.Embedded(), log)
 	go bus.Run(ctx)
 	<-bus.Ready()
 	done := make(chan struct{})
@@ -80,10 +80,9 @@ func (ta *testApp) user(email, role string, skills ...string) string {
 	ta.t.Helper()
 	_, err := ta.Users.EnsureUser(context.Background(), auth.UserSpec{Email: email, Password: "password-123", Role: role, Skills: skills})
 	require.NoError(ta.t, err)
-	var out struct{ Token string }
-	ta.do("POST", "/api/v1/auth/login", "", map[string]string{"email": email, "password": "password-123"}, 200, &out)
-	require.NotEmpty(ta.t, out.Token)
-	return out.Token
+	token, _, err := ta.Users.Login(context.Background(), email, "password-123")
+	require.NoError(ta.t, err)
+	return token
 }
 
 // do sends a JSON request and checks the status; out, when given, receives the JSON answer.

@@ -1,0 +1,101 @@
+// The customer's side of a conversation: remembers {conversation_id, customer_token} in
+// localStorage, creates the conversation on the first message and sends messages idempotently.
+
+import { request } from "baton/http.js";
+import { seg } from "baton/dom.js";
+
+const STORAGE_KEY = "baton.chat";
+
+/** A v4 UUID; crypto.randomUUID exists only on https and localhost, getRandomValues everywhere. */
+export function uuid() {
+  if (crypto.randomUUID) return crypto.randomUUID();
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  b[6] = (b[6] & 0x0f) | 0x40;
+  b[8] = (b[8] & 0x3f) | 0x80;
+  const h = [...b].map((x) => x.toString(16).padStart(2, "0")).join("");
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
+export class ChatSession {
+  constructor(language) {
+    this.language = language;
+    this.saved = load();
+    this.pending = null; // {text, clientId}: reused when a send is retried
+  }
+
+  get id() {
+    return this.saved?.conversation_id ?? null;
+  }
+
+  get token() {
+    return this.saved?.customer_token ?? null;
+  }
+
+  /** Customer API calls carry the bearer token and never the staff cookie. */
+  call(method, path, body) {
+    return request(method, path, { body, token: this.token, credentials: "omit" });
+  }
+
+  /** The stored conversation as the server has it now. */
+  async conversation() {
+    const { conversation } = await this.call("GET", `/api/v1/conversations/${seg(this.id)}`);
+    return conversation;
+  }
+
+  /** The stored conversation and its messages, or null when there is none (any more). */
+  async resume() {
+    if (!this.id) return null;
+    try {
+      const conversation = await this.conversation();
+      const { messages } = await this.call("GET", `/api/v1/conversations/${seg(this.id)}/messages?after=0`);
+      return { conversation, messages: messages ?? [] };
+    } catch (err) {
+      if ([401, 403, 404].includes(err.status)) this.forget();
+      throw err;
+    }
+  }
+
+  /** Creates the conversation; returns it. */
+  async start() {
+    const data = await request("POST", "/api/v1/conversations", {
+      body: { customer: { language: this.language }, channel: "web" },
+      credentials: "omit",
+    });
+    this.saved = { conversation_id: data.conversation.id, customer_token: data.customer_token };
+    localStorage.setItem(STORAGE_KEY, JSON.stringify(this.saved));
+    return data.conversation;
+  }
+
+  /**
+   * Sends text, creating the conversation first if needed. Returns {message, replies, created}
+   * where created is the new conversation, if one was made. A retry of the same text after a failure
+   * reuses its client_message_id so the server stores it once.
+   */
+  async send(text) {
+    if (!this.pending || this.pending.text !== text) this.pending = { text, clientId: uuid() };
+    let created = null;
+    if (!this.id) created = await this.start();
+    const data = await this.call("POST", `/api/v1/conversations/${seg(this.id)}/messages`, {
+      text,
+      client_message_id: this.pending.clientId,
+    });
+    this.pending = null;
+    return { message: data.message, replies: data.replies ?? [], created };
+  }
+
+  /** Drops the stored conversation (a "New conversation", or one the server no longer knows). */
+  forget() {
+    this.saved = null;
+    localStorage.removeItem(STORAGE_KEY);
+  }
+}
+
+function load() {
+  try {
+    const s = JSON.parse(localStorage.getItem(STORAGE_KEY));
+    if (s && typeof s.conversation_id === "string" && typeof s.customer_token === "string") return s;
+  } catch {
+    // unreadable: start afresh
+  }
+  return null;
+}

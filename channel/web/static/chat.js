@@ -1,0 +1,152 @@
+// The customer chat widget at /chat: resumes the stored conversation or starts one on the first
+// message, and keeps the transcript live over the conversation's WebSocket.
+
+import { $, say } from "baton/dom.js";
+import { t, lang } from "baton/strings.js";
+import { connectLive } from "baton/live.js";
+import { Transcript } from "baton/transcript.js";
+import { ChatSession } from "baton/chat-session.js";
+
+const ui = {
+  form: $("#chat-form"),
+  input: $('[data-testid="chat-input"]'),
+  send: $('[data-testid="chat-send"]'),
+  handoff: $('[data-testid="handoff-button"]'),
+  list: $('[data-testid="chat-messages"]'),
+  scroll: $(".chat__scroll"),
+  welcome: $("#chat-welcome"),
+  status: $('[data-testid="chat-status"]'),
+  connection: $('[data-testid="chat-connection"]'),
+  error: $('[data-testid="chat-error"]'),
+  newLink: $('[data-testid="new-conversation"]'),
+};
+
+const session = new ChatSession(lang);
+const transcript = new Transcript(ui.list, {
+  viewer: "customer",
+  labels: { customer: t("sender.you") },
+  scroller: ui.scroll,
+});
+transcript.onChange = () => (ui.welcome.hidden = transcript.size > 0);
+
+let live = null;
+let busy = false;
+
+function setConversation(conv) {
+  if (!conv) return;
+  ui.status.dataset.status = conv.status;
+  ui.status.textContent = t(`chat.status.${conv.status}`);
+  // Asking again while a person is coming or here would only add noise.
+  ui.handoff.disabled = conv.status === "queued" || conv.status === "assigned";
+}
+
+async function refreshStatus() {
+  try {
+    setConversation(await session.conversation());
+  } catch {
+    // the socket will tell us
+  }
+}
+
+function openLive() {
+  live?.close();
+  live = connectLive(`/api/v1/conversations/${encodeURIComponent(session.id)}/ws`, {
+    after: () => transcript.lastSeq,
+    hello: () => ({ type: "auth", token: session.token }),
+    onState(state) {
+      ui.connection.hidden = state !== "offline";
+      // The server refuses this token or conversation for good: the next message starts a new one.
+      if (state === "refused") session.forget();
+    },
+    onFrame(frame) {
+      if (frame.type === "ready" || frame.type === "conversation") setConversation(frame.conversation);
+      else if (frame.type === "message") transcript.add(frame.message);
+    },
+  });
+}
+
+function setBusy(on) {
+  busy = on;
+  ui.send.disabled = on;
+  ui.send.textContent = on ? t("chat.sending") : t("chat.send");
+}
+
+/** Sends text; returns whether it was delivered. On failure the error shows and nothing is lost. */
+async function send(text) {
+  text = text.trim();
+  if (!text || busy) return false;
+  setBusy(true);
+  say(ui.error, "");
+  try {
+    let result;
+    try {
+      result = await session.send(text);
+    } catch (err) {
+      // The stored conversation is gone (expired token, deleted): start a new one once.
+      if (![401, 403, 404].includes(err.status) || !session.id) throw err;
+      session.forget();
+      result = await session.send(text);
+    }
+    if (result.created) {
+      transcript.clear();
+      setConversation(result.created);
+      openLive();
+    }
+    transcript.add(result.message);
+    result.replies.forEach((m) => transcript.add(m));
+    refreshStatus(); // a message can hand the conversation over; show it even before the socket says so
+    return true;
+  } catch (err) {
+    say(ui.error, err.status === 429 ? t("chat.error.too_many") : t("chat.error.send"));
+    return false;
+  } finally {
+    setBusy(false);
+  }
+}
+
+ui.form.addEventListener("submit", async (ev) => {
+  ev.preventDefault();
+  const text = ui.input.value;
+  if (await send(text)) {
+    if (ui.input.value === text) ui.input.value = "";
+    autosize();
+  }
+  ui.input.focus();
+});
+
+ui.input.addEventListener("keydown", (ev) => {
+  // Enter sends; Shift+Enter is a newline; Enter that ends an IME composition (pinyin) is neither.
+  if (ev.key === "Enter" && !ev.shiftKey && !ev.isComposing && ev.keyCode !== 229) {
+    ev.preventDefault();
+    ui.form.requestSubmit();
+  }
+});
+
+function autosize() {
+  ui.input.style.height = "auto";
+  ui.input.style.height = `${Math.min(ui.input.scrollHeight, 160)}px`;
+}
+ui.input.addEventListener("input", autosize);
+
+ui.handoff.addEventListener("click", () => send(t("chat.handoff_text")));
+
+ui.newLink.addEventListener("click", () => {
+  live?.close();
+  session.forget(); // then follow the link: a fresh page, no conversation
+});
+
+async function init() {
+  if (!session.id) return;
+  try {
+    const resumed = await session.resume();
+    setConversation(resumed.conversation);
+    resumed.messages.forEach((m) => transcript.add(m));
+    transcript.scrollToEnd();
+    openLive();
+  } catch (err) {
+    // A network failure keeps the stored conversation for the next try; a gone one starts afresh.
+    if (session.id) say(ui.error, t("common.error", { error: err.message }));
+  }
+}
+
+init();

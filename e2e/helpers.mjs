@@ -1,0 +1,210 @@
+// Helpers for the browser tests: start the real ./bin/baton on a free port with a throw-away data
+// directory, read the demo accounts from its start-up log, stop it, and drive Debian's chromium
+// through playwright-core (no downloaded browsers).
+
+import { spawn } from "node:child_process";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { randomBytes } from "node:crypto";
+
+import { chromium } from "playwright-core";
+
+export const repoRoot = fileURLToPath(new URL("..", import.meta.url));
+export const artifactsDir = fileURLToPath(new URL("./artifacts/", import.meta.url));
+
+/** A TCP port nobody listens on right now (the OS picks it). */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** Parses one slog text line (key=value, key="quoted \"value\"") into an object. */
+export function parseLogLine(line) {
+  const out = {};
+  const re = /([A-Za-z0-9_.-]+)=("(?:[^"\\]|\\.)*"|\S*)/g;
+  for (const m of line.matchAll(re)) {
+    let v = m[2];
+    if (v.startsWith('"')) {
+      try {
+        v = JSON.parse(v);
+      } catch {
+        v = v.slice(1, -1);
+      }
+    }
+    out[m[1]] = v;
+  }
+  return out;
+}
+
+/** The demo accounts logged at start-up: {agent: {email, password}, editor: {…}}. */
+export function demoAccounts(log) {
+  const accounts = {};
+  for (const line of log.split("\n")) {
+    const f = parseLogLine(line);
+    if (f.msg === "demo account" && f.role && f.email && f.password) {
+      accounts[f.role] = { email: f.email, password: f.password };
+    }
+  }
+  return accounts;
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Starts `bin/baton serve` with the embedded database and demo content. Returns
+ * {proc, baseURL, dataDir, readyMs, log(), accounts, adminPassword}.
+ */
+export async function startBaton({ host = "127.0.0.1", readyTimeoutMs = 90_000 } = {}) {
+  const port = await freePort();
+  const dataDir = await mkdtemp(join(tmpdir(), "baton-e2e-"));
+  const adminPassword = randomBytes(18).toString("base64url");
+  const env = { ...process.env };
+  for (const k of Object.keys(env)) if (k.startsWith("BATON_") || k === "DATABASE_URL") delete env[k];
+  Object.assign(env, {
+    BATON_ADDR: `127.0.0.1:${port}`,
+    BATON_DATA_DIR: dataDir,
+    BATON_DEMO: "1",
+    BATON_ADMIN_EMAIL: "admin@e2e.test",
+    BATON_ADMIN_PASSWORD: adminPassword,
+    BATON_COOKIE_SECURE: "true",
+    BATON_LOG_FORMAT: "text",
+    BATON_LOG_LEVEL: "info",
+  });
+
+  const started = performance.now();
+  const proc = spawn(join(repoRoot, "bin", "baton"), ["serve"], {
+    cwd: repoRoot,
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let log = "";
+  proc.stdout.setEncoding("utf8").on("data", (d) => (log += d));
+  proc.stderr.setEncoding("utf8").on("data", (d) => {
+    log += d;
+    if (process.env.BATON_E2E_VERBOSE) process.stderr.write(d);
+  });
+  let exited = null;
+  const exit = new Promise((resolve) => {
+    proc.on("exit", (code, signal) => {
+      exited = { code, signal };
+      resolve(exited);
+    });
+    proc.on("error", (err) => {
+      exited = { code: null, signal: null, error: err };
+      resolve(exited);
+    });
+  });
+
+  const baseURL = `http://${host}:${port}`;
+  const deadline = started + readyTimeoutMs;
+  let readyMs = null;
+  while (performance.now() < deadline) {
+    if (exited) {
+      await rm(dataDir, { recursive: true, force: true });
+      throw new Error(`baton exited before it was ready (${JSON.stringify(exited)}):\n${log}`);
+    }
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}/readyz`, { signal: AbortSignal.timeout(2000) });
+      await res.arrayBuffer();
+      if (res.status === 200) {
+        readyMs = performance.now() - started;
+        break;
+      }
+    } catch {
+      // not listening yet
+    }
+    await sleep(100);
+  }
+  const baton = { proc, exit, port, baseURL, dataDir, readyMs, adminPassword, log: () => log, exited: () => exited };
+  if (readyMs === null) {
+    await stopBaton(baton).catch(() => {});
+    throw new Error(`baton was not ready within ${readyTimeoutMs / 1000} s:\n${log}`);
+  }
+  // The accounts are logged before the server listens; give the pipe a moment to deliver them.
+  const until = performance.now() + 5000;
+  while (performance.now() < until) {
+    baton.accounts = demoAccounts(log);
+    if (baton.accounts.agent && baton.accounts.editor) break;
+    await sleep(50);
+  }
+  return baton;
+}
+
+/** SIGTERMs baton and waits for it; returns {code, signal, ms} or {timedOut: true} after timeoutMs. */
+export async function stopBaton(baton, timeoutMs = 20_000) {
+  const t0 = performance.now();
+  if (!baton.exited()) baton.proc.kill("SIGTERM");
+  let timer;
+  const timeout = new Promise((resolve) => (timer = setTimeout(() => resolve({ timedOut: true }), timeoutMs)));
+  const result = await Promise.race([baton.exit, timeout]);
+  clearTimeout(timer);
+  if (result.timedOut) {
+    baton.proc.kill("SIGKILL");
+    await baton.exit;
+  }
+  return { ...result, ms: performance.now() - t0 };
+}
+
+/** Launches Debian's chromium headless. Playwright gives every launch a fresh temporary profile. */
+export function launchBrowser() {
+  return chromium.launch({
+    executablePath: "/usr/bin/chromium",
+    headless: true,
+    args: [
+      "--headless=new",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+}
+
+/** Saves a screenshot of every open page and baton's log to e2e/artifacts/. */
+export async function saveArtifacts(prefix, pages, log) {
+  await mkdir(artifactsDir, { recursive: true });
+  const safe = (s) => s.replace(/[^A-Za-z0-9_.-]+/g, "-").slice(0, 80);
+  for (const [name, page] of Object.entries(pages)) {
+    if (!page || page.isClosed()) continue;
+    const file = join(artifactsDir, `${safe(prefix)}--${safe(name)}.png`);
+    try {
+      await page.screenshot({ path: file, fullPage: true, timeout: 5000 });
+      console.log(`saved ${file} (${page.url()})`);
+    } catch (err) {
+      console.log(`no screenshot of ${name}: ${err.message}`);
+    }
+  }
+  if (log !== undefined) await writeFile(join(artifactsDir, "baton.log"), log);
+}
+
+/** Polls fn until it returns a truthy value (returned) or timeoutMs passes (then throws with what). */
+export async function eventually(fn, { timeoutMs = 15_000, intervalMs = 100, what = "condition" } = {}) {
+  const deadline = performance.now() + timeoutMs;
+  let last;
+  for (;;) {
+    try {
+      const v = await fn();
+      if (v) return v;
+      last = v;
+    } catch (err) {
+      last = err;
+    }
+    if (performance.now() > deadline) {
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last instanceof Error ? `: ${last.message}` : ""}`);
+    }
+    await sleep(intervalMs);
+  }
+}

@@ -1,0 +1,151 @@
+// One conversation for an agent: the context card from the handoff, the live transcript over the
+// conversation WebSocket, and Claim / reply / Resolve.
+
+import { $, say, seg } from "baton/dom.js";
+import { t, tOr } from "baton/strings.js";
+import { connectLive } from "baton/live.js";
+import { Transcript } from "baton/transcript.js";
+import { api } from "baton/api.js";
+import { languageName, liveIndicator, showError } from "baton/ui.js";
+
+const page = $("#page").dataset;
+const convID = page.conversationId;
+const me = Number(page.userId);
+const base = `/api/v1/conversations/${seg(convID)}`;
+
+const ui = {
+  card: $('[data-testid="context-card"]'),
+  status: $('[data-testid="conversation-status"]'),
+  noHandoff: $("#no-handoff"),
+  claim: $('[data-testid="claim-button"]'),
+  resolve: $('[data-testid="resolve-button"]'),
+  notice: $("#conv-notice"),
+  error: $("#conv-error"),
+  list: $('[data-testid="transcript"]'),
+  scroll: $(".transcript-scroll"),
+  live: $('[data-testid="live-state"]'),
+  form: $("#reply-form"),
+  input: $('[data-testid="reply-input"]'),
+  send: $('[data-testid="reply-send"]'),
+  replyError: $("#reply-error"),
+  locked: $("#reply-locked"),
+};
+
+const transcript = new Transcript(ui.list, { viewer: "agent", scroller: ui.scroll, showScores: true });
+let conv = null;
+
+function field(name, value) {
+  const node = ui.card.querySelector(`[data-field="${name}"]`);
+  if (node) node.textContent = value || t("common.none");
+}
+
+function showContext({ conversation, customer, handoff }) {
+  field("customer_name", customer?.name);
+  field("customer_email", customer?.email);
+  field("vip_tier", customer?.vip_tier);
+  field("language", languageName(handoff?.language || conversation?.language || customer?.language));
+  field("reason", handoff ? tOr(`reason.${handoff.reason}`, handoff.reason) : "");
+  field("skill", handoff?.skill);
+  field("question", handoff?.question || handoff?.context?.question);
+  ui.noHandoff.hidden = Boolean(handoff);
+  if (customer?.name) transcript.labels.customer = customer.name;
+  setConversation(conversation);
+}
+
+function setConversation(c) {
+  if (!c) return;
+  conv = c;
+  const mine = c.status === "assigned" && c.assigned_agent_id === me;
+  ui.status.textContent = tOr(`status.${c.status}`, c.status);
+  ui.status.className = `badge badge--${c.status}`;
+  ui.status.dataset.status = c.status;
+  ui.claim.hidden = c.status !== "queued";
+  ui.resolve.hidden = !mine;
+  ui.form.hidden = !mine;
+  ui.locked.hidden = mine || c.status === "resolved";
+  ui.locked.textContent = c.status === "assigned" ? t("conv.held_by_other") : t("conv.reply_locked");
+}
+
+async function loadContext() {
+  try {
+    showContext(await api("GET", `${base}/context`));
+    showError(ui.error, null);
+  } catch (err) {
+    showError(ui.error, err);
+  }
+}
+
+ui.claim.addEventListener("click", async () => {
+  ui.claim.disabled = true;
+  say(ui.notice, "");
+  try {
+    const { conversation } = await api("POST", `${base}/claim`);
+    setConversation(conversation);
+    ui.input.focus();
+  } catch (err) {
+    if (err.status === 409) say(ui.notice, t("queue.taken"));
+    else showError(ui.error, err);
+    loadContext();
+  } finally {
+    ui.claim.disabled = false;
+  }
+});
+
+ui.resolve.addEventListener("click", async () => {
+  ui.resolve.disabled = true;
+  try {
+    const data = await api("POST", `${base}/resolve`);
+    setConversation(data.conversation);
+    say(ui.notice, data.suggestion_created ? t("conv.resolved_suggestion") : t("conv.resolved"));
+  } catch (err) {
+    showError(ui.error, err);
+  } finally {
+    ui.resolve.disabled = false;
+  }
+});
+
+ui.form.addEventListener("submit", async (ev) => {
+  ev.preventDefault();
+  const text = ui.input.value.trim();
+  if (!text || ui.send.disabled) return;
+  ui.send.disabled = true;
+  say(ui.replyError, "");
+  try {
+    const { message } = await api("POST", `${base}/agent-messages`, { text });
+    transcript.add(message);
+    if (ui.input.value.trim() === text) ui.input.value = "";
+  } catch (err) {
+    say(ui.replyError, t("conv.error.send", { error: err.message }));
+  } finally {
+    ui.send.disabled = false;
+    ui.input.focus();
+  }
+});
+
+ui.input.addEventListener("keydown", (ev) => {
+  // Enter sends; Shift+Enter is a newline; Enter that ends an IME composition is neither.
+  if (ev.key === "Enter" && !ev.shiftKey && !ev.isComposing && ev.keyCode !== 229) {
+    ev.preventDefault();
+    ui.form.requestSubmit();
+  }
+});
+
+const showLive = liveIndicator(ui.live);
+const connect = () => connectLive(`${base}/ws`, {
+  after: () => transcript.lastSeq,
+  onState(state) {
+    showLive(state);
+    if (state === "refused") showError(ui.error, new Error(t("notfound.title")));
+  },
+  onFrame(frame) {
+    if (frame.type === "message") transcript.add(frame.message);
+    else if (frame.type === "ready" || frame.type === "conversation") {
+      const changed = conv && frame.conversation && conv.status !== frame.conversation.status;
+      setConversation(frame.conversation);
+      if (changed) loadContext(); // a new handoff or a claim changes the card too
+    }
+  },
+});
+
+// The card first, so the transcript can label the customer by name.
+loadContext().finally(connect);
