@@ -115,20 +115,10 @@ func acceptLanguage(c *gin.Context) string {
 // access resolves the caller of a conversation endpoint: the customer who owns it, or staff.
 // It answers the error itself and returns false when access is refused.
 func (a *API) access(c *gin.Context, allowStaff bool) (conversation.Conversation, bool) {
-	ctx := c.Request.Context()
 	id := c.Param("id")
 	if allowStaff {
 		if _, ok := auth.CurrentUser(c); ok {
-			conv, err := a.Convs.Get(ctx, id)
-			if errors.Is(err, conversation.ErrNotFound) {
-				httpx.Error(c, http.StatusNotFound, "conversation not found")
-				return conv, false
-			}
-			if err != nil {
-				httpx.Internal(c, err)
-				return conv, false
-			}
-			return conv, true
+			return a.load(c, id)
 		}
 	}
 	token := auth.BearerToken(c)
@@ -137,6 +127,20 @@ func (a *API) access(c *gin.Context, allowStaff bool) (conversation.Conversation
 		return conversation.Conversation{}, false
 	}
 	return a.customerAccess(c, token, id)
+}
+
+// load reads a conversation, answering 404 or 500 itself when it cannot.
+func (a *API) load(c *gin.Context, id string) (conversation.Conversation, bool) {
+	conv, err := a.Convs.Get(c.Request.Context(), id)
+	if errors.Is(err, conversation.ErrNotFound) {
+		httpx.Error(c, http.StatusNotFound, "conversation not found")
+		return conv, false
+	}
+	if err != nil {
+		httpx.Internal(c, err)
+		return conv, false
+	}
+	return conv, true
 }
 
 func (a *API) customerAccess(c *gin.Context, token, id string) (conversation.Conversation, bool) {
@@ -150,13 +154,8 @@ func (a *API) customerAccess(c *gin.Context, token, id string) (conversation.Con
 		httpx.Internal(c, err)
 		return conversation.Conversation{}, false
 	}
-	conv, err := a.Convs.Get(ctx, id)
-	if errors.Is(err, conversation.ErrNotFound) {
-		httpx.Error(c, http.StatusNotFound, "conversation not found")
-		return conv, false
-	}
-	if err != nil {
-		httpx.Internal(c, err)
+	conv, ok := a.load(c, id)
+	if !ok {
 		return conv, false
 	}
 	if conv.CustomerID != cust.ID {

@@ -148,10 +148,7 @@ func (s *Store) Latest(ctx context.Context, convID string) (Handoff, error) {
 func (s *Store) Claim(ctx context.Context, convID string, u auth.User) (conversation.Conversation, error) {
 	var conv conversation.Conversation
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		c, err := conversation.GetForUpdateTx(ctx, tx, convID)
-		if errors.Is(err, conversation.ErrNotFound) {
-			return ErrNotFound
-		}
+		c, err := lockConversation(ctx, tx, convID)
 		if err != nil {
 			return err
 		}
@@ -203,10 +200,7 @@ func (s *Store) Claim(ctx context.Context, convID string, u auth.User) (conversa
 func (s *Store) AgentMessage(ctx context.Context, convID string, u auth.User, text string) (conversation.Message, error) {
 	var m conversation.Message
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		c, err := conversation.GetForUpdateTx(ctx, tx, convID)
-		if errors.Is(err, conversation.ErrNotFound) {
-			return ErrNotFound
-		}
+		c, err := lockConversation(ctx, tx, convID)
 		if err != nil {
 			return err
 		}
@@ -230,10 +224,7 @@ func (s *Store) Resolve(ctx context.Context, convID string, u auth.User) (conver
 	var conv conversation.Conversation
 	suggested := false
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		c, err := conversation.GetForUpdateTx(ctx, tx, convID)
-		if errors.Is(err, conversation.ErrNotFound) {
-			return ErrNotFound
-		}
+		c, err := lockConversation(ctx, tx, convID)
 		if err != nil {
 			return err
 		}
@@ -303,6 +294,15 @@ func questionAndAnswerTx(ctx context.Context, tx pgx.Tx, h Handoff) (string, str
 		}
 	}
 	return question, strings.Join(answers, "\n\n"), rows.Err()
+}
+
+// lockConversation locks a conversation row for the rest of tx.
+func lockConversation(ctx context.Context, tx pgx.Tx, id string) (conversation.Conversation, error) {
+	c, err := conversation.GetForUpdateTx(ctx, tx, id)
+	if errors.Is(err, conversation.ErrNotFound) {
+		return c, ErrNotFound
+	}
+	return c, err
 }
 
 func known(op string, err error) error {
