@@ -116,10 +116,13 @@ func acceptLanguage(c *gin.Context) string {
 // It answers the error itself and returns false when access is refused.
 func (a *API) access(c *gin.Context, allowStaff bool) (conversation.Conversation, bool) {
 	id := c.Param("id")
-	if allowStaff {
-		if _, ok := auth.CurrentUser(c); ok {
-			return a.load(c, id)
+	if u, ok := auth.CurrentUser(c); ok && allowStaff {
+		// Transcripts are for the people who answer customers.
+		if !u.Can(auth.RoleAgent) {
+			httpx.Errorf(c, http.StatusForbidden, "your role (%s) may not read conversations", u.Role)
+			return conversation.Conversation{}, false
 		}
+		return a.load(c, id)
 	}
 	token := auth.BearerToken(c)
 	if token == "" {

@@ -44,7 +44,11 @@ func (l *Live) ConversationWS(c *gin.Context) {
 		after = v
 	}
 	convID := c.Param("id")
-	_, staff := auth.CurrentUser(c)
+	u, staff := auth.CurrentUser(c)
+	if staff && !u.Can(auth.RoleAgent) {
+		httpx.Errorf(c, http.StatusForbidden, "your role (%s) may not read conversations", u.Role)
+		return
+	}
 	if staff && !auth.SameOrigin(c.Request) {
 		httpx.Error(c, http.StatusForbidden, "cross-origin staff WebSocket refused")
 		return

@@ -191,6 +191,9 @@ func TestStaffAuthAndRoles(t *testing.T) {
 	ta.do("POST", "/api/v1/kb/articles", agent, article, 403, nil)
 	ta.do("POST", "/api/v1/kb/articles", editor, article, 201, nil)
 	ta.do("GET", "/api/v1/kb/suggestions", agent, nil, 403, nil)
+	conv, _ := ta.customer("en")
+	ta.do("GET", "/api/v1/conversations/"+conv+"/messages", editor, nil, 403, nil)
+	ta.do("GET", "/api/v1/conversations/"+conv+"/messages", agent, nil, 200, nil)
 	var me struct{ User struct{ Role string } }
 	ta.do("GET", "/api/v1/me", editor, nil, 200, &me)
 	require.Equal(t, "editor", me.User.Role)
