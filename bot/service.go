@@ -80,7 +80,12 @@ func (s *Service) takeTurn(ctx context.Context, convID string, msg conversation.
 	}
 	var st State
 	_ = json.Unmarshal(conv.BotState, &st)
-	out, err := s.Bot.Decide(ctx, msg.Text, conv.Language, st)
+	cust, err := s.Convs.CustomerGet(ctx, conv.CustomerID)
+	if err != nil {
+		return err
+	}
+	out, err := s.Bot.Decide(ctx, Input{Text: msg.Text, ConvLang: conv.Language, State: st,
+		Customer: Customer{Name: cust.Name, VIPTier: cust.VIPTier}})
 	if err != nil {
 		return fmt.Errorf("bot: decide: %w", err)
 	}
@@ -97,8 +102,9 @@ func (s *Service) takeTurn(ctx context.Context, convID string, msg conversation.
 			return nil // a person took over meanwhile; they answer
 		}
 		for _, r := range out.Replies {
+			meta, _ := json.Marshal(r.Meta)
 			if _, _, err := conversation.AppendTx(ctx, tx, convID, conversation.NewMessage{
-				Sender: conversation.SenderBot, Text: r.Text, ReplyTo: &msg.ID, Citations: r.Citations, BotDone: true,
+				Sender: conversation.SenderBot, Text: r.Text, ReplyTo: &msg.ID, Citations: r.Citations, Meta: meta, BotDone: true,
 			}); err != nil {
 				return err
 			}
@@ -109,13 +115,22 @@ func (s *Service) takeTurn(ctx context.Context, convID string, msg conversation.
 		if out.Handoff == nil {
 			return nil
 		}
+		h := out.Handoff
+		skill := h.Skill
+		if skill == "" {
+			skill = s.Skill
+		}
 		return handoff.EnqueueTx(ctx, tx, handoff.Request{
 			ConversationID: convID,
-			Reason:         out.Handoff.Reason,
-			Skill:          s.Skill,
+			Reason:         h.Reason,
+			Skill:          skill,
 			Language:       out.Language,
-			Priority:       handoff.Priority(out.Handoff.Reason),
-			Question:       out.Handoff.Question,
+			Priority:       handoff.Priority(h.Reason) + h.Priority,
+			Question:       h.Question,
+			Intent:         h.Intent,
+			Confidence:     h.Confidence,
+			Slots:          h.Slots,
+			Sentiment:      &handoff.Sentiment{Score: h.Sentiment.Score, Label: h.Sentiment.Label},
 		})
 	})
 }

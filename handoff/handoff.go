@@ -13,7 +13,16 @@ const (
 	ReasonHumanRequest  = "human_request"
 	ReasonComplaint     = "complaint"
 	ReasonLowConfidence = "low_confidence"
+	ReasonNegative      = "negative_sentiment"
+	ReasonVIP           = "vip"
+	ReasonActionFailed  = "action_failed"
+	ReasonRetries       = "retries_exhausted"
+	ReasonIntentRule    = "intent_rule"
 )
+
+// Reasons lists every handoff reason.
+var Reasons = []string{ReasonHumanRequest, ReasonComplaint, ReasonNegative, ReasonLowConfidence, ReasonVIP,
+	ReasonActionFailed, ReasonRetries, ReasonIntentRule}
 
 // Handoff statuses.
 const (
@@ -41,14 +50,25 @@ type Request struct {
 	Language       string
 	Priority       int
 	Question       string
+	// What the bot understood, so the agent never asks again.
+	Intent     string
+	Confidence float64
+	Slots      map[string]string
+	Sentiment  *Sentiment
+}
+
+// Sentiment is the customer's mood when the conversation was handed off.
+type Sentiment struct {
+	Score float64 `json:"score"`
+	Label string  `json:"label"`
 }
 
 // Priority of a handoff by its reason: complaints first.
 func Priority(reason string) int {
 	switch reason {
-	case ReasonComplaint:
+	case ReasonComplaint, ReasonNegative:
 		return 20
-	case ReasonHumanRequest:
+	case ReasonHumanRequest, ReasonActionFailed, ReasonRetries:
 		return 10
 	}
 	return 0
@@ -63,10 +83,14 @@ type TranscriptLine struct {
 
 // Context is the snapshot an agent gets with a handoff, so the customer never repeats themselves.
 type Context struct {
-	Reason     string           `json:"reason"`
-	Question   string           `json:"question"`
-	Language   string           `json:"language"`
-	Transcript []TranscriptLine `json:"transcript"`
+	Reason     string            `json:"reason"`
+	Question   string            `json:"question"`
+	Language   string            `json:"language"`
+	Intent     string            `json:"intent,omitempty"`
+	Confidence float64           `json:"confidence,omitempty"`
+	Slots      map[string]string `json:"slots,omitempty"`
+	Sentiment  *Sentiment        `json:"sentiment,omitempty"`
+	Transcript []TranscriptLine  `json:"transcript"`
 }
 
 // Handoff is one hand-over of a conversation to a person.

@@ -33,7 +33,8 @@ func NewStore(pool *pgxpool.Pool, suggest SuggestionSink) *Store {
 // EnqueueTx puts a conversation in the queue with a snapshot of its transcript. A conversation
 // already waiting or held keeps its open handoff.
 func EnqueueTx(ctx context.Context, tx pgx.Tx, r Request) error {
-	snap := Context{Reason: r.Reason, Question: r.Question, Language: r.Language, Transcript: []TranscriptLine{}}
+	snap := Context{Reason: r.Reason, Question: r.Question, Language: r.Language, Intent: r.Intent,
+		Confidence: r.Confidence, Slots: r.Slots, Sentiment: r.Sentiment, Transcript: []TranscriptLine{}}
 	rows, err := tx.Query(ctx, `SELECT sender, text, created_at FROM messages WHERE conversation_id = $1 ORDER BY seq`, r.ConversationID)
 	if err != nil {
 		return fmt.Errorf("handoff: transcript: %w", err)

@@ -75,8 +75,10 @@ type Message struct {
 	ClientMessageID string     `json:"client_message_id,omitempty"`
 	ReplyTo         *int64     `json:"reply_to,omitempty"`
 	Citations       []Citation `json:"citations,omitempty"`
-	CreatedAt       time.Time  `json:"created_at"`
-	botDone         bool
+	// Meta is what the bot understood when it wrote this message (see bot.Meta); nil otherwise.
+	Meta      json.RawMessage `json:"meta,omitempty"`
+	CreatedAt time.Time       `json:"created_at"`
+	botDone   bool
 }
 
 // BotDone reports whether the bot has taken its turn on this customer message.
@@ -90,6 +92,7 @@ type NewMessage struct {
 	ClientMessageID string
 	ReplyTo         *int64
 	Citations       []Citation
+	Meta            json.RawMessage
 	// BotDone marks a customer message that needs no bot turn (a person holds the conversation).
 	BotDone bool
 }

@@ -14,13 +14,13 @@ import (
 )
 
 const messageCols = `id, conversation_id, seq, sender, author_id, text, COALESCE(client_message_id, ''),
-reply_to, citations, bot_done, created_at`
+reply_to, citations, meta, bot_done, created_at`
 
 func scanMessage(row pgx.Row) (Message, error) {
 	var m Message
-	var cites []byte
+	var cites, meta []byte
 	err := row.Scan(&m.ID, &m.ConversationID, &m.Seq, &m.Sender, &m.AuthorID, &m.Text, &m.ClientMessageID,
-		&m.ReplyTo, &cites, &m.botDone, &m.CreatedAt)
+		&m.ReplyTo, &cites, &meta, &m.botDone, &m.CreatedAt)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return Message{}, ErrNotFound
 	}
@@ -31,6 +31,9 @@ func scanMessage(row pgx.Row) (Message, error) {
 		if err := json.Unmarshal(cites, &m.Citations); err != nil {
 			return Message{}, fmt.Errorf("conversation: citations: %w", err)
 		}
+	}
+	if len(meta) > 0 {
+		m.Meta = json.RawMessage(meta)
 	}
 	return m, nil
 }
@@ -63,10 +66,15 @@ func AppendTx(ctx context.Context, tx pgx.Tx, convID string, nm NewMessage) (Mes
 		s := string(b)
 		cites = &s
 	}
+	var meta *string
+	if len(nm.Meta) > 0 {
+		s := string(nm.Meta)
+		meta = &s
+	}
 	m, err := scanMessage(tx.QueryRow(ctx, `INSERT INTO messages
-		(conversation_id, seq, sender, author_id, text, client_message_id, reply_to, citations, bot_done)
-		VALUES ($1, $2, $3, $4, $5, NULLIF($6, ''), $7, $8, $9) RETURNING `+messageCols,
-		convID, seq, nm.Sender, nm.AuthorID, nm.Text, nm.ClientMessageID, nm.ReplyTo, cites, nm.BotDone))
+		(conversation_id, seq, sender, author_id, text, client_message_id, reply_to, citations, meta, bot_done)
+		VALUES ($1, $2, $3, $4, $5, NULLIF($6, ''), $7, $8, $9, $10) RETURNING `+messageCols,
+		convID, seq, nm.Sender, nm.AuthorID, nm.Text, nm.ClientMessageID, nm.ReplyTo, cites, meta, nm.BotDone))
 	if err != nil {
 		return Message{}, false, fmt.Errorf("conversation: insert message: %w", err)
 	}

@@ -8,12 +8,14 @@ import (
 	"crypto/rand"
 	_ "embed"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
 
+	"github.com/baton-cs/baton/bot"
 	"github.com/baton-cs/baton/internal/auth"
 	"github.com/baton-cs/baton/kb"
 )
@@ -32,14 +34,9 @@ type Account struct {
 // Load imports the demo articles and ensures the demo accounts, whose passwords are generated once
 // and kept in dataDir/demo-credentials.txt.
 func Load(ctx context.Context, store *kb.Store, users *auth.Service, dataDir string, log *slog.Logger) ([]Account, error) {
-	res, err := store.ImportJSONL(ctx, bytes.NewReader(articles), "demo", nil)
-	if err != nil {
-		return nil, fmt.Errorf("demo: articles: %w", err)
+	if err := LoadArticles(ctx, store, log); err != nil {
+		return nil, err
 	}
-	if len(res.Errors) > 0 {
-		return nil, fmt.Errorf("demo: articles: line %d: %s", res.Errors[0].Line, res.Errors[0].Reason)
-	}
-	log.Info("demo articles loaded", "articles", res.Imported, "created", res.Created)
 	pw, err := password(dataDir)
 	if err != nil {
 		return nil, err
@@ -57,6 +54,19 @@ func Load(ctx context.Context, store *kb.Store, users *auth.Service, dataDir str
 	return accounts, nil
 }
 
+// LoadArticles upserts the demo knowledge base.
+func LoadArticles(ctx context.Context, store *kb.Store, log *slog.Logger) error {
+	res, err := store.ImportJSONL(ctx, bytes.NewReader(articles), "demo", nil)
+	if err != nil {
+		return fmt.Errorf("demo: articles: %w", err)
+	}
+	if len(res.Errors) > 0 {
+		return fmt.Errorf("demo: articles: line %d: %s", res.Errors[0].Line, res.Errors[0].Reason)
+	}
+	log.Info("demo articles loaded", "articles", res.Imported, "created", res.Created)
+	return nil
+}
+
 func password(dataDir string) (string, error) {
 	path := filepath.Join(dataDir, "demo-credentials.txt")
 	if b, err := os.ReadFile(path); err == nil && len(strings.TrimSpace(string(b))) >= 8 {
@@ -72,4 +82,32 @@ func password(dataDir string) (string, error) {
 		return "", fmt.Errorf("demo: save password: %w", err)
 	}
 	return pw, nil
+}
+
+// botStore is the part of bot.Store EnsureBot needs (the demo package must not import bot's
+// server wiring, only its store).
+type botStore interface {
+	Save(ctx context.Context, src []byte, by *int64) (bot.StoredDefinition, bool, error)
+	Active(ctx context.Context) (bot.StoredDefinition, error)
+}
+
+// EnsureBot makes the demo bot definition active unless someone has saved their own: a
+// definition loaded by a person (created_by set, or another name) is left alone.
+func EnsureBot(ctx context.Context, store botStore, log *slog.Logger) error {
+	cur, err := store.Active(ctx)
+	switch {
+	case errors.Is(err, bot.ErrNoDefinition):
+	case err != nil:
+		return err
+	case cur.CreatedBy != nil || cur.Name != "demo-shop" || cur.Checksum == bot.Checksum(botDefinition):
+		return nil
+	}
+	d, created, err := store.Save(ctx, botDefinition, nil)
+	if err != nil {
+		return fmt.Errorf("demo: bot definition: %w", err)
+	}
+	if created {
+		log.Info("demo bot definition saved", "version", d.Version)
+	}
+	return nil
 }

@@ -5,10 +5,12 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/baton-cs/baton/bot"
 	"github.com/baton-cs/baton/channel"
 	"github.com/baton-cs/baton/handoff"
 	"github.com/baton-cs/baton/internal/assets"
 	"github.com/baton-cs/baton/internal/auth"
+	"github.com/baton-cs/baton/internal/demo"
 	"github.com/baton-cs/baton/internal/httpx"
 	"github.com/baton-cs/baton/kb"
 	"github.com/baton-cs/baton/workbench"
@@ -76,6 +78,22 @@ func (a *App) Routes() (http.Handler, error) {
 	editors.GET("/suggestions", kbAPI.ListSuggestions)
 	editors.POST("/suggestions/:id/approve", kbAPI.ApproveSuggestion)
 	editors.POST("/suggestions/:id/dismiss", kbAPI.DismissSuggestion)
+
+	// The bot definition: editors read, validate, change and roll it back, and try messages.
+	botAPI := &bot.API{Store: a.Bots.Store, Loader: a.Bots, Bot: a.Turns.Bot}
+	bots := r.Group("/api/v1/bot", auth.Require(auth.RoleEditor))
+	bots.GET("/definition", botAPI.GetDefinition)
+	bots.PUT("/definition", botAPI.PutDefinition)
+	bots.POST("/definition/validate", botAPI.ValidateDefinition)
+	bots.GET("/definitions", botAPI.ListDefinitions)
+	bots.POST("/definitions/:version/activate", botAPI.ActivateDefinition)
+	bots.POST("/predict", botAPI.Predict)
+
+	// The demo shop's order system, which the demo bot's actions call.
+	if a.Config.Demo {
+		orders := http.StripPrefix("/demo/api", &demo.OrderService{})
+		r.Any("/demo/api/*path", gin.WrapH(orders))
+	}
 
 	// Web pages.
 	pages := workbench.NewPages(static, a.Users, a.Config.CookieSecure)

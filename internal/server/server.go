@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -72,14 +73,40 @@ func Serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	defer stopBus()
 	go bus.Run(busCtx)
 
+	// The bot definition: compiled from the active version, recompiled when any process saves one.
+	botEnv := bot.EnvFromEnviron()
+	botStore := bot.NewStore(d.Pool)
+	if cfg.Demo {
+		if _, ok := botEnv["orders_url"]; !ok {
+			botEnv["orders_url"] = "http://" + loopback(ln.Addr()) + "/demo/api"
+		}
+		if err := demo.EnsureBot(ctx, botStore, log); err != nil {
+			return err
+		}
+	}
+	loader := &bot.Loader{Store: botStore, Holder: &bot.Holder{}, Env: botEnv, Log: log}
+	if err := loader.Reload(ctx); err != nil {
+		return err
+	}
+	defs, unsubscribe := bus.Subscribe(bot.DefinitionTopic)
+	defer unsubscribe()
+	go func() {
+		for range defs {
+			if err := loader.Reload(busCtx); err != nil && busCtx.Err() == nil {
+				log.Error("bot definition reload failed", "err", err)
+			}
+		}
+	}()
+
 	done := make(chan struct{})
 	app := &App{
 		Config: cfg, Log: log, DB: d, Users: users, KB: kbStore, Bus: bus, Done: done,
 		Convs: conversation.NewStore(d.Pool),
 	}
 	app.Handoffs = handoff.NewStore(d.Pool, kbSuggestionSink)
+	app.Bots = loader
 	app.Turns = &bot.Service{Convs: app.Convs, Skill: cfg.DefaultSkill,
-		Bot: &bot.Bot{KB: kbStore, Threshold: cfg.AnswerThreshold}}
+		Bot: &bot.Bot{KB: kbStore, Threshold: cfg.AnswerThreshold, Engines: loader.Holder, HTTP: &http.Client{}}}
 	handler, err := app.Routes()
 	if err != nil {
 		return err
@@ -122,8 +149,17 @@ type App struct {
 	KB       *kb.Store
 	Handoffs *handoff.Store
 	Turns    *bot.Service
+	Bots     *bot.Loader
 	Bus      *events.Bus
 	Done     chan struct{}
 }
 
 func init() { gin.SetMode(gin.ReleaseMode) }
+
+// loopback is the address this process can call itself on, whatever interface it listens on.
+func loopback(addr net.Addr) string {
+	if ta, ok := addr.(*net.TCPAddr); ok {
+		return net.JoinHostPort("127.0.0.1", strconv.Itoa(ta.Port))
+	}
+	return addr.String()
+}

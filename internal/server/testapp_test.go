@@ -59,10 +59,16 @@ func newTestApp(t *testing.T, opt appOptions) *testApp {
 	a := &App{Config: cfg, Log: log, DB: &db.Database{Pool: pool}, Users: users, KB: kbStore, Bus: bus, Done: done,
 		Convs: conversation.NewStore(pool)}
 	a.Handoffs = handoff.NewStore(pool, kbSuggestionSink)
-	a.Turns = &bot.Service{Convs: a.Convs, Skill: "general", Bot: &bot.Bot{KB: kbStore, Threshold: cfg.AnswerThreshold}}
+	orders := httptest.NewServer(&demo.OrderService{})
+	t.Cleanup(orders.Close)
+	a.Bots = &bot.Loader{Store: bot.NewStore(pool), Holder: &bot.Holder{}, Env: map[string]string{"orders_url": orders.URL}, Log: log}
+	a.Turns = &bot.Service{Convs: a.Convs, Skill: "general",
+		Bot: &bot.Bot{KB: kbStore, Threshold: cfg.AnswerThreshold, Engines: a.Bots.Holder, HTTP: orders.Client()}}
 	if opt.demo {
 		_, err := demo.Load(ctx, kbStore, users, t.TempDir(), log)
 		require.NoError(t, err)
+		require.NoError(t, demo.EnsureBot(ctx, a.Bots.Store, log))
+		require.NoError(t, a.Bots.Reload(ctx))
 	}
 	h, err := a.Routes()
 	require.NoError(t, err)
