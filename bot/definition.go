@@ -174,7 +174,9 @@ func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
 func (d Duration) MarshalYAML() (any, error) { return time.Duration(d).String(), nil }
 
 // MarshalJSON writes "3s".
-func (d Duration) MarshalJSON() ([]byte, error) { return []byte(`"` + time.Duration(d).String() + `"`), nil }
+func (d Duration) MarshalJSON() ([]byte, error) {
+	return []byte(`"` + time.Duration(d).String() + `"`), nil
+}
 
 // Defaults for Settings.
 const (
@@ -187,8 +189,8 @@ const (
 )
 
 var (
-	nameRe     = regexp.MustCompile(`^[a-z][a-z0-9_]{0,63}$`)
-	templateRe = regexp.MustCompile(`\{\{\s*([a-zA-Z_][a-zA-Z0-9_.]*)\s*\}\}`)
+	nameRe       = regexp.MustCompile(`^[a-z][a-z0-9_]{0,63}$`)
+	templateRe   = regexp.MustCompile(`\{\{\s*([a-zA-Z_][a-zA-Z0-9_.]*)\s*\}\}`)
 	validReasons = map[string]bool{"complaint": true, "human_request": true, "intent_rule": true}
 )
 
@@ -233,7 +235,9 @@ func Checksum(src []byte) string {
 }
 
 func (d *Definition) validate(root *yaml.Node) error {
-	fail := func(line int, f string, a ...any) error { return DefinitionError{Line: line, Msg: fmt.Sprintf(f, a...)} }
+	fail := func(line int, f string, a ...any) error {
+		return DefinitionError{Line: line, Msg: fmt.Sprintf(f, a...)}
+	}
 	if strings.TrimSpace(d.Name) == "" {
 		return fail(0, "name is required")
 	}
@@ -407,7 +411,9 @@ func (in *Intent) Slot(name string) *Slot {
 }
 
 // IsTask reports an intent that gathers slots or runs an action.
-func (in *Intent) IsTask() bool { return in.Action != nil && (len(in.Slots) > 0 || in.Action.HTTP != nil) }
+func (in *Intent) IsTask() bool {
+	return in.Action != nil && (len(in.Slots) > 0 || in.Action.HTTP != nil)
+}
 
 // DisplayName is the intent's label in lang, else its name.
 func (in *Intent) DisplayName(lang string) string {

@@ -104,6 +104,6 @@ func (m *Model) Predict(text string) Prediction {
 	}
 	return p
 }
-func (m *Model) Threshold() float64      { return m.threshold }
+func (m *Model) Threshold() float64     { return m.threshold }
 func (m *Model) SetThreshold(t float64) { m.threshold = t }
 func (m *Model) Intents() []string      { return m.labels }
