@@ -678,6 +678,21 @@ func (t *turn) extract(in *Intent, withText bool) extracted {
 			out.invalid[textSlot.Name] = r.Invalid[0].Reason.In(t.lang)
 		}
 	}
+	// Values an LLM read, checked and made canonical by the same extractors.
+	for name, raw := range t.u.Slots {
+		if _, done := out.filled[name]; done {
+			continue
+		}
+		s := in.Slot(name)
+		if s == nil || (s.Kind == "text" && (!withText || name != asking)) {
+			continue
+		}
+		r := t.e.extractors[in.Name][name].Extract(raw, env)
+		if len(r.Matches) > 0 {
+			out.filled[name] = SlotValue{Value: r.Matches[0].Value, Raw: raw}
+			delete(out.invalid, name)
+		}
+	}
 	if asking != "" {
 		// An enum answer that matches nothing is worth a re-ask listing the choices.
 		if s := in.Slot(asking); s != nil && s.Kind == "enum" && len(out.filled) == 0 && len(out.invalid) == 0 &&

@@ -95,6 +95,9 @@ func runChat(cmd *cobra.Command, _ []string) error {
 	convs := conversation.NewStore(d.Pool)
 	svc := &bot.Service{Convs: convs, Skill: cfg.DefaultSkill,
 		Bot: &bot.Bot{KB: kbStore, Threshold: cfg.AnswerThreshold, Engines: loader.Holder, HTTP: &http.Client{}}}
+	if cfg.LLMURL != "" {
+		svc.Bot.LLM = bot.NewLLM(cfg.LLMURL, cfg.LLMAPIKey, cfg.LLMModel, cfg.LLMTimeout)
+	}
 
 	out := cmd.OutOrStdout()
 	newConv := func() (conversation.Conversation, error) {

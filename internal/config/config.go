@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/url"
 	"os"
 	"strconv"
 	"strings"
@@ -31,6 +32,12 @@ type Config struct {
 	NodeModules string // BATON_NODE_MODULES
 	// PublicRate is the sustained requests per second one client IP may make to the public customer API.
 	PublicRate float64 // BATON_PUBLIC_RATE
+	// LLMURL is an OpenAI-compatible endpoint (base URL, e.g. http://host:8000/v1) for reading
+	// intents and slots with function calling; empty keeps the bot offline.
+	LLMURL     string        // BATON_LLM_URL
+	LLMModel   string        // BATON_LLM_MODEL
+	LLMAPIKey  string        // BATON_LLM_API_KEY (or BATON_LLM_API_KEY_FILE)
+	LLMTimeout time.Duration // BATON_LLM_TIMEOUT (default 10s)
 	// ShutdownTimeout bounds the graceful shutdown.
 	ShutdownTimeout time.Duration
 }
@@ -47,8 +54,19 @@ func Load() (Config, error) {
 		DefaultSkill:    env("BATON_DEFAULT_SKILL", "general"),
 		NodeModules:     os.Getenv("BATON_NODE_MODULES"),
 		ShutdownTimeout: 15 * time.Second,
+		LLMURL:          os.Getenv("BATON_LLM_URL"),
+		LLMModel:        env("BATON_LLM_MODEL", "gpt-4o-mini"),
+		LLMTimeout:      10 * time.Second,
 	}
 	var err error
+	if c.LLMAPIKey, err = secret("BATON_LLM_API_KEY"); err != nil {
+		return c, err
+	}
+	if v := os.Getenv("BATON_LLM_TIMEOUT"); v != "" {
+		if c.LLMTimeout, err = time.ParseDuration(v); err != nil || c.LLMTimeout <= 0 {
+			return c, fmt.Errorf("config: BATON_LLM_TIMEOUT must be a duration such as 10s, got %q", v)
+		}
+	}
 	if c.AdminPassword, err = secret("BATON_ADMIN_PASSWORD"); err != nil {
 		return c, err
 	}
@@ -86,6 +104,11 @@ func (c Config) Validate() error {
 	}
 	if c.PublicRate <= 0 {
 		return fmt.Errorf("config: BATON_PUBLIC_RATE must be positive, got %v", c.PublicRate)
+	}
+	if c.LLMURL != "" {
+		if u, err := url.Parse(c.LLMURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return fmt.Errorf("config: BATON_LLM_URL must be an http(s) URL, got %q", c.LLMURL)
+		}
 	}
 	switch c.LogFormat {
 	case "text", "json":

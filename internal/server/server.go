@@ -107,6 +107,10 @@ func Serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	app.Bots = loader
 	app.Turns = &bot.Service{Convs: app.Convs, Skill: cfg.DefaultSkill,
 		Bot: &bot.Bot{KB: kbStore, Threshold: cfg.AnswerThreshold, Engines: loader.Holder, HTTP: &http.Client{}}}
+	if cfg.LLMURL != "" {
+		app.Turns.Bot.LLM = bot.NewLLM(cfg.LLMURL, cfg.LLMAPIKey, cfg.LLMModel, cfg.LLMTimeout)
+		log.Info("intents and slots read by an LLM", "model", cfg.LLMModel)
+	}
 	handler, err := app.Routes()
 	if err != nil {
 		return err

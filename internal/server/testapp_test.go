@@ -149,6 +149,13 @@ type msgOut struct {
 		ArticleID int64  `json:"article_id"`
 		Title     string `json:"title"`
 	} `json:"citations"`
+	Meta struct {
+		Kind   string            `json:"kind"`
+		Intent string            `json:"intent"`
+		Asking string            `json:"asking"`
+		Slots  map[string]string `json:"slots"`
+		Reason string            `json:"reason"`
+	} `json:"meta"`
 }
 
 type turnOut struct {
