@@ -218,7 +218,7 @@ func ParseDefinition(src []byte) (*Definition, error) {
 	dec := yaml.NewDecoder(bytes.NewReader(src))
 	dec.KnownFields(true)
 	if err := dec.Decode(&def); err != nil {
-		return nil, DefinitionError{Msg: strings.TrimPrefix(err.Error(), "yaml: ")}
+		return nil, yamlError(err)
 	}
 	var root yaml.Node
 	_ = yaml.Unmarshal(src, &root)
