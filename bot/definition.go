@@ -9,7 +9,6 @@ import (
 	"net/url"
 	"regexp"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
 
@@ -192,7 +191,6 @@ const (
 var (
 	nameRe       = regexp.MustCompile(`^[a-z][a-z0-9_]{0,63}$`)
 	templateRe   = regexp.MustCompile(`\{\{\s*([a-zA-Z_][a-zA-Z0-9_.]*)\s*\}\}`)
-	yamlLineRe   = regexp.MustCompile(`^line (\d+): `)
 	validReasons = map[string]bool{"complaint": true, "human_request": true, "intent_rule": true}
 )
 
@@ -220,15 +218,7 @@ func ParseDefinition(src []byte) (*Definition, error) {
 	dec := yaml.NewDecoder(bytes.NewReader(src))
 	dec.KnownFields(true)
 	if err := dec.Decode(&def); err != nil {
-		msg := strings.TrimPrefix(err.Error(), "yaml: ")
-		msg = strings.TrimPrefix(msg, "unmarshal errors:\n")
-		msg = strings.TrimSpace(strings.SplitN(msg, "\n", 2)[0]) // the first problem is enough to fix
-		de := DefinitionError{Msg: msg}
-		if m := yamlLineRe.FindStringSubmatch(msg); m != nil {
-			de.Line, _ = strconv.Atoi(m[1])
-			de.Msg = strings.TrimSpace(msg[len(m[0]):])
-		}
-		return nil, de
+		return nil, yamlError(err)
 	}
 	var root yaml.Node
 	_ = yaml.Unmarshal(src, &root)

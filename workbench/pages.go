@@ -1,5 +1,5 @@
 // Package workbench is the staff web UI: sign-in, the agents' live queue and conversations, and
-// the editors' knowledge-base pages. Pages are server-rendered shells; small JS modules in static/
+// the editors' knowledge-base and bot pages. Pages are server-rendered shells; small JS modules in static/
 // fill them from the JSON API.
 package workbench
 
@@ -70,7 +70,7 @@ func parseTemplates(a *assets.Assets) map[string]*template.Template {
 type view struct {
 	i18n.Page
 	Title  string // an i18n key
-	Nav    string // the active nav entry: queue, kb or suggestions
+	Nav    string // the active nav entry: queue, kb, suggestions or bot
 	Script string // the page's JS module, if any
 	User   *auth.User
 	CSRF   string

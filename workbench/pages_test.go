@@ -53,6 +53,7 @@ func newTestApp(t *testing.T) *testApp {
 	r.GET("/workbench/kb/articles/new", p.ArticleEdit)
 	r.GET("/workbench/kb/articles/:id", p.ArticleEdit)
 	r.GET("/workbench/kb/suggestions", p.Suggestions)
+	r.GET("/workbench/bot", p.Bot)
 	return &testApp{static: static, router: r}
 }
 
@@ -82,6 +83,7 @@ func TestPagesWithoutSessionRedirectToLogin(t *testing.T) {
 		"/workbench/kb/articles/new",
 		"/workbench/kb/articles/42",
 		"/workbench/kb/suggestions",
+		"/workbench/bot",
 	} {
 		w := app.do(http.MethodGet, path, nil)
 		if w.Code != http.StatusSeeOther {
@@ -194,6 +196,7 @@ func TestPageAssetsResolve(t *testing.T) {
 		"/workbench/kb":               auth.RoleEditor,
 		"/workbench/kb/articles/new":  auth.RoleEditor,
 		"/workbench/kb/suggestions":   auth.RoleEditor,
+		"/workbench/bot":              auth.RoleEditor,
 	}
 	for path, role := range pages {
 		body := app.do(http.MethodGet, path, nil, "X-Test-Role", role).Body.String()

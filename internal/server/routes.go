@@ -108,5 +108,6 @@ func (a *App) Routes() (http.Handler, error) {
 	r.GET("/workbench/kb/articles/new", pages.ArticleEdit)
 	r.GET("/workbench/kb/articles/:id", pages.ArticleEdit)
 	r.GET("/workbench/kb/suggestions", pages.Suggestions)
+	r.GET("/workbench/bot", pages.Bot)
 	return r, nil
 }

@@ -1,12 +1,14 @@
 // JSON requests to the Baton API. Failures throw ApiError: status 0 means the network failed (safe
-// to retry), otherwise it is the HTTP status with the server's {"error": "..."} text.
+// to retry), otherwise it is the HTTP status with the server's {"error": "..."} text; data holds
+// the whole error body for APIs that say more (the bot definition's "line").
 
 /** An API call that failed. */
 export class ApiError extends Error {
-  constructor(status, message) {
+  constructor(status, message, data = null) {
     super(message);
     this.name = "ApiError";
     this.status = status;
+    this.data = data;
   }
 }
 
@@ -33,6 +35,6 @@ export async function request(method, path, { body, token, headers = {}, credent
       data = null;
     }
   }
-  if (!res.ok) throw new ApiError(res.status, data?.error || `HTTP ${res.status}`);
+  if (!res.ok) throw new ApiError(res.status, data?.error || `HTTP ${res.status}`, data);
   return data ?? {};
 }
