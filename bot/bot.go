@@ -166,6 +166,10 @@ type Bot struct {
 	MaxLowConfidence int
 }
 
+// minHandoffConfidence is how sure the classifier must be before an always-handoff intent (a
+// complaint, a request for a person) sends the conversation to a person without a trigger phrase.
+const minHandoffConfidence = 0.5
+
 // maxAnswerRunes keeps an answer readable in a chat bubble; the citation leads to the rest.
 const maxAnswerRunes = 900
 
@@ -296,7 +300,7 @@ func (t *turn) handoffTriggers() bool {
 		return false
 	}
 	in := t.e.Def.Intent(t.u.Intent)
-	if in == nil || in.Handoff == nil || !in.Handoff.Always {
+	if in == nil || in.Handoff == nil || !in.Handoff.Always || t.u.Confidence < minHandoffConfidence {
 		return false
 	}
 	if t.st.Task != nil && len(t.extract(t.e.Def.Intent(t.st.Task.Intent), true).filled) > 0 {
@@ -323,6 +327,9 @@ func (t *turn) fresh(name, text string, conf float64) error {
 		return nil
 	}
 	in := t.e.Def.Intent(name)
+	if in != nil && in.Handoff != nil && in.Handoff.Always && conf < minHandoffConfidence {
+		in = nil // too unsure to send a person on the classifier's word alone; the phrases didn't fire
+	}
 	if in == nil {
 		ok, err := t.answerFromKB(text, t.b.Threshold, "")
 		if err != nil || ok {

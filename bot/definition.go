@@ -24,6 +24,9 @@ type Definition struct {
 	Description string   `yaml:"description,omitempty" json:"description,omitempty"`
 	Settings    Settings `yaml:"settings,omitempty" json:"settings"`
 	Intents     []Intent `yaml:"intents" json:"intents"`
+	// OutOfScope are messages the bot must not take for any intent, by language. They are not a
+	// class: they only tune the threshold below which the bot does not guess.
+	OutOfScope map[string][]string `yaml:"out_of_scope,omitempty" json:"out_of_scope,omitempty"`
 }
 
 // Settings tune the bot's judgement. Zero values take the documented defaults.
@@ -259,6 +262,16 @@ func (d *Definition) validate(root *yaml.Node) error {
 	if s.Timezone != "" {
 		if _, err := time.LoadLocation(s.Timezone); err != nil {
 			return fail(lineOf(root, "settings", "timezone"), "settings.timezone: unknown time zone %q", s.Timezone)
+		}
+	}
+	for lang, ex := range d.OutOfScope {
+		if lang != "zh" && lang != "en" {
+			return fail(lineOf(root, "out_of_scope"), "out_of_scope: unknown language %q (use zh or en)", lang)
+		}
+		for j, e := range ex {
+			if strings.TrimSpace(e) == "" {
+				return fail(lineOf(root, "out_of_scope", lang, j), "out_of_scope: empty example")
+			}
 		}
 	}
 	if len(d.Intents) < 2 {

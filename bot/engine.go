@@ -44,7 +44,11 @@ func Compile(ctx context.Context, def *Definition, version int, env map[string]s
 			}
 		}
 	}
-	model, err := intent.Train(ctx, ex, intent.TrainOptions{})
+	var oos []string
+	for _, l := range []string{"zh", "en"} {
+		oos = append(oos, def.OutOfScope[l]...)
+	}
+	model, err := intent.Train(ctx, ex, intent.TrainOptions{OOS: oos})
 	if err != nil {
 		return nil, fmt.Errorf("bot: train intents: %w", err)
 	}
