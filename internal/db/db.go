@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -30,7 +31,7 @@ func Open(ctx context.Context, url, dataDir, nodeModules string, log *slog.Logge
 		}
 		d.Embedded, d.URL = e, e.URL
 	}
-	pool, err := NewPool(ctx, d.URL, d.Embedded != nil)
+	pool, err := NewPool(ctx, d.URL, d.OnEmbedded())
 	if err != nil {
 		d.Embedded.Stop()
 		return nil, err
@@ -38,6 +39,18 @@ func Open(ctx context.Context, url, dataDir, nodeModules string, log *slog.Logge
 	d.Pool = pool
 	return d, nil
 }
+
+// embeddedAppName marks the embedded server's URL, so a process given that URL as DATABASE_URL
+// (a test, a second command) still talks to it the way PGlite needs.
+const embeddedAppName = "baton-pglite"
+
+// IsEmbeddedURL reports a URL of the embedded server.
+func IsEmbeddedURL(url string) bool {
+	return strings.Contains(url, "application_name="+embeddedAppName)
+}
+
+// OnEmbedded reports whether the database is the embedded PGlite, started here or elsewhere.
+func (d *Database) OnEmbedded() bool { return d.Embedded != nil || IsEmbeddedURL(d.URL) }
 
 // NewPool opens a pgx pool. For the embedded server queries use the simple protocol: PGlite's
 // connections share one session, and its multiplexer interleaves the extended protocol's

@@ -104,7 +104,7 @@ func StartEmbedded(ctx context.Context, dataDir, nodeModules string, log *slog.L
 		return nil, fmt.Errorf("db: start pglite: %w", err)
 	}
 	e := &Embedded{
-		URL:   fmt.Sprintf("postgres://postgres@127.0.0.1:%d/postgres?sslmode=disable", port),
+		URL:   fmt.Sprintf("postgres://postgres@127.0.0.1:%d/postgres?sslmode=disable&application_name=%s", port, embeddedAppName),
 		cmd:   cmd,
 		done:  make(chan error, 1),
 		lock:  lf,

@@ -68,7 +68,7 @@ func Serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		}
 	}
 
-	bus := events.NewBus(d.Pool, d.Embedded != nil, log)
+	bus := events.NewBus(d.Pool, d.OnEmbedded(), log)
 	busCtx, stopBus := context.WithCancel(context.Background())
 	defer stopBus()
 	go bus.Run(busCtx)
