@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strings"
 	"sync/atomic"
+
+	"github.com/kljensen/snowball/english"
 )
 
 // Example is one labelled training text.
@@ -61,6 +63,7 @@ type Prediction struct {
 type Model struct {
 	intents   []string
 	views     []view
+	stems     map[string]string // the training words' stems, read-only
 	cal       calibration
 	threshold atomic.Uint64 // float64 bits
 	cv        CVReport
@@ -115,18 +118,19 @@ func Train(ctx context.Context, examples []Example, opt TrainOptions) (*Model, e
 		}
 	}
 	opt = withDefaults(opt, len(examples))
-	m := &Model{intents: intents}
+	m := &Model{intents: intents, stems: stemCache(texts)}
 	fold := folds(labels, len(intents), opt.Folds, opt.Seed)
 	cv := newScores(len(texts), len(intents))
 	oos := newScores(len(opt.OOS), len(intents))
 	for _, fc := range opt.views {
-		docs := hashAll(texts, &fc, opt.Workers)
+		docs := hashAll(texts, &fc, m.stems, opt.Workers)
 		v, err := fitView(ctx, fc, docs, labels, len(intents), opt)
 		if err != nil {
 			return nil, err
 		}
 		m.views = append(m.views, v)
-		if err := crossValidate(ctx, fc, docs, labels, hashAll(opt.OOS, &fc, opt.Workers), fold, opt, cv, oos); err != nil {
+		oosDocs := hashAll(opt.OOS, &fc, m.stems, opt.Workers)
+		if err := crossValidate(ctx, fc, docs, labels, oosDocs, fold, opt, cv, oos); err != nil {
 			return nil, err
 		}
 	}
@@ -204,11 +208,28 @@ func withDefaults(opt TrainOptions, n int) TrainOptions {
 	return opt
 }
 
-// hashAll extracts every text's feature hashes in parallel.
-func hashAll(texts []string, fc *featureConfig, workers int) [][]uint64 {
+// hashAll extracts every text's feature hashes, sorted, in parallel.
+func hashAll(texts []string, fc *featureConfig, stems map[string]string, workers int) [][]uint64 {
 	out := make([][]uint64, len(texts))
-	parallel(len(texts), workers, func(i int) { out[i] = fc.hashes(texts[i]) })
+	parallel(len(texts), workers, func(i int) {
+		out[i] = fc.hashTokens(fc.analyze(texts[i], stems))
+		slices.Sort(out[i])
+	})
 	return out
+}
+
+// stemCache stems every ASCII word of the training texts once, so Predict mostly looks stems
+// up instead of running the stemmer.
+func stemCache(texts []string) map[string]string {
+	stems := map[string]string{}
+	for _, t := range texts {
+		for _, tok := range tokenize(t, true) {
+			if _, ok := stems[tok.text]; !ok && !tok.han && len(tok.text) > 2 && isASCII(tok.text) {
+				stems[tok.text] = english.Stem(tok.text, true)
+			}
+		}
+	}
+	return stems
 }
 
 // fitView builds the vocabulary of docs and trains the SVMs on them.
@@ -231,8 +252,14 @@ func (v *view) addScores(hs []uint64, dst []float64) {
 // Predict classifies one text.
 func (m *Model) Predict(text string) Prediction {
 	scores := make([]float64, len(m.intents))
+	var toks []token
 	for i := range m.views {
-		m.views[i].addScores(m.views[i].fc.hashes(text), scores)
+		fc := &m.views[i].fc
+		// views that tokenize alike share one analysis
+		if i == 0 || fc.digitClass != m.views[i-1].fc.digitClass || fc.stem != m.views[i-1].fc.stem {
+			toks = fc.analyze(text, m.stems)
+		}
+		m.views[i].addScores(fc.hashTokens(toks), scores)
 	}
 	for c := range scores {
 		scores[c] /= float64(len(m.views))

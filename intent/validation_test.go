@@ -154,7 +154,7 @@ func cvAccuracy(t *testing.T, s valSet, opt TrainOptions) (acc, secs float64) {
 	fold := folds(labels, len(intents), opt.Folds, opt.Seed)
 	cv := newScores(len(texts), len(intents))
 	for _, fc := range opt.views {
-		docs := hashAll(texts, &fc, opt.Workers)
+		docs := hashAll(texts, &fc, nil, opt.Workers)
 		if err := crossValidate(context.Background(), fc, docs, labels, nil, fold, opt, cv, nil); err != nil {
 			t.Fatal(err)
 		}
@@ -166,6 +166,16 @@ func cvAccuracy(t *testing.T, s valSet, opt TrainOptions) (acc, secs float64) {
 		}
 	}
 	return float64(ok) / float64(len(cv)), time.Since(start).Seconds()
+}
+
+func bw(b featureConfig, w int) featureConfig {
+	b.pairWindow = w
+	return b
+}
+
+func ac(a featureConfig, lo, hi int) featureConfig {
+	a.charMin, a.charMax = lo, hi
+	return a
 }
 
 func TestValidationCV(t *testing.T) {
@@ -193,6 +203,10 @@ func TestValidationCV(t *testing.T) {
 		{"A (han 1-2 padded)", []featureConfig{a}, 0},
 		{"B", []featureConfig{b}, 0},
 		{"A+B (default)", def, 0},
+		{"A+B pairs window 8", []featureConfig{a, bw(b, 8)}, 0},
+		{"A+B pairs window 4", []featureConfig{a, bw(b, 4)}, 0},
+		{"A char 3-5 + B window 8", []featureConfig{ac(a, 3, 5), bw(b, 8)}, 0},
+		{"A char 2-4 + B window 8", []featureConfig{ac(a, 2, 4), bw(b, 8)}, 0},
 	}
 	pick := os.Getenv("BATON_VALIDATION")
 	sets := valSets(t)
