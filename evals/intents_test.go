@@ -14,8 +14,8 @@ import (
 func smallIntentFiles(t *testing.T) (train, test string) {
 	t.Helper()
 	data := map[string][]string{
-		"refund":   {"I want a refund", "refund my order", "how do I get my money back", "我要退款", "怎么申请退款", "退款多久到账", "when will my refund arrive", "退钱"},
-		"shipping": {"where is my package", "track my order", "has my order shipped", "我的快递到哪了", "什么时候发货", "物流信息怎么查", "my parcel is late", "包裹还没到"},
+		"refund":    {"I want a refund", "refund my order", "how do I get my money back", "我要退款", "怎么申请退款", "退款多久到账", "when will my refund arrive", "退钱"},
+		"shipping":  {"where is my package", "track my order", "has my order shipped", "我的快递到哪了", "什么时候发货", "物流信息怎么查", "my parcel is late", "包裹还没到"},
 		"<b>pw</b>": {"I forgot my password", "reset my password", "change my password", "忘记密码了", "怎么修改密码", "密码重置", "cannot log in", "登录不上"},
 	}
 	var tr, te strings.Builder
