@@ -229,3 +229,23 @@ func BenchmarkPredict(b *testing.B) {
 		m.Predict(texts[i%len(texts)])
 	}
 }
+
+// BenchmarkTrainSmallBot trains a bot of the size people write by hand: 15 intents × 16
+// examples, half Chinese, half English.
+func BenchmarkTrainSmallBot(b *testing.B) {
+	en := []string{"how do I %s", "I want to %s", "can you help me %s", "please %s now", "is it possible to %s", "where can I %s", "I need to %s today", "help me %s"}
+	zh := []string{"我想%s", "怎么%s", "帮我%s", "可以%s吗", "如何%s", "我要%s", "请问怎么%s", "能不能%s"}
+	var examples []Example
+	for i := range 15 {
+		for j := range 8 {
+			examples = append(examples,
+				Example{Text: fmt.Sprintf(en[j], fmt.Sprintf("do task%d thing%d", i, j%3)), Intent: fmt.Sprintf("intent%d", i)},
+				Example{Text: fmt.Sprintf(zh[j], fmt.Sprintf("办理业务%d号", i)), Intent: fmt.Sprintf("intent%d", i)})
+		}
+	}
+	for b.Loop() {
+		if _, err := Train(context.Background(), examples, TrainOptions{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
