@@ -301,3 +301,17 @@ func roundTrip(t *testing.T, st bot.State) bot.State {
 	require.NoError(t, json.Unmarshal(b, &out))
 	return out
 }
+
+func TestAlwaysHandoffIntentRule(t *testing.T) {
+	b := newBot(t, func(d *bot.Definition) {
+		d.Intents = append(d.Intents, bot.Intent{
+			Name:     "legal_threat",
+			Examples: map[string][]string{"zh": {"我要起诉你们", "我会找律师", "法院见", "我要告你们公司"}, "en": {"I'm going to sue you", "my lawyer will contact you", "see you in court", "I will take legal action"}},
+			Handoff:  &bot.HandoffRule{Always: true, Skill: "legal", Priority: 30},
+		})
+	})
+	s := &sim{t: t, b: b}
+	h := s.say("I'm going to sue your company").handoff("intent_rule")
+	require.Equal(t, "legal", h.Skill)
+	require.Equal(t, 30, h.Priority)
+}

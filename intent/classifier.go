@@ -47,8 +47,8 @@ type TrainOptions struct {
 
 // Scored is one intent with its calibrated probability.
 type Scored struct {
-	Intent string
-	Prob   float64
+	Intent string  `json:"intent"`
+	Prob   float64 `json:"prob"`
 }
 
 // Prediction is the classifier's answer for one text.
