@@ -70,4 +70,3 @@ func TestIntentLoad(t *testing.T) {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
-
