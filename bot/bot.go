@@ -354,6 +354,11 @@ func (t *turn) fresh(name, text string, conf float64) error {
 	case in.IsTask():
 		return t.startTask(in, text, conf)
 	default:
+		// Small talk often carries a question ("你好，能自提吗？"): a good KB answer wins.
+		ok, err := t.answerFromKB(text, t.b.Threshold, "")
+		if err != nil || ok {
+			return err
+		}
 		t.st.LowConfStreak = 0
 		t.reply(render(in.Action.Reply.In(t.lang), t.data(nil, nil), nil), Meta{Kind: "reply", Intent: in.Name, Confidence: conf})
 		return nil
