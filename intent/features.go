@@ -22,6 +22,7 @@ type featureConfig struct {
 	hanPad           bool    // pad Han runs with a boundary mark so n-grams know the run's start and end
 	pairWindow       int     // unordered pairs of word units at most this far apart (0: none)
 	hanSkip          int     // ordered Han character pairs with 1..hanSkip characters between them
+	edges            bool    // mark the first word, first bigram and last word
 }
 
 // defaultViews are the ensemble's two feature views; their SVMs' scores are averaged, which
@@ -45,6 +46,7 @@ const (
 	nsHan     = 3 // Han character n-grams
 	nsPair    = 5 // unordered pairs of words
 	nsHanSkip = 6 // Han skip-bigrams
+	nsEdge    = 7 // first and last words
 )
 
 const nsShift = 56
@@ -183,6 +185,14 @@ func (fc *featureConfig) hashTokens(toks []token) []uint64 {
 				h = h.str(words[j]).byte(' ')
 			}
 			out = append(out, h.sum(nsWord))
+		}
+	}
+	if fc.edges && len(words) > 0 {
+		// the first and last words, marked as such ("why …", "… yet")
+		out = append(out, newHasher(nsEdge).byte('^').str(words[0]).sum(nsEdge),
+			newHasher(nsEdge).byte('$').str(words[len(words)-1]).sum(nsEdge))
+		if len(words) > 1 {
+			out = append(out, newHasher(nsEdge).byte('^').str(words[0]).byte(' ').str(words[1]).sum(nsEdge))
 		}
 	}
 	if fc.pairWindow > 0 {
