@@ -124,13 +124,13 @@ func Train(ctx context.Context, examples []Example, opt TrainOptions) (*Model, e
 	oos := newScores(len(opt.OOS), len(intents))
 	for _, fc := range opt.views {
 		docs := hashAll(texts, &fc, m.stems, opt.Workers)
-		v, err := fitView(ctx, fc, docs, labels, len(intents), opt)
+		v, alphas, err := fitView(ctx, fc, docs, labels, len(intents), opt, nil, true)
 		if err != nil {
 			return nil, err
 		}
 		m.views = append(m.views, v)
 		oosDocs := hashAll(opt.OOS, &fc, m.stems, opt.Workers)
-		if err := crossValidate(ctx, fc, docs, labels, oosDocs, fold, opt, cv, oos); err != nil {
+		if err := crossValidate(ctx, fc, docs, labels, oosDocs, fold, alphas, opt, cv, oos); err != nil {
 			return nil, err
 		}
 	}
@@ -232,16 +232,18 @@ func stemCache(texts []string) map[string]string {
 	return stems
 }
 
-// fitView builds the vocabulary of docs and trains the SVMs on them.
-func fitView(ctx context.Context, fc featureConfig, docs [][]uint64, labels []int32, classes int, opt TrainOptions) (view, error) {
+// fitView builds the vocabulary of docs and trains the SVMs on them, warm-started from init
+// when given; keep returns the SVMs' dual variables.
+func fitView(ctx context.Context, fc featureConfig, docs [][]uint64, labels []int32, classes int, opt TrainOptions, init [][]float64, keep bool) (view, [][]float64, error) {
 	v := view{fc: fc, voc: buildVocab(docs, opt.MinDF)}
 	xs := make([]sparse, len(docs))
 	parallel(len(docs), opt.Workers, func(i int) { xs[i] = v.voc.vector(docs[i], &v.fc) })
 	p := *opt.svm
 	p.c, p.workers, p.seed = opt.C, opt.Workers, opt.Seed
 	var err error
-	v.lin, err = trainOVR(ctx, xs, labels, classes, len(v.voc.idf), p)
-	return v, err
+	var alphas [][]float64
+	v.lin, alphas, err = trainOVR(ctx, xs, labels, classes, len(v.voc.idf), p, init, keep)
+	return v, alphas, err
 }
 
 // addScores adds this view's scores for hashed text to dst.

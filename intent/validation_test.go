@@ -179,7 +179,7 @@ func cvAccuracy(t *testing.T, s valSet, opt TrainOptions) (acc, secs float64) {
 	cv := newScores(len(texts), len(intents))
 	for _, fc := range opt.views {
 		docs := hashAll(texts, &fc, nil, opt.Workers)
-		if err := crossValidate(context.Background(), fc, docs, labels, nil, fold, opt, cv, nil); err != nil {
+		if err := crossValidate(context.Background(), fc, docs, labels, nil, fold, nil, opt, cv, nil); err != nil {
 			t.Fatal(err)
 		}
 	}
