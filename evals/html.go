@@ -36,11 +36,11 @@ type heatLabel struct {
 
 type heatMap struct {
 	Width, Height, Cell int
-	Left, Top          int // room for the row and the column labels
-	Cells              []heatCell
-	Labels             []heatLabel
-	Partial            bool
-	Shown, Total       int
+	Left, Top           int // room for the row and the column labels
+	Cells               []heatCell
+	Labels              []heatLabel
+	Partial             bool
+	Shown, Total        int
 }
 
 // heatMap lays out the row-normalised confusion matrix over the labels involved in the most
