@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"io"
 	"slices"
+	"unicode/utf8"
 )
 
 // maxHeatLabels bounds the heat map: with more classes it shows those in the most confusions.
@@ -68,8 +69,14 @@ func (r *IntentReport) heatMap() heatMap {
 		idx = idx[:maxHeatLabels]
 		slices.Sort(idx)
 	}
-	h := heatMap{Cell: 18, Left: 230, Top: 150, Partial: partial, Shown: len(idx), Total: n}
-	h.Width = h.Left + h.Cell*len(idx) + 120
+	// room for the longest label at about 6.5 px a character; column labels slant at 60°
+	longest := 0
+	for _, i := range idx {
+		longest = max(longest, utf8.RuneCountInString(r.Labels[i]))
+	}
+	left := 16 + int(6.5*float64(longest))
+	h := heatMap{Cell: 18, Left: left, Top: 10 + left*87/100, Partial: partial, Shown: len(idx), Total: n}
+	h.Width = h.Left + h.Cell*len(idx) + left/2 + 10
 	h.Height = h.Top + h.Cell*len(idx) + 10
 	for y, i := range idx {
 		h.Labels = append(h.Labels, heatLabel{Row: h.Top + y*h.Cell + h.Cell/2, Col: h.Left + y*h.Cell + h.Cell/2, Text: r.Labels[i]})
