@@ -6,10 +6,11 @@ import (
 	"html/template"
 	"io"
 	"slices"
+	"unicode/utf8"
 )
 
 // maxHeatLabels bounds the heat map: with more classes it shows those in the most confusions.
-const maxHeatLabels = 30
+const maxHeatLabels = 40
 
 // WriteHTML writes one self-contained page (inline SVG, no external assets) with the confusion
 // heat map and per-intent F1 bars. html/template escapes every dataset string.
@@ -30,16 +31,17 @@ type heatCell struct {
 }
 
 type heatLabel struct {
-	Pos  int
-	Text string
+	Row, Col int // centre of the label's row and column
+	Text     string
 }
 
 type heatMap struct {
-	Size, Cell, Margin int
-	Cells              []heatCell
-	Labels             []heatLabel
-	Partial            bool
-	Shown, Total       int
+	Width, Height, Cell int
+	Left, Top           int // room for the row and the column labels
+	Cells               []heatCell
+	Labels              []heatLabel
+	Partial             bool
+	Shown, Total        int
 }
 
 // heatMap lays out the row-normalised confusion matrix over the labels involved in the most
@@ -67,10 +69,17 @@ func (r *IntentReport) heatMap() heatMap {
 		idx = idx[:maxHeatLabels]
 		slices.Sort(idx)
 	}
-	h := heatMap{Cell: 18, Margin: 230, Partial: partial, Shown: len(idx), Total: n}
-	h.Size = h.Margin + h.Cell*len(idx) + 10
+	// room for the longest label at about 6.5 px a character; column labels slant at 60°
+	longest := 0
+	for _, i := range idx {
+		longest = max(longest, utf8.RuneCountInString(r.Labels[i]))
+	}
+	left := 16 + int(6.5*float64(longest))
+	h := heatMap{Cell: 18, Left: left, Top: 10 + left*87/100, Partial: partial, Shown: len(idx), Total: n}
+	h.Width = h.Left + h.Cell*len(idx) + left/2 + 10
+	h.Height = h.Top + h.Cell*len(idx) + 10
 	for y, i := range idx {
-		h.Labels = append(h.Labels, heatLabel{Pos: h.Margin + y*h.Cell + h.Cell/2, Text: r.Labels[i]})
+		h.Labels = append(h.Labels, heatLabel{Row: h.Top + y*h.Cell + h.Cell/2, Col: h.Left + y*h.Cell + h.Cell/2, Text: r.Labels[i]})
 		total := rowSum(r.Matrix[i])
 		for x, j := range idx {
 			c := r.Matrix[i][j]
@@ -79,7 +88,7 @@ func (r *IntentReport) heatMap() heatMap {
 				share = float64(c) / float64(total)
 			}
 			h.Cells = append(h.Cells, heatCell{
-				X: h.Margin + x*h.Cell, Y: h.Margin + y*h.Cell, Count: c, Fill: heatColour(share, i == j),
+				X: h.Left + x*h.Cell, Y: h.Top + y*h.Cell, Count: c, Fill: heatColour(share, i == j),
 				Title: fmt.Sprintf("%s → %s: %d (%.0f%% of the row)", r.Labels[i], r.Labels[j], c, 100*share),
 			})
 		}
@@ -160,9 +169,9 @@ tested on <code>{{.R.TestFile}}</code> ({{.R.TestRows}} rows, {{.R.TestOOSRows}}
 <h2>Confusion matrix</h2>
 <p>Rows are gold labels, columns predictions, shaded by share of the row (blue: correct, red: confused).
 {{if .Heat.Partial}}Showing the {{.Heat.Shown}} of {{.Heat.Total}} labels involved in the most confusions.{{end}}</p>
-<svg xmlns="http://www.w3.org/2000/svg" width="{{.Heat.Size}}" height="{{.Heat.Size}}">
-{{range .Heat.Labels}}<text x="{{$.Heat.Margin}}" dx="-4" y="{{.Pos}}" dy="4" text-anchor="end">{{.Text}}</text>
-<text transform="translate({{.Pos}},{{$.Heat.Margin}}) rotate(-60)" dx="4" dy="4">{{.Text}}</text>
+<svg xmlns="http://www.w3.org/2000/svg" width="{{.Heat.Width}}" height="{{.Heat.Height}}">
+{{range .Heat.Labels}}<text x="{{$.Heat.Left}}" dx="-4" y="{{.Row}}" dy="4" text-anchor="end">{{.Text}}</text>
+<text transform="translate({{.Col}},{{$.Heat.Top}}) rotate(-60)" dx="4" dy="4">{{.Text}}</text>
 {{end}}{{range .Heat.Cells}}<rect x="{{.X}}" y="{{.Y}}" width="{{$.Heat.Cell}}" height="{{$.Heat.Cell}}" fill="{{.Fill}}" stroke="#fff"><title>{{.Title}}</title></rect>
 {{end}}</svg>
 <h2>F1 per intent</h2>

@@ -137,7 +137,12 @@ func TestThresholdRefusesOutOfScope(t *testing.T) {
 			if th := m.Threshold(); th <= 0 || th >= 1 {
 				t.Fatalf("threshold %v", th)
 			}
-			for _, text := range []string{"xqzv blorp flim", "asdfgh qwerty", "量子色动力学的渐近自由"} {
+			refused := []string{"xqzv blorp flim", "asdfgh qwerty", "龘靐齉爩"}
+			if withOOS {
+				// unseen out-of-scope text, like the OOS examples but not among them
+				refused = append(refused, "what is the capital of france", "讲个故事吧")
+			}
+			for _, text := range refused {
 				if p := m.Predict(text); !p.OOS || p.Intent != "" {
 					t.Errorf("Predict(%q) = %q (%.2f, threshold %.2f), want refused", text, p.Intent, p.Confidence, m.Threshold())
 				}

@@ -30,19 +30,33 @@ func folds(labels []int32, classes, k int, seed uint64) []int {
 // crossValidate adds to cv the out-of-fold scores of one view for every training text, and
 // to oos, for every OOS text, its scores under the model of the fold it is dealt to
 // (round-robin). Each fold's vocabulary is built from its own training part, so held-out
-// texts meet unseen n-grams as new text will.
-func crossValidate(ctx context.Context, fc featureConfig, docs [][]uint64, labels []int32, oosDocs [][]uint64, fold []int, opt TrainOptions, cv, oos [][]float64) error {
+// texts meet unseen n-grams as new text will. alphas, the full model's dual variables (or
+// nil), warm-start each fold's SVMs: the held-out texts' variables are dropped, so no fold
+// model carries its held-out texts.
+func crossValidate(ctx context.Context, fc featureConfig, docs [][]uint64, labels []int32, oosDocs [][]uint64, fold []int, alphas [][]float64, opt TrainOptions, cv, oos [][]float64) error {
 	k := opt.Folds
 	for f := 0; f < k; f++ {
 		var trDocs [][]uint64
 		var trLabels []int32
+		var trIndex []int
 		for i, d := range docs {
 			if fold[i] != f {
 				trDocs = append(trDocs, d)
 				trLabels = append(trLabels, labels[i])
+				trIndex = append(trIndex, i)
 			}
 		}
-		v, err := fitView(ctx, fc, trDocs, trLabels, len(cv[0]), opt)
+		var init [][]float64
+		if alphas != nil {
+			init = make([][]float64, len(alphas))
+			for c, a := range alphas {
+				init[c] = make([]float64, len(trIndex))
+				for j, i := range trIndex {
+					init[c][j] = a[i]
+				}
+			}
+		}
+		v, _, err := fitView(ctx, fc, trDocs, trLabels, len(cv[0]), opt, init, false)
 		if err != nil {
 			return err
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"sync"
 )
 
@@ -52,8 +53,11 @@ type svmParams struct {
 }
 
 // trainOVR fits one L2-regularised squared-hinge SVM per class by dual coordinate descent
-// (Hsieh et al. 2008, as in liblinear's solver 2 dual form), classes spread over workers.
-func trainOVR(ctx context.Context, xs []sparse, ys []int32, classes, nFeat int, p svmParams) (*linear, error) {
+// (Hsieh et al. 2008, as in liblinear's solver 2 dual form), classes spread over workers. When
+// init is given, class c starts from the dual variables init[c] (one per example; a warm start
+// from a model of a superset of the examples, which halves the cross-validation's work); the
+// final dual variables are returned when keep is set.
+func trainOVR(ctx context.Context, xs []sparse, ys []int32, classes, nFeat int, p svmParams, init [][]float64, keep bool) (*linear, [][]float64, error) {
 	m := &linear{classes: classes, w: make([]float32, nFeat*classes), bias: make([]float32, classes)}
 	qd := make([]float64, len(xs)) // x·x + 1 (the bias feature)
 	for i, x := range xs {
@@ -63,6 +67,10 @@ func trainOVR(ctx context.Context, xs []sparse, ys []int32, classes, nFeat int, 
 		}
 		qd[i] = s
 	}
+	var alphas [][]float64
+	if keep {
+		alphas = make([][]float64, classes)
+	}
 	jobs := make(chan int)
 	var wg sync.WaitGroup
 	workers := max(1, p.workers)
@@ -71,9 +79,17 @@ func trainOVR(ctx context.Context, xs []sparse, ys []int32, classes, nFeat int, 
 		go func() {
 			defer wg.Done()
 			w := make([]float64, nFeat+1)
+			alpha := make([]float64, len(xs))
 			for c := range jobs {
 				clear(w)
-				solveBinary(xs, ys, int32(c), qd, p, w)
+				clear(alpha)
+				if init != nil {
+					copy(alpha, init[c])
+				}
+				solveBinary(xs, ys, int32(c), qd, p, w, alpha)
+				if keep {
+					alphas[c] = slices.Clone(alpha)
+				}
 				for f := 0; f < nFeat; f++ {
 					m.w[f*classes+c] = float32(w[f])
 				}
@@ -91,23 +107,32 @@ func trainOVR(ctx context.Context, xs []sparse, ys []int32, classes, nFeat int, 
 	close(jobs)
 	wg.Wait()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return m, nil
+	return m, alphas, nil
 }
 
-// solveBinary runs dual coordinate descent for class c against the rest; w gets the weights,
-// its last element the bias.
-func solveBinary(xs []sparse, ys []int32, c int32, qd []float64, p svmParams, w []float64) {
+// solveBinary runs dual coordinate descent for class c against the rest from the dual
+// variables alpha (zero for a cold start), which it updates; w (zero on entry) gets the
+// weights, its last element the bias.
+func solveBinary(xs []sparse, ys []int32, c int32, qd []float64, p svmParams, w, alpha []float64) {
 	n := len(xs)
 	bias := len(w) - 1
-	alpha := make([]float64, n)
 	y := make([]float64, n)
 	diag := make([]float64, n)
 	for i := range xs {
 		y[i], diag[i] = -1, 0.5/p.c
 		if ys[i] == c {
 			y[i] = 1
+		}
+	}
+	for i, a := range alpha {
+		if a != 0 {
+			d := a * y[i]
+			for k, f := range xs[i].idx {
+				w[f] += d * float64(xs[i].val[k])
+			}
+			w[bias] += d
 		}
 	}
 	index := make([]int, n)
