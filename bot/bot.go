@@ -608,7 +608,7 @@ func (t *turn) runAction(in *Intent) error {
 				text := render(rule.Reply.In(t.lang), t.data(in, res.Body), nil)
 				if rule.Reask == "" {
 					t.st.Task = nil
-					t.reply(text, Meta{Kind: "action", Intent: in.Name, Task: in.Name, Slots: slotMap(task)})
+					t.reply(text, Meta{Kind: "action", Intent: in.Name, Confidence: task.Confidence, Task: in.Name, Slots: slotMap(task)})
 					return nil
 				}
 				delete(task.Slots, rule.Reask)
