@@ -33,6 +33,8 @@ func (a *API) fail(c *gin.Context, err error) {
 		httpx.Error(c, http.StatusConflict, "this conversation is not waiting for a person")
 	case errors.Is(err, ErrNotHolder):
 		httpx.Error(c, http.StatusConflict, "you do not hold this conversation; claim it first")
+	case errors.Is(err, ErrAtCapacity):
+		httpx.Error(c, http.StatusConflict, "you already hold as many conversations as your capacity allows")
 	default:
 		httpx.Internal(c, err)
 	}
@@ -150,6 +152,9 @@ func (a *API) QueueWS(c *gin.Context) {
 	if err != nil {
 		return
 	}
+	// An open queue page is the agent's heartbeat: each ping keeps their presence alive.
+	agentID := me(c).ID
+	_ = a.Store.Heartbeat(c.Request.Context(), agentID)
 	evs, unsubscribe := a.Bus.Subscribe(events.QueueTopic)
 	defer unsubscribe()
 	if conn.Send(gin.H{"type": "ready"}) != nil {
@@ -172,6 +177,7 @@ func (a *API) QueueWS(c *gin.Context) {
 			if conn.Ping() != nil {
 				return
 			}
+			_ = a.Store.Heartbeat(c.Request.Context(), agentID)
 		case <-a.Done:
 			conn.Close(live.CloseGoingAway, "server shutting down")
 			return

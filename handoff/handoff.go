@@ -40,6 +40,8 @@ var (
 	ErrNotQueued = errors.New("handoff: the conversation is not waiting for a person")
 	// ErrNotHolder means the caller does not hold the conversation.
 	ErrNotHolder = errors.New("handoff: claim the conversation before replying or resolving it")
+	// ErrAtCapacity means the agent already holds as many conversations as their capacity allows.
+	ErrAtCapacity = errors.New("handoff: the agent is at capacity")
 )
 
 // Request asks for a person on a conversation.
@@ -108,6 +110,8 @@ type Handoff struct {
 	ClaimedBy      *int64     `json:"claimed_by,omitempty"`
 	ClaimedAt      *time.Time `json:"claimed_at,omitempty"`
 	ResolvedAt     *time.Time `json:"resolved_at,omitempty"`
+	AutoAssigned   bool       `json:"auto_assigned"`
+	Note           string     `json:"note,omitempty"`
 }
 
 // QueueItem is a waiting conversation as the queue shows it.

@@ -64,7 +64,11 @@ func EnqueueTx(ctx context.Context, tx pgx.Tx, r Request) error {
 	if err := conversation.SetStatusTx(ctx, tx, r.ConversationID, conversation.StatusQueued, r.Reason, nil); err != nil {
 		return err
 	}
-	return events.Notify(ctx, tx, events.Event{Topic: events.QueueTopic, Kind: "queue"})
+	if err := events.Notify(ctx, tx, events.Event{Topic: events.QueueTopic, Kind: "queue"}); err != nil {
+		return err
+	}
+	_, err = RouteTx(ctx, tx, r.ConversationID)
+	return err
 }
 
 const queueSelect = `
@@ -116,13 +120,13 @@ func (s *Store) AgentConversations(ctx context.Context, u auth.User) ([]AgentIte
 }
 
 const handoffCols = `id, conversation_id, reason, skill, language, priority, question, status, context,
-enqueued_at, claimed_by, claimed_at, resolved_at`
+enqueued_at, claimed_by, claimed_at, resolved_at, auto_assigned, note`
 
 func scanHandoff(row pgx.Row) (Handoff, error) {
 	var h Handoff
 	var ctxJSON []byte
 	err := row.Scan(&h.ID, &h.ConversationID, &h.Reason, &h.Skill, &h.Language, &h.Priority, &h.Question, &h.Status,
-		&ctxJSON, &h.EnqueuedAt, &h.ClaimedBy, &h.ClaimedAt, &h.ResolvedAt)
+		&ctxJSON, &h.EnqueuedAt, &h.ClaimedBy, &h.ClaimedAt, &h.ResolvedAt, &h.AutoAssigned, &h.Note)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return Handoff{}, ErrNotFound
 	}
@@ -143,12 +147,17 @@ func (s *Store) Latest(ctx context.Context, convID string) (Handoff, error) {
 	return h, err
 }
 
-// Claim gives a queued conversation to u. Of concurrent claims exactly one wins: the conversation
-// row is locked and the handoff moves from queued to assigned only once. Claiming a conversation
-// one already holds succeeds again.
+// Claim gives a queued conversation to u. Of concurrent claims exactly one wins: the agent's row
+// is locked first (so their load is counted once), then the conversation's, and the handoff moves
+// from queued to assigned only once. Claiming a conversation one already holds succeeds again; a
+// claim past the agent's capacity fails with ErrAtCapacity.
 func (s *Store) Claim(ctx context.Context, convID string, u auth.User) (conversation.Conversation, error) {
 	var conv conversation.Conversation
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		a, err := lockAgentTx(ctx, tx, u.ID)
+		if err != nil {
+			return err
+		}
 		c, err := lockConversation(ctx, tx, convID)
 		if err != nil {
 			return err
@@ -164,28 +173,18 @@ func (s *Store) Claim(ctx context.Context, convID string, u auth.User) (conversa
 		default:
 			return ErrNotQueued
 		}
+		if a.Free <= 0 {
+			return ErrAtCapacity
+		}
 		var hid int64
-		err = tx.QueryRow(ctx, `UPDATE handoffs SET status = 'assigned', claimed_by = $2, claimed_at = now()
-			WHERE conversation_id = $1 AND status = 'queued' RETURNING id`, convID, u.ID).Scan(&hid)
+		err = tx.QueryRow(ctx, `SELECT id FROM handoffs WHERE conversation_id = $1 AND status = 'queued'`, convID).Scan(&hid)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return ErrTaken
 		}
 		if err != nil {
 			return err
 		}
-		if err := conversation.SetStatusTx(ctx, tx, convID, conversation.StatusAssigned, c.HandoffReason, &u.ID); err != nil {
-			return err
-		}
-		name := u.Name
-		if name == "" {
-			name = strings.SplitN(u.Email, "@", 2)[0]
-		}
-		if _, _, err := conversation.AppendTx(ctx, tx, convID, conversation.NewMessage{
-			Sender: conversation.SenderSystem, Text: fmt.Sprintf(systemText(c.Language, "joined"), name), BotDone: true,
-		}); err != nil {
-			return err
-		}
-		if err := events.Notify(ctx, tx, events.Event{Topic: events.QueueTopic, Kind: "queue"}); err != nil {
+		if err := assignTx(ctx, tx, hid, convID, u.ID, a.Name, false); err != nil {
 			return err
 		}
 		conv, err = conversation.GetForUpdateTx(ctx, tx, convID)
@@ -193,6 +192,41 @@ func (s *Store) Claim(ctx context.Context, convID string, u auth.User) (conversa
 	})
 	if err != nil {
 		return conversation.Conversation{}, known("claim", err)
+	}
+	return conv, nil
+}
+
+// ClaimNext gives u the first waiting conversation they may take (highest priority, then oldest),
+// skipping those other claims hold; ErrNotFound when none waits.
+func (s *Store) ClaimNext(ctx context.Context, u auth.User) (conversation.Conversation, error) {
+	var conv conversation.Conversation
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		a, err := lockAgentTx(ctx, tx, u.ID)
+		if err != nil {
+			return err
+		}
+		if a.Free <= 0 {
+			return ErrAtCapacity
+		}
+		var hid int64
+		var convID string
+		err = tx.QueryRow(ctx, `SELECT id, conversation_id FROM handoffs
+			WHERE status = 'queued' AND skill = ANY($1::text[]) AND language = ANY($2::text[])
+			ORDER BY priority DESC, enqueued_at, id LIMIT 1 FOR UPDATE SKIP LOCKED`, a.Skills, a.Languages).Scan(&hid, &convID)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return ErrNotFound
+		}
+		if err != nil {
+			return err
+		}
+		if err := assignTx(ctx, tx, hid, convID, u.ID, a.Name, false); err != nil {
+			return err
+		}
+		conv, err = conversation.GetForUpdateTx(ctx, tx, convID)
+		return err
+	})
+	if err != nil {
+		return conversation.Conversation{}, known("claim next", err)
 	}
 	return conv, nil
 }
@@ -265,6 +299,12 @@ func (s *Store) Resolve(ctx context.Context, convID string, u auth.User) (conver
 	if err != nil {
 		return conversation.Conversation{}, false, known("resolve", err)
 	}
+	// The holder has room again: the queue drains to them (the sweeper retries if this fails).
+	if conv.AssignedAgentID != nil {
+		if _, err := s.DrainAgent(ctx, *conv.AssignedAgentID); err != nil {
+			return conv, suggested, fmt.Errorf("handoff: drain after resolve: %w", err)
+		}
+	}
 	return conv, suggested, nil
 }
 
@@ -307,7 +347,7 @@ func lockConversation(ctx context.Context, tx pgx.Tx, id string) (conversation.C
 }
 
 func known(op string, err error) error {
-	for _, k := range []error{ErrNotFound, ErrTaken, ErrNotQueued, ErrNotHolder} {
+	for _, k := range []error{ErrNotFound, ErrTaken, ErrNotQueued, ErrNotHolder, ErrAtCapacity, ErrInvalid} {
 		if errors.Is(err, k) {
 			return err
 		}

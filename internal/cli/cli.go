@@ -54,7 +54,7 @@ See README.md for every setting.`,
 		SilenceErrors: true,
 	}
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usageError{err} })
-	root.AddCommand(newServe(), newMigrate(), newKB(), newIntent(), newChat(), newEval())
+	root.AddCommand(newServe(), newMigrate(), newKB(), newIntent(), newChat(), newEval(), newBenchRoutingTmp())
 	return root
 }
 

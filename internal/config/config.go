@@ -40,6 +40,12 @@ type Config struct {
 	LLMTimeout time.Duration // BATON_LLM_TIMEOUT (default 10s)
 	// ShutdownTimeout bounds the graceful shutdown.
 	ShutdownTimeout time.Duration
+	// PresenceGrace is how long an online agent's workbench may stay silent before they go away.
+	PresenceGrace time.Duration // BATON_PRESENCE_GRACE (default 90s)
+	// ReplyTimeout is how long an assigned chat may go unanswered before it is reassigned.
+	ReplyTimeout time.Duration // BATON_REPLY_TIMEOUT (default 3m)
+	// RoutingSweep is how often the routing sweeper runs.
+	RoutingSweep time.Duration // BATON_ROUTING_SWEEP (default 2s)
 }
 
 // Load reads the environment, applying defaults.
@@ -65,6 +71,19 @@ func Load() (Config, error) {
 	if v := os.Getenv("BATON_LLM_TIMEOUT"); v != "" {
 		if c.LLMTimeout, err = time.ParseDuration(v); err != nil || c.LLMTimeout <= 0 {
 			return c, fmt.Errorf("config: BATON_LLM_TIMEOUT must be a duration such as 10s, got %q", v)
+		}
+	}
+	for _, d := range []struct {
+		name string
+		dst  *time.Duration
+		def  time.Duration
+	}{{"BATON_PRESENCE_GRACE", &c.PresenceGrace, 90 * time.Second}, {"BATON_REPLY_TIMEOUT", &c.ReplyTimeout, 3 * time.Minute},
+		{"BATON_ROUTING_SWEEP", &c.RoutingSweep, 2 * time.Second}} {
+		*d.dst = d.def
+		if v := os.Getenv(d.name); v != "" {
+			if *d.dst, err = time.ParseDuration(v); err != nil || *d.dst <= 0 {
+				return c, fmt.Errorf("config: %s must be a duration such as 90s, got %q", d.name, v)
+			}
 		}
 	}
 	if c.AdminPassword, err = secret("BATON_ADMIN_PASSWORD"); err != nil {

@@ -63,6 +63,13 @@ func (a *App) Routes() (http.Handler, error) {
 	agents.POST("/conversations/:id/claim", ho.Claim)
 	agents.POST("/conversations/:id/agent-messages", ho.AgentMessage)
 	agents.POST("/conversations/:id/resolve", ho.Resolve)
+	agents.POST("/queue/next", ho.ClaimNext)
+	agents.GET("/agent/profile", ho.MyProfile)
+	agents.POST("/agent/presence", ho.SetPresence)
+	agents.POST("/agent/heartbeat", ho.Heartbeat)
+	admins := r.Group("/api/v1", auth.Require(auth.RoleAdmin))
+	admins.PUT("/agents/:id/profile", ho.SetProfile)
+	admins.PUT("/teams/:skill", ho.SetTeamMode)
 
 	// Knowledge base: editors change it; every staff role may search it.
 	kbAPI := &kb.API{Store: a.KB}

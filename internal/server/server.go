@@ -104,6 +104,9 @@ func Serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		Convs: conversation.NewStore(d.Pool),
 	}
 	app.Handoffs = handoff.NewStore(d.Pool, kbSuggestionSink)
+	sweeper := &handoff.Sweeper{Store: app.Handoffs, Every: cfg.RoutingSweep, PresenceGrace: cfg.PresenceGrace,
+		ReplyTimeout: cfg.ReplyTimeout, Log: log}
+	go sweeper.Run(busCtx)
 	app.Bots = loader
 	app.Turns = &bot.Service{Convs: app.Convs, Skill: cfg.DefaultSkill,
 		Bot: &bot.Bot{KB: kbStore, Threshold: cfg.AnswerThreshold, Engines: loader.Holder, HTTP: &http.Client{}}}

@@ -1,0 +1,56 @@
+package handoff
+
+import (
+	"context"
+	"log/slog"
+	"time"
+)
+
+// Sweeper does the routing work no request triggers: it marks away agents whose workbench stopped
+// sending heartbeats, reassigns chats their agent left unanswered, and drains the queue to any
+// free agent a skipped lock made the router miss. Every step is a transaction that is safe to run
+// in several processes at once.
+type Sweeper struct {
+	Store         *Store
+	Every         time.Duration // how often to sweep
+	PresenceGrace time.Duration // an online agent not seen for this long goes away
+	ReplyTimeout  time.Duration // an assignment unanswered for this long is reassigned
+	Log           *slog.Logger
+}
+
+// Run sweeps until ctx ends.
+func (w *Sweeper) Run(ctx context.Context) {
+	t := time.NewTicker(w.Every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			w.Sweep(ctx)
+		}
+	}
+}
+
+// Sweep runs one round.
+func (w *Sweeper) Sweep(ctx context.Context) {
+	if n, err := w.Store.PresenceSweep(ctx, w.PresenceGrace); err != nil {
+		w.logErr(ctx, "presence sweep failed", err)
+	} else if n > 0 {
+		w.Log.Info("agents marked away after missed heartbeats", "agents", n)
+	}
+	if n, err := w.Store.ReassignLapsed(ctx, w.ReplyTimeout); err != nil {
+		w.logErr(ctx, "reassigning unanswered chats failed", err)
+	} else if n > 0 {
+		w.Log.Info("unanswered chats reassigned", "chats", n)
+	}
+	if _, err := w.Store.DrainAll(ctx); err != nil {
+		w.logErr(ctx, "queue drain failed", err)
+	}
+}
+
+func (w *Sweeper) logErr(ctx context.Context, msg string, err error) {
+	if ctx.Err() == nil {
+		w.Log.Error(msg, "err", err)
+	}
+}
