@@ -159,6 +159,16 @@ func (s *Service) EnsureUser(ctx context.Context, spec UserSpec) (User, error) {
 	return u, nil
 }
 
+// AddSkills gives the user with this email these skills on top of the ones they have.
+func (s *Service) AddSkills(ctx context.Context, email string, skills []string) error {
+	_, err := s.pool.Exec(ctx, `UPDATE users SET skills = ARRAY(SELECT DISTINCT x FROM unnest(skills || $2::text[]) AS x ORDER BY x)
+		WHERE email = $1`, strings.ToLower(strings.TrimSpace(email)), skills)
+	if err != nil {
+		return fmt.Errorf("auth: add skills: %w", err)
+	}
+	return nil
+}
+
 // UserExists reports whether an email is registered.
 func (s *Service) UserExists(ctx context.Context, email string) (bool, error) {
 	var ok bool

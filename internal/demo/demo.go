@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 
 	"github.com/baton-cs/baton/bot"
@@ -50,8 +51,37 @@ func Load(ctx context.Context, store *kb.Store, users *auth.Service, dataDir str
 		if _, err := users.EnsureUser(ctx, auth.UserSpec{Email: a.Email, Name: "Demo " + name, Password: a.Password, Role: a.Role}); err != nil {
 			return nil, err
 		}
+		if a.Role == auth.RoleAgent {
+			// The demo agent works every queue the demo bot hands off to.
+			if err := users.AddSkills(ctx, a.Email, Skills()); err != nil {
+				return nil, err
+			}
+		}
 	}
 	return accounts, nil
+}
+
+// Skills lists the queues the demo bot definition hands off to.
+func Skills() []string {
+	def, err := bot.ParseDefinition(botDefinition)
+	if err != nil {
+		return []string{"general"}
+	}
+	set := map[string]bool{"general": true}
+	if def.Settings.DefaultSkill != "" {
+		set[def.Settings.DefaultSkill] = true
+	}
+	for _, in := range def.Intents {
+		if in.Handoff != nil && in.Handoff.Skill != "" {
+			set[in.Handoff.Skill] = true
+		}
+	}
+	out := make([]string, 0, len(set))
+	for s := range set {
+		out = append(out, s)
+	}
+	sort.Strings(out)
+	return out
 }
 
 // LoadArticles upserts the demo knowledge base.

@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/baton-cs/baton/bot"
+	"github.com/baton-cs/baton/internal/demo"
 )
 
 // A task half done survives a restart: the state is in Postgres and the definition is recompiled
@@ -149,4 +150,26 @@ func TestBotDefinitionAPI(t *testing.T) {
 	conv2, tok2 := ta.customer("zh")
 	out = ta.say(conv2, tok2, "你们门店几点开门？")
 	require.NotEqual(t, "opening_hours", out.Replies[0].Meta.Intent)
+}
+
+// The demo agent works every queue the demo bot routes to, so a complaint (after_sales) reaches them.
+func TestDemoAgentSeesEveryDemoSkill(t *testing.T) {
+	ta := newTestApp(t, appOptions{demo: true})
+	accounts, err := demo.Load(context.Background(), ta.KB, ta.Users, t.TempDir(), ta.Log)
+	require.NoError(t, err)
+	token, _, err := ta.Users.Login(context.Background(), accounts[0].Email, accounts[0].Password)
+	require.NoError(t, err)
+	conv, tok := ta.customer("zh")
+	out := ta.say(conv, tok, "我要投诉，东西坏了没人管")
+	require.Equal(t, "complaint", out.Replies[0].Meta.Reason)
+	var q struct {
+		Items []struct {
+			ConversationID string `json:"conversation_id"`
+			Skill          string `json:"skill"`
+		} `json:"items"`
+	}
+	ta.do("GET", "/api/v1/queue", token, nil, 200, &q)
+	require.NotEmpty(t, q.Items)
+	require.Equal(t, conv, q.Items[0].ConversationID)
+	require.Equal(t, "after_sales", q.Items[0].Skill)
 }
