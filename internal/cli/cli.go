@@ -39,8 +39,10 @@ func newRoot() *cobra.Command {
 	root := &cobra.Command{
 		Use:   "baton",
 		Short: "Baton: a bot-first customer-service platform on Postgres",
-		Long: `Baton answers customers with a bot first (knowledge base with citations), hands
-conversations to people when it should, and learns from what agents answer.
+		Long: `Baton answers customers with a bot first: it reads their intent (a classifier trained on the
+bot definition, see "baton intent"), fills the slots a task needs over several turns, runs the
+task's action, answers questions from the knowledge base with citations, hands conversations to
+people when it should, and learns from what agents answer.
 
 Configuration comes from the environment (flags override):
   BATON_ADDR            listen address (default 127.0.0.1:8080)
@@ -48,7 +50,8 @@ Configuration comes from the environment (flags override):
   DATABASE_URL          Postgres with pgvector; unset = start the embedded database
   BATON_ADMIN_EMAIL     ensure this admin exists at start (with BATON_ADMIN_PASSWORD)
   BATON_ADMIN_PASSWORD  the admin's password (or BATON_ADMIN_PASSWORD_FILE)
-  BATON_DEMO=1          load the demo help centre and demo accounts
+  BATON_DEMO=1          load the demo help centre, demo bot and demo accounts
+  BATON_LLM_URL         OpenAI-compatible endpoint that reads intents and slots (optional)
 See README.md for every setting.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
