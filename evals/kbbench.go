@@ -10,6 +10,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/pgvector/pgvector-go"
 
 	"github.com/baton-cs/baton/kb"
 )
@@ -163,7 +164,11 @@ func RunKBBench(ctx context.Context, pool *pgxpool.Pool, store *kb.Store, opt KB
 
 	// Exact top-10 by brute force, in Go over the same vectors.
 	log("exact top-10 for %d queries…", len(qvecs))
-	exact := make([][]int64, len(qvecs))
+	exact := make([]exactTop, len(qvecs))
+	byID := make(map[int64][]float32, len(all))
+	for i, s := range all {
+		byID[ids[i]] = s.vec
+	}
 	for i, q := range qvecs {
 		exact[i] = bruteTop10(q, all, ids, func(s stored) []float32 { return s.vec })
 	}
@@ -172,7 +177,7 @@ func RunKBBench(ctx context.Context, pool *pgxpool.Pool, store *kb.Store, opt KB
 	slices.Sort(efs)
 	efs = slices.Compact(efs)
 	for _, ef := range efs {
-		p, err := measureANN(ctx, pool, store.ANNQuery(), ef, qvecs, exact)
+		p, err := measureANN(ctx, pool, store.ANNQuery(), ef, qvecs, exact, byID)
 		if err != nil {
 			return rep, err
 		}
@@ -202,8 +207,16 @@ func RunKBBench(ctx context.Context, pool *pgxpool.Pool, store *kb.Store, opt KB
 	return rep, nil
 }
 
-// measureANN times the vector-only query at ef_search and its recall against exact.
-func measureANN(ctx context.Context, pool *pgxpool.Pool, sql string, ef int, qvecs [][]float32, exact [][]int64) (ANNPoint, error) {
+// exactTop is a query's exact ten nearest chunks and the similarity of the tenth.
+type exactTop struct {
+	ids   []int64
+	tenth float32
+}
+
+// measureANN times the vector-only query at ef_search and its recall against exact: the share of
+// the ten returned chunks that are as similar as the exact tenth (ties at the tenth place count as
+// found, as in ann-benchmarks).
+func measureANN(ctx context.Context, pool *pgxpool.Pool, sql string, ef int, qvecs [][]float32, exact []exactTop, vecs map[int64][]float32) (ANNPoint, error) {
 	p := ANNPoint{EfSearch: ef}
 	run := func(q []float32) ([]int64, error) {
 		var got []int64
@@ -212,7 +225,7 @@ func measureANN(ctx context.Context, pool *pgxpool.Pool, sql string, ef int, qve
 			if _, err := tx.Exec(ctx, `SELECT set_config('hnsw.ef_search', $1, true), set_config('enable_seqscan', 'off', true)`, fmt.Sprint(ef)); err != nil {
 				return err
 			}
-			rows, err := tx.Query(ctx, sql, kb.VectorText(q), 10)
+			rows, err := tx.Query(ctx, sql, pgvector.NewVector(q), 10)
 			if err != nil {
 				return err
 			}
@@ -235,9 +248,9 @@ func measureANN(ctx context.Context, pool *pgxpool.Pool, sql string, ef int, qve
 			return p, err
 		}
 		lat[i] = ms(time.Since(t0))
-		for _, id := range exact[i] {
-			total++
-			if slices.Contains(got, id) {
+		total += len(exact[i].ids)
+		for _, id := range got[:min(len(got), len(exact[i].ids))] {
+			if dot(q, vecs[id]) >= exact[i].tenth-1e-6 {
 				hits++
 			}
 		}
@@ -249,19 +262,23 @@ func measureANN(ctx context.Context, pool *pgxpool.Pool, sql string, ef int, qve
 	return p, nil
 }
 
-// bruteTop10 returns the ids of the ten items most cosine-similar to q (unit vectors).
-func bruteTop10[T any](q []float32, items []T, ids []int64, vec func(T) []float32) []int64 {
+func dot(a, b []float32) float32 {
+	var s float32
+	for i := range a {
+		s += a[i] * b[i]
+	}
+	return s
+}
+
+// bruteTop10 returns the ten items most cosine-similar to q (unit vectors).
+func bruteTop10[T any](q []float32, items []T, ids []int64, vec func(T) []float32) exactTop {
 	type hit struct {
 		id  int64
 		sim float32
 	}
 	top := make([]hit, 0, 11)
 	for i, it := range items {
-		v := vec(it)
-		var s float32
-		for j := range q {
-			s += q[j] * v[j]
-		}
+		s := dot(q, vec(it))
 		if len(top) < 10 || s > top[len(top)-1].sim {
 			top = append(top, hit{ids[i], s})
 			sort.Slice(top, func(a, b int) bool { return top[a].sim > top[b].sim })
@@ -270,9 +287,10 @@ func bruteTop10[T any](q []float32, items []T, ids []int64, vec func(T) []float3
 			}
 		}
 	}
-	out := make([]int64, len(top))
+	out := exactTop{ids: make([]int64, len(top))}
 	for i, h := range top {
-		out[i] = h.id
+		out.ids[i] = h.id
+		out.tenth = h.sim
 	}
 	return out
 }

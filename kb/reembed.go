@@ -111,14 +111,16 @@ func (s *Store) Refresh(ctx context.Context, progress func(done, total int)) (in
 		}
 		report(n)
 	}
+	var after int64
 	for {
-		n, err := s.reembedBatch(ctx)
+		n, last, err := s.reembedBatch(ctx, after)
 		if err != nil {
 			return done, err
 		}
 		if n == 0 {
 			break
 		}
+		after = last
 		report(n)
 	}
 	return done, nil
@@ -159,14 +161,16 @@ func (s *Store) recutBatch(ctx context.Context) (int, error) {
 	return len(arts), nil
 }
 
-// reembedBatch re-embeds up to RefreshBatch chunks another embedder made, in place.
-func (s *Store) reembedBatch(ctx context.Context) (int, error) {
+// reembedBatch re-embeds, in place, up to RefreshBatch chunks another embedder made, of ids above
+// after (walking the primary key, so each batch starts where the last ended). It returns how many
+// and the last id.
+func (s *Store) reembedBatch(ctx context.Context, after int64) (int, int64, error) {
 	rows, err := s.pool.Query(ctx, `SELECT c.id, c.kind, c.heading, c.text, a.title
 		FROM kb_chunks c JOIN kb_articles a ON a.id = c.article_id
-		WHERE c.embedder <> $1 OR c.dim <> $2 ORDER BY c.id LIMIT $3`,
-		s.embedder.Name(), s.embedder.Dim(), RefreshBatch)
+		WHERE c.id > $4 AND (c.embedder <> $1 OR c.dim <> $2) ORDER BY c.id LIMIT $3`,
+		s.embedder.Name(), s.embedder.Dim(), RefreshBatch, after)
 	if err != nil {
-		return 0, fmt.Errorf("kb: refresh: %w", err)
+		return 0, 0, fmt.Errorf("kb: refresh: %w", err)
 	}
 	var ids []int64
 	var texts []string
@@ -176,23 +180,23 @@ func (s *Store) reembedBatch(ctx context.Context) (int, error) {
 		var title string
 		if err := rows.Scan(&id, &c.Kind, &c.Heading, &c.Text, &title); err != nil {
 			rows.Close()
-			return 0, fmt.Errorf("kb: refresh: %w", err)
+			return 0, 0, fmt.Errorf("kb: refresh: %w", err)
 		}
 		ids = append(ids, id)
 		texts = append(texts, c.SearchText(title))
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil || len(ids) == 0 {
-		return 0, err
+		return 0, 0, err
 	}
 	vecs, err := s.embedder.Embed(ctx, texts)
 	if err != nil {
-		return 0, fmt.Errorf("kb: refresh: %w", err)
+		return 0, 0, fmt.Errorf("kb: refresh: %w", err)
 	}
 	embs := make([]string, len(vecs))
 	for i, v := range vecs {
 		if len(v) != s.embedder.Dim() {
-			return 0, fmt.Errorf("kb: refresh: embedder %s returned %d dimensions, want %d", s.embedder.Name(), len(v), s.embedder.Dim())
+			return 0, 0, fmt.Errorf("kb: refresh: embedder %s returned %d dimensions, want %d", s.embedder.Name(), len(v), s.embedder.Dim())
 		}
 		embs[i] = VectorText(v)
 	}
@@ -201,7 +205,7 @@ func (s *Store) reembedBatch(ctx context.Context) (int, error) {
 		FROM unnest($1::bigint[], $2::text[]) AS v(id, e) WHERE c.id = v.id`,
 		ids, embs, s.embedder.Name(), s.embedder.Dim())
 	if err != nil {
-		return 0, fmt.Errorf("kb: refresh: %w", err)
+		return 0, 0, fmt.Errorf("kb: refresh: %w", err)
 	}
-	return len(ids), nil
+	return len(ids), ids[len(ids)-1], nil
 }

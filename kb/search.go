@@ -3,11 +3,10 @@ package kb
 import (
 	"context"
 	"fmt"
-	"math"
-	"sort"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/pgvector/pgvector-go"
 )
 
 // Result is one article found for a query, scored by its best-matching chunk.
@@ -61,52 +60,6 @@ type candidate struct {
 	title, language    string
 }
 
-// searchSQL holds the two candidate queries for one embedding dimension. The dimension is part of
-// the SQL text (a cast and the partial-index predicate), formatted from the embedder's Dim, never
-// from input.
-type searchSQL struct{ vector, lexical string }
-
-func newSearchSQL(dim int) searchSQL {
-	expr, param := annExpr(dim)
-	// $1 query vector, $2 query terms, $3 embedder name, $4 language, $5 limit;
-	// lexical only: $6 the rare terms that pick candidates, $7 their weights.
-	matched := `ARRAY(SELECT q.t FROM unnest($2::text[]) AS q(t) WHERE q.t = ANY(c.tokens))`
-	return searchSQL{
-		vector: fmt.Sprintf(`
-SELECT c.id, c.article_id, c.kind, c.heading, c.text, cardinality(c.tokens),
-       1 - (%[1]s <=> %[2]s), %[3]s, a.title, a.language
-FROM kb_chunks c JOIN kb_articles a ON a.id = c.article_id
-WHERE c.dim = %[4]d AND c.embedder = $3 AND a.status = 'published' AND ($4 = '' OR a.language = $4)
-ORDER BY %[1]s <=> %[2]s
-LIMIT $5`, expr, param, matched, dim),
-		// One GIN lookup per rare term, summed per chunk: the work grows with those terms'
-		// postings, not with the corpus; only the chunks kept are scored in full.
-		lexical: fmt.Sprintf(`
-WITH hits AS (
-    SELECT c.id, sum(q.w) AS w
-    FROM unnest($6::text[], $7::float8[]) AS q(t, w)
-    JOIN kb_chunks c ON c.tokens @> ARRAY[q.t]
-    GROUP BY c.id
-    ORDER BY w DESC, c.id
-    LIMIT $5 * 4) -- room for the status and language filters below
-SELECT c.id, c.article_id, c.kind, c.heading, c.text, cardinality(c.tokens),
-       CASE WHEN c.dim = %[4]d AND c.embedder = $3 THEN 1 - (%[1]s <=> %[2]s) END, %[3]s, a.title, a.language
-FROM hits h JOIN kb_chunks c ON c.id = h.id JOIN kb_articles a ON a.id = c.article_id
-WHERE a.status = 'published' AND ($4 = '' OR a.language = $4)
-ORDER BY h.w DESC, c.id
-LIMIT $5`, expr, param, matched, dim),
-	}
-}
-
-// annExpr is the indexed expression and query parameter for a dimension: vector up to 2,000
-// dimensions, halfvec up to 4,000 (pgvector's HNSW limits).
-func annExpr(dim int) (expr, param string) {
-	if dim > 2000 {
-		return fmt.Sprintf("c.embedding::halfvec(%d)", dim), fmt.Sprintf("$1::halfvec(%d)", dim)
-	}
-	return fmt.Sprintf("c.embedding::vector(%d)", dim), fmt.Sprintf("$1::vector(%d)", dim)
-}
-
 // Search finds the published articles that best answer q: pgvector nearest neighbours among the
 // chunks of the current embedder plus BM25-style lexical matches over Baton's own tokens, fused
 // into one 0..1 Score. Chunks not yet re-embedded by the current embedder are found lexically.
@@ -143,7 +96,8 @@ func (s *Store) candidates(ctx context.Context, q string, opt SearchOptions) (ca
 	if err != nil {
 		return cs, fmt.Errorf("kb: embed query: %w", err)
 	}
-	qvec, embedder := VectorText(vecs[0]), s.embedder.Name()
+	// A pgvector.Vector, not text: native Postgres uses the extended protocol and types parameters.
+	qvec, embedder := pgvector.NewVector(vecs[0]), s.embedder.Name()
 	if isZero(vecs[0]) {
 		embedder = "" // nothing to compare: matches no chunk's embedder
 	}
@@ -229,84 +183,6 @@ func collect(ctx context.Context, tx pgx.Tx, into *candidateSet, seen map[int64]
 	return rows.Err()
 }
 
-// fuse scores every candidate chunk, keeps each article's best, and returns the top K. An
-// article's lexical evidence also counts the query terms its other matching chunks hold (a title
-// naming the topic, a paragraph naming the detail).
-func (cs candidateSet) fuse(sc scoring, opt SearchOptions) []Result {
-	weight := make(map[string]float64, len(cs.terms))
-	var totalW float64
-	for _, t := range cs.terms {
-		weight[t.Term] = t.W
-		totalW += t.W
-	}
-	coverage := func(terms []string) float64 {
-		if totalW == 0 {
-			return 0
-		}
-		var w float64
-		for _, t := range terms {
-			w += weight[t]
-		}
-		return w / totalW
-	}
-	articleTerms := map[int64]map[string]bool{}
-	for _, c := range cs.chunks {
-		m := articleTerms[c.articleID]
-		if m == nil {
-			m = map[string]bool{}
-			articleTerms[c.articleID] = m
-		}
-		for _, t := range c.matched {
-			m[t] = true
-		}
-	}
-	articleLex := map[int64]float64{}
-	for id, m := range articleTerms {
-		terms := make([]string, 0, len(m))
-		for t := range m {
-			terms = append(terms, t)
-		}
-		articleLex[id] = coverage(terms)
-	}
-	best := map[int64]*Result{}
-	for _, c := range cs.chunks {
-		lex := math.Min(1, coverage(c.matched)*sc.lengthNorm(c.ntok, cs.avgLen))
-		lex = (1-sc.ArticleWeight)*lex + sc.ArticleWeight*articleLex[c.articleID]
-		// A chunk the current embedder has not re-embedded yet is judged on its lexical match alone.
-		cos := lex
-		if c.cos != nil && !math.IsNaN(*c.cos) {
-			cos = math.Max(0, math.Min(1, *c.cos))
-		}
-		score := sc.VectorWeight*cos + (1-sc.VectorWeight)*lex
-		if cur, ok := best[c.articleID]; ok && (cur.Score > score || cur.Score == score && cur.ChunkID < c.chunkID) {
-			continue
-		}
-		r := &Result{ArticleID: c.articleID, Title: c.title, Score: score, Language: c.language,
-			MatchKind: c.kind, ChunkID: c.chunkID, Heading: c.heading, VectorScore: round4(cos), LexicalScore: round4(lex)}
-		if c.kind == ChunkBody {
-			r.Snippet = Snippet(c.text, 160)
-		}
-		best[c.articleID] = r
-	}
-	out := make([]Result, 0, len(best))
-	for _, r := range best {
-		r.Score = round4(sc.confidence(r.Score))
-		if r.Score >= opt.MinScore {
-			out = append(out, *r)
-		}
-	}
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].Score != out[j].Score {
-			return out[i].Score > out[j].Score
-		}
-		return out[i].ArticleID < out[j].ArticleID
-	})
-	if len(out) > opt.K {
-		out = out[:opt.K]
-	}
-	return out
-}
-
 // fillBodies loads the results' article bodies (the bot answers from them) and fills the snippets
 // of title and question matches from the body.
 func (s *Store) fillBodies(ctx context.Context, rs []Result) error {
@@ -348,5 +224,3 @@ func isZero(v []float32) bool {
 	}
 	return true
 }
-
-func round4(f float64) float64 { return math.Round(f*10000) / 10000 }

@@ -200,9 +200,9 @@ func TestTune(t *testing.T) {
 		if len(res) > 1 {
 			margin -= res[1].Score
 		}
-		feats = append(feats, []float64{res[0].VectorScore, res[0].LexicalScore, oov, margin, 1})
+		feats = append(feats, []float64{res[0].VectorScore, res[0].LexicalScore, oov, margin, 1, math.Log(1 + tw)})
 	}
-	for _, use := range [][]int{{0, 1, 4}, {0, 1, 2, 4}, {0, 1, 3, 4}, {0, 1, 2, 3, 4}} {
+	for _, use := range [][]int{{0, 1, 4}, {0, 1, 2, 4}, {0, 1, 3, 4}, {0, 1, 5, 4}} {
 		w := make([]float64, len(use))
 		for it := 0; it < 50000; it++ {
 			g := make([]float64, len(use))

@@ -8,8 +8,6 @@ ALTER TABLE kb_chunks ALTER COLUMN embedding TYPE vector;
 ALTER TABLE kb_chunks ADD CONSTRAINT kb_chunks_dim_check CHECK (vector_dims(embedding) = dim);
 CREATE INDEX kb_chunks_embedding_512_idx ON kb_chunks
     USING hnsw ((embedding::vector(512)) vector_cosine_ops) WHERE dim = 512;
--- Finding chunks made by another embedder than the configured one, to re-embed them.
-CREATE INDEX kb_chunks_embedder_idx ON kb_chunks (embedder, dim);
 
 -- The section a body chunk comes from ("Returns > Who pays"), the lexical tokens Baton computes
 -- (English stems, Chinese character bigrams and unigrams; Postgres has no Chinese parser), and
@@ -89,7 +87,6 @@ END
 $$;
 -- +goose StatementEnd
 DROP INDEX kb_chunks_tokens_idx;
-DROP INDEX kb_chunks_embedder_idx;
 -- The old schema holds 512 dimensions only. Chunks are derived data: saving an article again
 -- rebuilds its chunks.
 DELETE FROM kb_chunks WHERE dim <> 512;

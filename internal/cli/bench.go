@@ -23,6 +23,8 @@ func newBenchKB() *cobra.Command {
 	var opt evals.KBBenchOptions
 	var asJSON bool
 	var seed int64
+	var keep bool
+	var sharedBuffers string
 	cmd := &cobra.Command{
 		Use:   "kb --chunks N [--queries Q] [--json]",
 		Short: "Benchmark knowledge-base search: latency, HNSW recall, build times",
@@ -52,11 +54,14 @@ removed afterwards. Progress goes to stderr; --json prints one JSON object on st
 			stderr := cmd.ErrOrStderr()
 			ctx := cmd.Context()
 			fmt.Fprintln(stderr, "starting a scratch database…")
-			scratch, err := db.OpenScratch(ctx, cfg.DatabaseURL, cfg.NodeModules, newLogger(cfg))
+			scratch, err := db.OpenScratch(ctx, cfg.DatabaseURL, cfg.NodeModules, newLogger(cfg), db.ScratchOptions{SharedBuffers: sharedBuffers})
 			if err != nil {
 				return err
 			}
 			defer scratch.Close()
+			if keep {
+				fmt.Fprintln(stderr, "keeping the scratch database:", scratch.Keep())
+			}
 			if _, err := migrations.Up(ctx, scratch.Pool); err != nil {
 				return err
 			}
@@ -95,5 +100,7 @@ removed afterwards. Progress goes to stderr; --json prints one JSON object on st
 	cmd.Flags().StringVar(&opt.Index.MaintenanceWorkMem, "maintenance-work-mem", "512MB", "maintenance_work_mem for the index build")
 	cmd.Flags().Int64Var(&seed, "seed", 1, "random seed of the synthetic corpus")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON object on stdout")
+	cmd.Flags().StringVar(&sharedBuffers, "shared-buffers", "", "shared_buffers of the embedded scratch database (PGlite's default 128MB)")
+	cmd.Flags().BoolVar(&keep, "keep", false, "keep the scratch schema (or data directory) for inspection")
 	return cmd
 }

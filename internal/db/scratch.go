@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
@@ -25,10 +26,24 @@ type Scratch struct {
 	baseURL  string
 	dir      string
 	server   *Embedded
+	keep     bool
 }
 
-// OpenScratch creates the scratch database. The caller applies migrations.
-func OpenScratch(ctx context.Context, url, nodeModules string, log *slog.Logger) (*Scratch, error) {
+// ScratchOptions tune a scratch database.
+type ScratchOptions struct {
+	// SharedBuffers sets the embedded server's shared_buffers (e.g. "512MB"; it restarts once to
+	// apply it). PGlite's default is 128MB. Ignored for DATABASE_URL.
+	SharedBuffers string
+}
+
+// OpenScratch creates the scratch database. The caller applies migrations. On DATABASE_URL (a
+// real Postgres: PGlite's connections share one session, so a schema per connection does not
+// isolate there) it is a temporary schema.
+func OpenScratch(ctx context.Context, url, nodeModules string, log *slog.Logger, opts ...ScratchOptions) (*Scratch, error) {
+	var opt ScratchOptions
+	if len(opts) > 0 {
+		opt = opts[0]
+	}
 	s := &Scratch{baseURL: url}
 	if url == "" {
 		dir, err := os.MkdirTemp("", "baton-scratch-")
@@ -36,7 +51,11 @@ func OpenScratch(ctx context.Context, url, nodeModules string, log *slog.Logger)
 			return nil, fmt.Errorf("db: scratch dir: %w", err)
 		}
 		s.dir = dir
-		e, err := StartEmbedded(ctx, filepath.Join(dir, "data"), nodeModules, log)
+		data := filepath.Join(dir, "data")
+		e, err := StartEmbedded(ctx, data, nodeModules, log)
+		if err == nil && opt.SharedBuffers != "" {
+			e, err = restartWith(ctx, e, data, nodeModules, log, "shared_buffers", opt.SharedBuffers)
+		}
 		if err != nil {
 			os.RemoveAll(dir)
 			return nil, err
@@ -67,6 +86,16 @@ func OpenScratch(ctx context.Context, url, nodeModules string, log *slog.Logger)
 	return s, nil
 }
 
+// Keep makes Close leave the data in place (the schema, or the data directory) and returns where
+// it is, for inspection.
+func (s *Scratch) Keep() string {
+	s.keep = true
+	if s.schema != "" {
+		return s.URL
+	}
+	return filepath.Join(s.dir, "data")
+}
+
 // Close drops the scratch schema, or stops the scratch server and removes its files.
 func (s *Scratch) Close() {
 	if s == nil {
@@ -75,7 +104,7 @@ func (s *Scratch) Close() {
 	if s.Pool != nil {
 		s.Pool.Close()
 	}
-	if s.schema != "" {
+	if s.schema != "" && !s.keep {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
 		if admin, err := NewPool(ctx, s.baseURL, false); err == nil {
@@ -84,10 +113,29 @@ func (s *Scratch) Close() {
 		}
 	}
 	s.server.Stop()
-	if s.dir != "" {
+	if s.dir != "" && !s.keep {
 		os.RemoveAll(s.dir)
 	}
 }
+
+// restartWith sets a server parameter that needs a restart (ALTER SYSTEM; PGlite reads
+// postgresql.auto.conf at start) and restarts the embedded server.
+func restartWith(ctx context.Context, e *Embedded, data, nodeModules string, log *slog.Logger, name, value string) (*Embedded, error) {
+	conn, err := pgx.Connect(ctx, e.URL+"&default_query_exec_mode=simple_protocol")
+	if err != nil {
+		e.Stop()
+		return nil, err
+	}
+	_, err = conn.Exec(ctx, fmt.Sprintf("ALTER SYSTEM SET %s = %s", pgx.Identifier{name}.Sanitize(), quoteLiteral(value)))
+	conn.Close(ctx)
+	e.Stop()
+	if err != nil {
+		return nil, fmt.Errorf("db: set %s: %w", name, err)
+	}
+	return StartEmbedded(ctx, data, nodeModules, log)
+}
+
+func quoteLiteral(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
 
 func withParam(u, key, value string) string {
 	sep := "?"
