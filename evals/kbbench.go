@@ -123,13 +123,19 @@ func RunKBBench(ctx context.Context, pool *pgxpool.Pool, store *kb.Store, opt KB
 	}
 	rep.BuildSeconds = round2(time.Since(started).Seconds())
 
-	log("building the HNSW index (m=%d, ef_construction=%d)…", max(opt.Index.M, 16), max(opt.Index.EfConstruction, 64))
+	if opt.Index.M <= 0 {
+		opt.Index.M = kb.DefaultHNSWM
+	}
+	if opt.Index.EfConstruction <= 0 {
+		opt.Index.EfConstruction = kb.DefaultHNSWEfConstruction
+	}
+	log("building the HNSW index (m=%d, ef_construction=%d)…", opt.Index.M, opt.Index.EfConstruction)
 	hnsw, gin, err := store.BuildSearchIndexes(ctx, opt.Index)
 	if err != nil {
 		return rep, err
 	}
 	rep.IndexBuildSeconds, rep.LexicalIndexSeconds = round2(hnsw.Seconds()), round2(gin.Seconds())
-	rep.HNSWM, rep.HNSWEfConstruction = max(opt.Index.M, 16), max(opt.Index.EfConstruction, 64)
+	rep.HNSWM, rep.HNSWEfConstruction = opt.Index.M, opt.Index.EfConstruction
 	log("HNSW index built in %.1fs, GIN in %.1fs", hnsw.Seconds(), gin.Seconds())
 
 	// Chunk ids by load order, for the exact search.

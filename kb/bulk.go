@@ -70,10 +70,10 @@ func (s *Store) DropSearchIndexes(ctx context.Context) error {
 // index, reporting how long each took.
 func (s *Store) BuildSearchIndexes(ctx context.Context, opt IndexOptions) (hnsw, gin time.Duration, err error) {
 	if opt.M <= 0 {
-		opt.M = hnswM
+		opt.M = DefaultHNSWM
 	}
 	if opt.EfConstruction <= 0 {
-		opt.EfConstruction = hnswEfConstruction
+		opt.EfConstruction = DefaultHNSWEfConstruction
 	}
 	dim := s.embedder.Dim()
 	build := func(sql string) (time.Duration, error) {

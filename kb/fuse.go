@@ -57,12 +57,8 @@ func (cs candidateSet) fuse(sc scoring, opt SearchOptions) []Result {
 		if cur, ok := best[c.articleID]; ok && (cur.Score > score || cur.Score == score && cur.ChunkID < c.chunkID) {
 			continue
 		}
-		r := &Result{ArticleID: c.articleID, Title: c.title, Score: score, Language: c.language,
+		best[c.articleID] = &Result{ArticleID: c.articleID, Title: c.title, Score: score, Language: c.language,
 			MatchKind: c.kind, ChunkID: c.chunkID, Heading: c.heading, VectorScore: round4(cos), LexicalScore: round4(lex)}
-		if c.kind == ChunkBody {
-			r.Snippet = Snippet(c.text, 160)
-		}
-		best[c.articleID] = r
 	}
 	out := make([]Result, 0, len(best))
 	for _, r := range best {

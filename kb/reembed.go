@@ -10,10 +10,12 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
-// HNSW build parameters for the per-dimension index (pgvector's defaults; see `baton bench kb`).
+// HNSW build parameters for the per-dimension index. Twice pgvector's defaults (16, 64): the
+// local embedder's sparse vectors are hard to navigate, and at 100k chunks recall@10 at
+// ef_search 100 rose from 0.82 to 0.92 for 2.5x the build time (`baton bench kb`).
 const (
-	hnswM              = 16
-	hnswEfConstruction = 64
+	DefaultHNSWM              = 32
+	DefaultHNSWEfConstruction = 128
 )
 
 // IndexName is the HNSW index serving one embedding dimension.
@@ -23,7 +25,7 @@ func IndexName(dim int) string { return fmt.Sprintf("kb_chunks_embedding_%d_idx"
 // index over the untyped column cast to that dimension. Above 4,000 dimensions pgvector cannot
 // index, and search scans exactly.
 func (s *Store) EnsureIndex(ctx context.Context) error {
-	sql := hnswIndexSQL(s.embedder.Dim(), hnswM, hnswEfConstruction)
+	sql := hnswIndexSQL(s.embedder.Dim(), DefaultHNSWM, DefaultHNSWEfConstruction)
 	if sql == "" {
 		return nil
 	}

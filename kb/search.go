@@ -42,7 +42,7 @@ type SearchOptions struct {
 // a query whose rarest term is in more chunks than lexicalMaxDF has no lexical candidates of its own.
 const (
 	minCandidates = 40
-	lexicalBudget = 1500
+	lexicalBudget = 800
 	lexicalMaxDF  = 5000
 )
 
@@ -53,7 +53,6 @@ const DefaultEfSearch = 100
 type candidate struct {
 	chunkID, articleID int64
 	kind, heading      string
-	text               string
 	ntok               int
 	cos                *float64 // nil when the chunk's embedder is not the current one
 	matched            []string // the query terms it holds
@@ -172,7 +171,7 @@ func collect(ctx context.Context, tx pgx.Tx, into *candidateSet, seen map[int64]
 	defer rows.Close()
 	for rows.Next() {
 		var c candidate
-		if err := rows.Scan(&c.chunkID, &c.articleID, &c.kind, &c.heading, &c.text, &c.ntok, &c.cos, &c.matched, &c.title, &c.language); err != nil {
+		if err := rows.Scan(&c.chunkID, &c.articleID, &c.kind, &c.heading, &c.ntok, &c.cos, &c.matched, &c.title, &c.language); err != nil {
 			return err
 		}
 		if !seen[c.chunkID] {
@@ -183,34 +182,35 @@ func collect(ctx context.Context, tx pgx.Tx, into *candidateSet, seen map[int64]
 	return rows.Err()
 }
 
-// fillBodies loads the results' article bodies (the bot answers from them) and fills the snippets
-// of title and question matches from the body.
+// fillBodies loads the results' article bodies (the bot answers from them) and their chunks' text
+// for the snippets: a body match shows its passage, a title or question match the body's start.
 func (s *Store) fillBodies(ctx context.Context, rs []Result) error {
 	if len(rs) == 0 {
 		return nil
 	}
-	ids := make([]int64, len(rs))
+	aids, cids := make([]int64, len(rs)), make([]int64, len(rs))
 	for i, r := range rs {
-		ids[i] = r.ArticleID
+		aids[i], cids[i] = r.ArticleID, r.ChunkID
 	}
-	rows, err := s.pool.Query(ctx, `SELECT id, body FROM kb_articles WHERE id = ANY($1::bigint[])`, ids)
+	rows, err := s.pool.Query(ctx, `SELECT r.n, a.body, c.text
+		FROM unnest($1::bigint[], $2::bigint[]) WITH ORDINALITY AS r(aid, cid, n)
+		JOIN kb_articles a ON a.id = r.aid JOIN kb_chunks c ON c.id = r.cid`, aids, cids)
 	if err != nil {
 		return fmt.Errorf("kb: search bodies: %w", err)
 	}
 	defer rows.Close()
-	bodies := map[int64]string{}
 	for rows.Next() {
-		var id int64
-		var body string
-		if err := rows.Scan(&id, &body); err != nil {
+		var n int
+		var body, text string
+		if err := rows.Scan(&n, &body, &text); err != nil {
 			return err
 		}
-		bodies[id] = body
-	}
-	for i := range rs {
-		rs[i].Body = bodies[rs[i].ArticleID]
-		if rs[i].Snippet == "" {
-			rs[i].Snippet = Snippet(rs[i].Body, 160)
+		r := &rs[n-1]
+		r.Body = body
+		if r.MatchKind == ChunkBody {
+			r.Snippet = Snippet(text, 160)
+		} else {
+			r.Snippet = Snippet(body, 160)
 		}
 	}
 	return rows.Err()

@@ -14,7 +14,7 @@ func newSearchSQL(dim int) searchSQL {
 	matched := `ARRAY(SELECT q.t FROM unnest($2::text[]) AS q(t) WHERE q.t = ANY(c.tokens))`
 	return searchSQL{
 		vector: fmt.Sprintf(`
-SELECT c.id, c.article_id, c.kind, c.heading, c.text, cardinality(c.tokens),
+SELECT c.id, c.article_id, c.kind, c.heading, cardinality(c.tokens),
        1 - (%[1]s <=> %[2]s), %[3]s, a.title, a.language
 FROM kb_chunks c JOIN kb_articles a ON a.id = c.article_id
 WHERE c.dim = %[4]d AND c.embedder = $3 AND a.status = 'published' AND ($4 = '' OR a.language = $4)
@@ -30,7 +30,7 @@ WITH hits AS (
     GROUP BY c.id
     ORDER BY w DESC, c.id
     LIMIT $5 * 4) -- room for the status and language filters below
-SELECT c.id, c.article_id, c.kind, c.heading, c.text, cardinality(c.tokens),
+SELECT c.id, c.article_id, c.kind, c.heading, cardinality(c.tokens),
        CASE WHEN c.dim = %[4]d AND c.embedder = $3 THEN 1 - (%[1]s <=> %[2]s) END, %[3]s, a.title, a.language
 FROM hits h JOIN kb_chunks c ON c.id = h.id JOIN kb_articles a ON a.id = c.article_id
 WHERE a.status = 'published' AND ($4 = '' OR a.language = $4)

@@ -7,7 +7,7 @@ DROP INDEX kb_chunks_embedding_idx;
 ALTER TABLE kb_chunks ALTER COLUMN embedding TYPE vector;
 ALTER TABLE kb_chunks ADD CONSTRAINT kb_chunks_dim_check CHECK (vector_dims(embedding) = dim);
 CREATE INDEX kb_chunks_embedding_512_idx ON kb_chunks
-    USING hnsw ((embedding::vector(512)) vector_cosine_ops) WHERE dim = 512;
+    USING hnsw ((embedding::vector(512)) vector_cosine_ops) WITH (m = 32, ef_construction = 128) WHERE dim = 512;
 
 -- The section a body chunk comes from ("Returns > Who pays"), the lexical tokens Baton computes
 -- (English stems, Chinese character bigrams and unigrams; Postgres has no Chinese parser), and

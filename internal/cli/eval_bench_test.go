@@ -74,5 +74,5 @@ func TestBenchKBCommand(t *testing.T) {
 	require.GreaterOrEqual(t, rep["search_p99_ms"].(float64), rep["search_p50_ms"].(float64))
 	recall := rep["recall_at_10"].(float64)
 	require.True(t, recall > 0.5 && recall <= 1, recall)
-	require.Len(t, rep["ann_sweep"], 2)
+	require.Len(t, rep["ann_sweep"], 2) // the store's ef_search and --ef-search 10
 }
