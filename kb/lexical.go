@@ -27,36 +27,6 @@ func Tokens(text string) []string {
 	return out
 }
 
-// scoring holds the ranking's parameters. Chunk tokens are deduplicated (short passages rarely
-// repeat a term), so the lexical score is Σ idf over the query terms a chunk holds, over the
-// query's total, with BM25's length normalisation.
-type scoring struct {
-	// VectorWeight fuses: Score = VectorWeight·cosine + (1-VectorWeight)·lexical, both 0..1.
-	VectorWeight float64
-	// UnigramWeight discounts single Chinese characters against bigrams: they match much more by chance.
-	UnigramWeight float64
-	K1, B         float64
-	// ArticleWeight mixes in the share of the query's terms found anywhere in the article's matching chunks.
-	ArticleWeight float64
-	// Slope and Center calibrate the fused evidence into a confidence (a logistic, Platt scaling):
-	// Score = 1 / (1 + e^(-Slope·(fused - Center))); Center is where the top result is as likely
-	// right as wrong.
-	Slope, Center float64
-}
-
-// defaultScoring was chosen on the tune half of evals/data/retrieval_demo.jsonl with the local
-// embedder; the calibration is the logistic fit of "the top result is the expected article" (off-topic
-// questions never are) on the top fused score there (slope 7.45, centre 0.235), rounded.
-var defaultScoring = scoring{VectorWeight: 0.4, UnigramWeight: 0.5, K1: 1.2, B: 0, ArticleWeight: 0.25, Slope: 7.5, Center: 0.235}
-
-// confidence maps fused evidence (0..1) to the calibrated Score.
-func (sc scoring) confidence(fused float64) float64 {
-	if sc.Slope == 0 {
-		return fused
-	}
-	return 1 / (1 + math.Exp(-sc.Slope*(fused-sc.Center)))
-}
-
 // queryTerm is one lexical term of a query with its weight (kind weight × idf).
 type queryTerm struct {
 	Term string

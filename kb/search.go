@@ -43,7 +43,7 @@ type SearchOptions struct {
 const (
 	minCandidates = 40
 	lexicalBudget = 800
-	lexicalMaxDF  = 5000
+	lexicalMaxDF  = 2000
 )
 
 // DefaultEfSearch is the HNSW candidate list size at query time (pgvector's default is 40).

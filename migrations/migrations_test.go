@@ -38,6 +38,9 @@ func TestUpDownUp(t *testing.T) {
 	require.Equal(t, []int32{512}, dims)
 	_, err = migrations.Up(ctx, pool)
 	require.NoError(t, err)
+	var counted int64
+	require.NoError(t, pool.QueryRow(ctx, "SELECT df FROM kb_terms WHERE term = '#chunks'").Scan(&counted))
+	require.EqualValues(t, 1, counted, "chunks from before 0004 are counted")
 
 	down, err := migrations.DownTo(ctx, pool, 0)
 	require.NoError(t, err)
