@@ -346,7 +346,7 @@ func (t *turn) fresh(name, text string, conf float64) error {
 		t.handoff(reason, firstNonEmpty(in.Handoff.Reply.In(t.lang), t.say(msgHandoff)), t.question())
 		return nil
 	case in.KB:
-		ok, err := t.answerFromKB(text, t.b.Threshold*0.85, in.Name)
+		ok, err := t.answerFromKB(text, t.faqMin(conf), in.Name)
 		if err != nil || ok {
 			return err
 		}
@@ -505,7 +505,7 @@ func (t *turn) continueTask() error {
 	}
 	min := t.b.Threshold
 	if other := t.e.Def.Intent(t.u.Intent); other != nil && other.KB {
-		min *= 0.85
+		min = t.faqMin(t.u.Confidence)
 	}
 	ok, err := t.answerFromKB(t.text, min, t.u.Intent)
 	if err != nil {
@@ -736,6 +736,16 @@ func (t *turn) apply(filled map[string]SlotValue) bool {
 		t.st.Task.Slots[name] = v
 	}
 	return changed
+}
+
+// faqMin is the retrieval score a FAQ intent's answer needs: a confident intent (≥ 0.6) vouches for
+// the question being one the help centre covers, so a somewhat weaker retrieval score will do;
+// a hesitant one does not, and the usual threshold applies.
+func (t *turn) faqMin(intentConf float64) float64 {
+	if intentConf >= 0.6 {
+		return t.b.Threshold * 0.85
+	}
+	return t.b.Threshold
 }
 
 // answerFromKB answers with the best article scoring at least min; false when none does.

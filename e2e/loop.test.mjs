@@ -26,7 +26,7 @@ const AGENT_ANSWER = "可以的，上海仓库支持自提，工作日10:00-17:0
 const XSS = "<img src=x onerror=alert(1)>";
 const THANKS = "谢谢";
 const ARTICLE_TITLE = "上海仓库到仓自提";
-const REPHRASED = "你好，上海的仓库能自提吗？"; // the local embedder is lexical: "自己去取货" for "自提" scores 0.35 < 0.38
+const REPHRASED = "你好，上海的仓库能自提吗？"; // the local embedder is lexical: it must share words ("自提") with the approved question
 
 let baton;
 let browser;

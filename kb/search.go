@@ -3,7 +3,6 @@ package kb
 import (
 	"context"
 	"fmt"
-	"sort"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
@@ -12,88 +11,216 @@ import (
 
 // Result is one article found for a query, scored by its best-matching chunk.
 type Result struct {
-	ArticleID int64   `json:"article_id"`
-	Title     string  `json:"title"`
-	Snippet   string  `json:"snippet"`
-	Score     float64 `json:"score"`
-	Language  string  `json:"language"`
-	MatchKind string  `json:"match_kind"`
-	Body      string  `json:"-"`
+	ArticleID int64  `json:"article_id"`
+	Title     string `json:"title"`
+	Snippet   string `json:"snippet"`
+	// Score is the confidence that this article answers the query, 0..1, comparable across
+	// queries: the bot answers when the first result's Score reaches BATON_ANSWER_THRESHOLD.
+	Score    float64 `json:"score"`
+	Language string  `json:"language"`
+	// MatchKind is the kind of the best chunk: title, question or body.
+	MatchKind string `json:"match_kind"`
+	ChunkID   int64  `json:"chunk_id"`
+	// Heading is the best chunk's section ("Returns > Who pays"), "" outside any.
+	Heading string `json:"heading,omitempty"`
+	// VectorScore (cosine similarity, 0..1) and LexicalScore (the share of the query's term weight
+	// the chunk holds, length-normalised, 0..1) are the two signals Score fuses.
+	VectorScore  float64 `json:"vector_score"`
+	LexicalScore float64 `json:"lexical_score"`
+	Body         string  `json:"-"`
 }
 
 // SearchOptions narrow a search.
 type SearchOptions struct {
 	Language string // "" searches every language
-	K        int
+	K        int    // how many articles, default 5
+	// MinScore drops results scoring below it (0 keeps all).
+	MinScore float64
 }
 
-const searchChunks = `
-SELECT c.article_id, a.title, a.body, a.language, c.kind, c.text, 1 - (c.embedding <=> $1) AS score
-FROM kb_chunks c JOIN kb_articles a ON a.id = c.article_id
-WHERE a.status = 'published' AND ($2 = '' OR a.language = $2)
-ORDER BY c.embedding <=> $1
-LIMIT $3`
+// Candidate pools. lexicalBudget bounds the postings the lexical query may score (see candidateTerms);
+// a query whose rarest term is in more chunks than lexicalMaxDF has no lexical candidates of its own.
+const (
+	minCandidates = 40
+	lexicalBudget = 800
+	lexicalMaxDF  = 2000
+)
 
-// Search finds the published articles closest to q by pgvector cosine similarity, best first.
+// DefaultEfSearch is the HNSW candidate list size at query time (pgvector's default is 40).
+const DefaultEfSearch = 100
+
+// candidate is one chunk with its signals.
+type candidate struct {
+	chunkID, articleID int64
+	kind, heading      string
+	ntok               int
+	cos                *float64 // nil when the chunk's embedder is not the current one
+	matched            []string // the query terms it holds
+	title, language    string
+}
+
+// Search finds the published articles that best answer q: pgvector nearest neighbours among the
+// chunks of the current embedder plus BM25-style lexical matches over Baton's own tokens, fused
+// into one 0..1 Score. Chunks not yet re-embedded by the current embedder are found lexically.
 func (s *Store) Search(ctx context.Context, q string, opt SearchOptions) ([]Result, error) {
-	q = strings.TrimSpace(q)
-	if q == "" {
-		return []Result{}, nil
-	}
 	if opt.K <= 0 {
 		opt.K = 5
 	}
-	vecs, err := s.embedder.Embed([]string{q})
+	cs, err := s.candidates(ctx, q, opt)
 	if err != nil {
-		return nil, fmt.Errorf("kb: embed query: %w", err)
+		return nil, err
 	}
-	best := map[int64]*Result{}
+	out := cs.fuse(s.scoring, opt)
+	if err := s.fillBodies(ctx, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// candidateSet is what the database returned for a query, before scoring.
+type candidateSet struct {
+	chunks []*candidate
+	terms  []queryTerm
+	avgLen float64
+	n      int64 // chunks in the corpus
+}
+
+func (s *Store) candidates(ctx context.Context, q string, opt SearchOptions) (candidateSet, error) {
+	var cs candidateSet
+	q = strings.TrimSpace(q)
+	if q == "" {
+		return cs, nil
+	}
+	vecs, err := s.embedder.Embed(ctx, []string{q})
+	if err != nil {
+		return cs, fmt.Errorf("kb: embed query: %w", err)
+	}
+	// A pgvector.Vector, not text: native Postgres uses the extended protocol and types parameters.
+	qvec, embedder := pgvector.NewVector(vecs[0]), s.embedder.Name()
+	if isZero(vecs[0]) {
+		embedder = "" // nothing to compare: matches no chunk's embedder
+	}
+	tokens := Tokens(q)
+	limit := max(minCandidates, opt.K*8)
 	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		// The HNSW scan keeps going until enough rows pass the status and language filter.
-		if _, err := tx.Exec(ctx, `SET LOCAL hnsw.iterative_scan = relaxed_order`); err != nil {
+		// The HNSW scan keeps going until enough rows pass the embedder, status and language filters.
+		if _, err := tx.Exec(ctx, `SELECT set_config('hnsw.ef_search', $1, true), set_config('hnsw.iterative_scan', 'relaxed_order', true)`,
+			fmt.Sprint(s.efSearch)); err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, `SET LOCAL hnsw.ef_search = 100`); err != nil {
-			return err
-		}
-		rows, err := tx.Query(ctx, searchChunks, pgvector.NewVector(vecs[0]), opt.Language, opt.K*8)
+		df, n, total, err := termStats(ctx, tx, tokens)
 		if err != nil {
 			return err
 		}
-		defer rows.Close()
-		for rows.Next() {
-			var r Result
-			var chunk string
-			if err := rows.Scan(&r.ArticleID, &r.Title, &r.Body, &r.Language, &r.MatchKind, &chunk, &r.Score); err != nil {
-				return err
-			}
-			if cur, ok := best[r.ArticleID]; ok && cur.Score >= r.Score {
-				continue
-			}
-			if r.MatchKind == "body" {
-				r.Snippet = Snippet(chunk, 160)
-			} else {
-				r.Snippet = Snippet(r.Body, 160)
-			}
-			best[r.ArticleID] = &r
+		if cs.n = n; n > 0 {
+			cs.avgLen = float64(total) / float64(n)
 		}
-		return rows.Err()
+		fixes, err := correctTypos(ctx, tx, tokens, df)
+		if err != nil {
+			return err
+		}
+		cs.terms = s.scoring.weighQuery(tokens, fixes, df, n)
+		ts := make([]string, len(cs.terms))
+		for i, t := range cs.terms {
+			ts[i] = t.Term
+		}
+		seen := map[int64]bool{}
+		if embedder != "" {
+			if err := collect(ctx, tx, &cs, seen, s.sql.vector, qvec, ts, embedder, opt.Language, limit); err != nil {
+				return fmt.Errorf("vector candidates: %w", err)
+			}
+		}
+		sel, selW := candidateTerms(cs.terms, lexicalBudget)
+		if len(sel) > 0 && df[sel[0]] <= lexicalMaxDF {
+			if err := collect(ctx, tx, &cs, seen, s.sql.lexical, qvec, ts, embedder, opt.Language, limit, sel, selW); err != nil {
+				return fmt.Errorf("lexical candidates: %w", err)
+			}
+		}
+		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("kb: search: %w", err)
+		return cs, fmt.Errorf("kb: search: %w", err)
 	}
-	out := make([]Result, 0, len(best))
-	for _, r := range best {
-		out = append(out, *r)
+	return cs, nil
+}
+
+// termStats reads the document frequencies of tokens, the chunk count and the token count.
+func termStats(ctx context.Context, tx pgx.Tx, tokens []string) (df map[string]int64, chunks, total int64, err error) {
+	rows, err := tx.Query(ctx, `SELECT term, df FROM kb_terms WHERE term = ANY($1::text[])`, append([]string{"#chunks", "#tokens"}, tokens...))
+	if err != nil {
+		return nil, 0, 0, err
 	}
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].Score != out[j].Score {
-			return out[i].Score > out[j].Score
+	defer rows.Close()
+	df = map[string]int64{}
+	for rows.Next() {
+		var t string
+		var d int64
+		if err := rows.Scan(&t, &d); err != nil {
+			return nil, 0, 0, err
 		}
-		return out[i].ArticleID < out[j].ArticleID
-	})
-	if len(out) > opt.K {
-		out = out[:opt.K]
+		df[t] = max(d, 0)
 	}
-	return out, nil
+	return df, df["#chunks"], df["#tokens"], rows.Err()
+}
+
+func collect(ctx context.Context, tx pgx.Tx, into *candidateSet, seen map[int64]bool, sql string, args ...any) error {
+	rows, err := tx.Query(ctx, sql, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var c candidate
+		if err := rows.Scan(&c.chunkID, &c.articleID, &c.kind, &c.heading, &c.ntok, &c.cos, &c.matched, &c.title, &c.language); err != nil {
+			return err
+		}
+		if !seen[c.chunkID] {
+			seen[c.chunkID] = true
+			into.chunks = append(into.chunks, &c)
+		}
+	}
+	return rows.Err()
+}
+
+// fillBodies loads the results' article bodies (the bot answers from them) and their chunks' text
+// for the snippets: a body match shows its passage, a title or question match the body's start.
+func (s *Store) fillBodies(ctx context.Context, rs []Result) error {
+	if len(rs) == 0 {
+		return nil
+	}
+	aids, cids := make([]int64, len(rs)), make([]int64, len(rs))
+	for i, r := range rs {
+		aids[i], cids[i] = r.ArticleID, r.ChunkID
+	}
+	rows, err := s.pool.Query(ctx, `SELECT r.n, a.body, c.text
+		FROM unnest($1::bigint[], $2::bigint[]) WITH ORDINALITY AS r(aid, cid, n)
+		JOIN kb_articles a ON a.id = r.aid JOIN kb_chunks c ON c.id = r.cid`, aids, cids)
+	if err != nil {
+		return fmt.Errorf("kb: search bodies: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var n int
+		var body, text string
+		if err := rows.Scan(&n, &body, &text); err != nil {
+			return err
+		}
+		r := &rs[n-1]
+		r.Body = body
+		if r.MatchKind == ChunkBody {
+			r.Snippet = Snippet(text, 160)
+		} else {
+			r.Snippet = Snippet(body, 160)
+		}
+	}
+	return rows.Err()
+}
+
+func isZero(v []float32) bool {
+	for _, x := range v {
+		if x != 0 {
+			return false
+		}
+	}
+	return true
 }

@@ -31,7 +31,7 @@ func demoStore(t *testing.T) *kb.Store {
 func TestSearchFindsParaphrases(t *testing.T) {
 	s := demoStore(t)
 	ctx := context.Background()
-	const threshold = 0.38 // the default BATON_ANSWER_THRESHOLD
+	const threshold = 0.5 // the default BATON_ANSWER_THRESHOLD
 	hits := []struct{ q, lang, title string }{
 		{"衣服买大了能退吗", "zh", "7天无理由退货政策"},
 		{"退款几天能到", "zh", "退款多久到账"},
@@ -52,11 +52,12 @@ func TestSearchFindsParaphrases(t *testing.T) {
 		require.Equal(t, h.title, res[0].Title, h.q)
 		require.GreaterOrEqual(t, res[0].Score, threshold, h.q)
 	}
+	// More off-topic questions, near misses included, are measured in evals/data/retrieval_offtopic.jsonl.
 	misses := []struct{ q, lang string }{
 		{"Do you sell replacement parts for vintage accordions?", "en"},
 		{"what's the weather like in Paris", "en"},
-		{"你们公司的股票代码是多少", "zh"},
 		{"能帮我写一首诗吗", "zh"},
+		{"明天会下雨吗", "zh"},
 	}
 	for _, m := range misses {
 		res, err := s.Search(ctx, m.q, kb.SearchOptions{Language: m.lang, K: 1})
@@ -128,4 +129,29 @@ func lines(errs []kb.ImportError) []int {
 		out = append(out, e.Line)
 	}
 	return out
+}
+
+// The loop the browser test drives: a question the help centre does not cover gets no answer;
+// once an agent's answer is approved as an article (its question attached), a rephrasing finds it.
+func TestSearchLearnsFromApprovedAnswer(t *testing.T) {
+	s := demoStore(t)
+	ctx := context.Background()
+	const threshold = 0.5
+	res, err := s.Search(ctx, "买的衣服不合适可以退吗", kb.SearchOptions{Language: "zh", K: 3})
+	require.NoError(t, err)
+	require.Equal(t, "7天无理由退货政策", res[0].Title)
+	require.GreaterOrEqual(t, res[0].Score, threshold)
+	res, err = s.Search(ctx, "可以去你们上海仓库自提吗", kb.SearchOptions{Language: "zh", K: 3})
+	require.NoError(t, err)
+	if len(res) > 0 {
+		t.Logf("unknown: %.3f %s", res[0].Score, res[0].Title)
+		require.Less(t, res[0].Score, threshold)
+	}
+	addArticles(t, s, kb.ArticleInput{Title: "上海仓库到仓自提", Language: "zh", Questions: []string{"可以去你们上海仓库自提吗"},
+		Body: "可以的，上海仓库支持自提，工作日10:00-17:00，下单时选择“到仓自提”即可。"})
+	res, err = s.Search(ctx, "你好，上海的仓库能自提吗？", kb.SearchOptions{Language: "zh", K: 3})
+	require.NoError(t, err)
+	require.Equal(t, "上海仓库到仓自提", res[0].Title)
+	t.Logf("rephrased: %.3f", res[0].Score)
+	require.GreaterOrEqual(t, res[0].Score, threshold)
 }

@@ -4,21 +4,33 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
-	"github.com/pgvector/pgvector-go"
 )
 
 // Store keeps articles and their embedded chunks.
 type Store struct {
 	pool     *pgxpool.Pool
 	embedder Embedder
+	sql      searchSQL
+	efSearch int
+	scoring  scoring
 }
 
 // NewStore returns a store that embeds chunks with e.
-func NewStore(pool *pgxpool.Pool, e Embedder) *Store { return &Store{pool: pool, embedder: e} }
+func NewStore(pool *pgxpool.Pool, e Embedder) *Store {
+	return &Store{pool: pool, embedder: e, sql: newSearchSQL(e.Dim()), efSearch: DefaultEfSearch, scoring: defaultScoring}
+}
+
+// Embedder is the store's embedder.
+func (s *Store) Embedder() Embedder { return s.embedder }
+
+// SetEfSearch changes the HNSW search list size (recall against speed; see `baton bench kb`).
+func (s *Store) SetEfSearch(n int) { s.efSearch = max(n, 1) }
 
 const articleCols = `id, title, body, language, status, tags, questions, source, created_at, updated_at`
 
@@ -39,7 +51,11 @@ func isUniqueViolation(err error) bool {
 // ArticleCreate stores a new article (input already normalized) and its chunks.
 func (s *Store) ArticleCreate(ctx context.Context, in ArticleInput, source string, by *int64) (Article, error) {
 	var a Article
-	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+	rows, err := s.prepareChunks(ctx, in.Title, in.Body, in.Questions)
+	if err != nil {
+		return Article{}, err
+	}
+	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		var err error
 		a, err = scanArticle(tx.QueryRow(ctx, `INSERT INTO kb_articles (title, body, language, status, tags, questions, source, created_by)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING `+articleCols,
@@ -47,7 +63,7 @@ func (s *Store) ArticleCreate(ctx context.Context, in ArticleInput, source strin
 		if err != nil {
 			return err
 		}
-		return s.writeChunksTx(ctx, tx, a)
+		return s.writeChunksTx(ctx, tx, a.ID, rows)
 	})
 	if isUniqueViolation(err) {
 		return Article{}, fmt.Errorf("%w: an article titled %q already exists in %s", ErrConflict, in.Title, in.Language)
@@ -63,7 +79,11 @@ func (s *Store) ArticleCreate(ctx context.Context, in ArticleInput, source strin
 func (s *Store) ArticleUpsert(ctx context.Context, in ArticleInput, source string, by *int64) (Article, bool, error) {
 	var a Article
 	var created bool
-	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+	rows, err := s.prepareChunks(ctx, in.Title, in.Body, in.Questions)
+	if err != nil {
+		return Article{}, false, err
+	}
+	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		var err error
 		a, err = scanArticle(flagRow{flag: &created, Row: tx.QueryRow(ctx, `INSERT INTO kb_articles (title, body, language, status, tags, questions, source, created_by)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
@@ -74,7 +94,7 @@ func (s *Store) ArticleUpsert(ctx context.Context, in ArticleInput, source strin
 		if err != nil {
 			return err
 		}
-		return s.writeChunksTx(ctx, tx, a)
+		return s.writeChunksTx(ctx, tx, a.ID, rows)
 	})
 	if err != nil {
 		return Article{}, false, fmt.Errorf("kb: upsert article: %w", err)
@@ -85,7 +105,11 @@ func (s *Store) ArticleUpsert(ctx context.Context, in ArticleInput, source strin
 // ArticleUpdate replaces an article's fields and re-embeds it.
 func (s *Store) ArticleUpdate(ctx context.Context, id int64, in ArticleInput) (Article, error) {
 	var a Article
-	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+	rows, err := s.prepareChunks(ctx, in.Title, in.Body, in.Questions)
+	if err != nil {
+		return Article{}, err
+	}
+	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		var err error
 		a, err = scanArticle(tx.QueryRow(ctx, `UPDATE kb_articles SET title = $2, body = $3, language = $4, status = $5,
 			tags = $6, questions = $7, updated_at = now() WHERE id = $1 RETURNING `+articleCols,
@@ -93,7 +117,7 @@ func (s *Store) ArticleUpdate(ctx context.Context, id int64, in ArticleInput) (A
 		if err != nil {
 			return err
 		}
-		return s.writeChunksTx(ctx, tx, a)
+		return s.writeChunksTx(ctx, tx, a.ID, rows)
 	})
 	if isUniqueViolation(err) {
 		return Article{}, fmt.Errorf("%w: an article titled %q already exists in %s", ErrConflict, in.Title, in.Language)
@@ -155,27 +179,89 @@ func (s *Store) ArticleList(ctx context.Context, f ArticleFilter) ([]Article, er
 	return out, rows.Err()
 }
 
-// writeChunksTx replaces an article's chunks with freshly embedded ones.
-func (s *Store) writeChunksTx(ctx context.Context, tx pgx.Tx, a Article) error {
-	if _, err := tx.Exec(ctx, `DELETE FROM kb_chunks WHERE article_id = $1`, a.ID); err != nil {
-		return err
-	}
-	chunks := Chunks(a.Title, a.Body, a.Questions)
+// prepareChunks cuts, tokenises and embeds an article's chunks before any transaction opens: an
+// embedder may be a remote service, and an open transaction holds up the embedded database.
+func (s *Store) prepareChunks(ctx context.Context, title, body string, questions []string) ([]ChunkRow, error) {
+	chunks := Chunks(title, body, questions)
 	texts := make([]string, len(chunks))
 	for i, c := range chunks {
-		texts[i] = c.Text
+		texts[i] = c.SearchText(title)
 	}
-	vecs, err := s.embedder.Embed(texts)
+	vecs, err := s.embedder.Embed(ctx, texts)
 	if err != nil {
-		return fmt.Errorf("embed: %w", err)
+		return nil, fmt.Errorf("kb: embed article: %w", err)
 	}
-	// Batched inserts: PGlite's wire protocol does not take COPY.
-	b := &pgx.Batch{}
+	rows := make([]ChunkRow, len(chunks))
 	for i, c := range chunks {
-		b.Queue(`INSERT INTO kb_chunks (article_id, ord, kind, text, embedder, dim, embedding)
-			VALUES ($1, $2, $3, $4, $5, $6, $7)`, a.ID, i, c.Kind, c.Text, s.embedder.Name(), s.embedder.Dim(), pgvector.NewVector(vecs[i]))
+		rows[i] = ChunkRow{Ord: i, Chunk: c, Tokens: Tokens(texts[i]), Embedding: vecs[i]}
 	}
-	return tx.SendBatch(ctx, b).Close()
+	return rows, nil
+}
+
+// writeChunksTx replaces an article's chunks with prepared ones.
+func (s *Store) writeChunksTx(ctx context.Context, tx pgx.Tx, articleID int64, rows []ChunkRow) error {
+	if _, err := tx.Exec(ctx, `DELETE FROM kb_chunks WHERE article_id = $1`, articleID); err != nil {
+		return err
+	}
+	for i := range rows {
+		rows[i].ArticleID = articleID
+	}
+	return s.insertChunks(ctx, tx, rows)
+}
+
+// ChunkRow is a chunk ready to store.
+type ChunkRow struct {
+	ArticleID int64
+	Ord       int
+	Chunk
+	Tokens    []string
+	Embedding []float32
+}
+
+// insertChunks writes rows in one statement (PGlite's wire protocol takes no COPY), so the
+// document-frequency trigger runs once for them.
+const insertChunks = `INSERT INTO kb_chunks (article_id, ord, kind, heading, text, tokens, chunker, embedder, dim, embedding)
+SELECT a, o, k, h, t, string_to_array(tok, ' '), $7, $8, $9, e::vector
+FROM unnest($1::bigint[], $2::int[], $3::text[], $4::text[], $5::text[], $6::text[], $10::text[]) AS r(a, o, k, h, t, tok, e)`
+
+func (s *Store) insertChunks(ctx context.Context, q querier, rows []ChunkRow) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	n := len(rows)
+	ids, ords := make([]int64, n), make([]int32, n)
+	kinds, heads, texts, toks, embs := make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+	for i, r := range rows {
+		if len(r.Embedding) != s.embedder.Dim() {
+			return fmt.Errorf("embedder %s returned %d dimensions, want %d", s.embedder.Name(), len(r.Embedding), s.embedder.Dim())
+		}
+		ids[i], ords[i] = r.ArticleID, int32(r.Ord)
+		kinds[i], heads[i], texts[i] = r.Kind, r.Heading, r.Text
+		toks[i] = strings.Join(r.Tokens, " ")
+		embs[i] = VectorText(r.Embedding)
+	}
+	_, err := q.Exec(ctx, insertChunks, ids, ords, kinds, heads, texts, toks, ChunkerVersion, s.embedder.Name(), s.embedder.Dim(), embs)
+	return err
+}
+
+// VectorText formats a vector as pgvector's text input, '[x,y,...]'.
+func VectorText(v []float32) string {
+	b := make([]byte, 0, len(v)*10+2)
+	b = append(b, '[')
+	for i, x := range v {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = strconv.AppendFloat(b, float64(x), 'g', -1, 32)
+	}
+	return string(append(b, ']'))
+}
+
+// querier is a pool or a transaction.
+type querier interface {
+	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
 }
 
 // flagRow scans a row's columns followed by one extra boolean column.

@@ -133,7 +133,11 @@ func (s *Store) SuggestionApprove(ctx context.Context, id int64, ap Approval, by
 		if err != nil {
 			return err
 		}
-		if err := s.writeChunksTx(ctx, tx, a); err != nil {
+		rows, err := s.prepareChunks(ctx, a.Title, a.Body, a.Questions)
+		if err != nil {
+			return err
+		}
+		if err := s.writeChunksTx(ctx, tx, a.ID, rows); err != nil {
 			return err
 		}
 		sg, err = scanSuggestion(tx.QueryRow(ctx, `UPDATE kb_suggestions SET status = 'approved', article_id = $2,

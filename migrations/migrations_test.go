@@ -21,6 +21,27 @@ func TestUpDownUp(t *testing.T) {
 	require.NoError(t, err)
 	require.Zero(t, n, "dbtest migrates everything")
 
+	// Chunks of any dimension are stored; rolling back to the 512-only schema drops the others.
+	_, err = pool.Exec(ctx, `INSERT INTO kb_articles (title, body, language) VALUES ('t', 'b', 'en');
+		INSERT INTO kb_chunks (article_id, ord, kind, text, embedder, dim, embedding)
+		SELECT id, 0, 'title', 't', 'small', 3, '[1,0,0]' FROM kb_articles;
+		INSERT INTO kb_chunks (article_id, ord, kind, text, embedder, dim, embedding)
+		SELECT id, 1, 'title', 't', 'local', 512, array_fill(0.1, ARRAY[512])::vector FROM kb_articles`)
+	require.NoError(t, err)
+	_, err = pool.Exec(ctx, `INSERT INTO kb_chunks (article_id, ord, kind, text, embedder, dim, embedding)
+		SELECT id, 2, 'title', 't', 'liar', 4, '[1,0,0]' FROM kb_articles`)
+	require.ErrorContains(t, err, "kb_chunks_dim_check", "dim says the vector's dimension")
+	_, err = migrations.DownTo(ctx, pool, 3)
+	require.NoError(t, err)
+	var dims []int32
+	require.NoError(t, pool.QueryRow(ctx, "SELECT array_agg(dim ORDER BY dim) FROM kb_chunks").Scan(&dims))
+	require.Equal(t, []int32{512}, dims)
+	_, err = migrations.Up(ctx, pool)
+	require.NoError(t, err)
+	var counted int64
+	require.NoError(t, pool.QueryRow(ctx, "SELECT df FROM kb_terms WHERE term = '#chunks'").Scan(&counted))
+	require.EqualValues(t, 1, counted, "chunks from before 0004 are counted")
+
 	down, err := migrations.DownTo(ctx, pool, 0)
 	require.NoError(t, err)
 	require.NotEmpty(t, down)

@@ -247,11 +247,3 @@ func runHandoffBench(ctx context.Context, nAgents, nCustomers, capacity int) (ha
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
-
-// newBenchRoutingTmp is a stand-in `bench` parent until the branch that adds newBench (bench kb)
-// is merged; then newBench adds newBenchHandoff and this goes.
-func newBenchRoutingTmp() *cobra.Command {
-	cmd := &cobra.Command{Use: "bench", Short: "Measure Baton's speed and safety"}
-	cmd.AddCommand(newBenchHandoff())
-	return cmd
-}

@@ -52,12 +52,22 @@ Configuration comes from the environment (flags override):
   BATON_ADMIN_PASSWORD  the admin's password (or BATON_ADMIN_PASSWORD_FILE)
   BATON_DEMO=1          load the demo help centre, demo bot and demo accounts
   BATON_LLM_URL         OpenAI-compatible endpoint that reads intents and slots (optional)
+  BATON_ANSWER_THRESHOLD  retrieval confidence (0..1) the bot answers from (default 0.5)
+
+Knowledge-base embedder (changing it re-embeds in the background at the next start):
+  BATON_EMBEDDER        local (default, offline) or openai (any OpenAI-compatible endpoint)
+  BATON_EMBED_URL       the endpoint's base URL (default https://api.openai.com/v1)
+  BATON_EMBED_MODEL     model name, e.g. text-embedding-3-small (required for openai)
+  BATON_EMBED_DIM       vector dimension, e.g. 1536 (required for openai)
+  BATON_OPENAI_API_KEY  API key (or BATON_OPENAI_API_KEY_FILE); optional for local servers
+  BATON_EMBED_BATCH, BATON_EMBED_TIMEOUT, BATON_EMBED_RETRIES  texts per request (64),
+                        per-request timeout (30s), retries on 429/5xx/network errors (4)
 See README.md for every setting.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usageError{err} })
-	root.AddCommand(newServe(), newMigrate(), newKB(), newIntent(), newChat(), newEval(), newBenchRoutingTmp())
+	root.AddCommand(newServe(), newMigrate(), newKB(), newIntent(), newChat(), newEval(), newBench())
 	return root
 }
 

@@ -46,6 +46,22 @@ type Config struct {
 	ReplyTimeout time.Duration // BATON_REPLY_TIMEOUT (default 3m)
 	// RoutingSweep is how often the routing sweeper runs.
 	RoutingSweep time.Duration // BATON_ROUTING_SWEEP (default 2s)
+	// Embed chooses the embedder knowledge-base chunks are embedded with.
+	Embed EmbedConfig
+}
+
+// EmbedConfig chooses the knowledge-base embedder: the offline local one, or an OpenAI-compatible
+// embeddings endpoint (OpenAI, Azure, Ollama, vLLM, llama.cpp server). Changing it re-embeds the
+// knowledge base in the background at the next start.
+type EmbedConfig struct {
+	Provider  string        // BATON_EMBEDDER: local (default) or openai
+	BaseURL   string        // BATON_EMBED_URL, e.g. https://api.openai.com/v1 or http://localhost:11434/v1
+	Model     string        // BATON_EMBED_MODEL, e.g. text-embedding-3-small
+	Dim       int           // BATON_EMBED_DIM: the vectors' dimension (asked of models that can shorten theirs)
+	APIKey    string        // BATON_OPENAI_API_KEY (or BATON_OPENAI_API_KEY_FILE); optional for local servers
+	BatchSize int           // BATON_EMBED_BATCH: texts per request (default 64)
+	Timeout   time.Duration // BATON_EMBED_TIMEOUT: per request, retries included separately (default 30s)
+	Retries   int           // BATON_EMBED_RETRIES: retries on 429, 5xx and network errors (default 4)
 }
 
 // Load reads the environment, applying defaults.
@@ -95,13 +111,69 @@ func Load() (Config, error) {
 	if c.CookieSecure, err = boolEnv("BATON_COOKIE_SECURE", true); err != nil {
 		return c, err
 	}
-	if c.AnswerThreshold, err = floatEnv("BATON_ANSWER_THRESHOLD", 0.38); err != nil {
+	if c.AnswerThreshold, err = floatEnv("BATON_ANSWER_THRESHOLD", 0.5); err != nil {
 		return c, err
 	}
 	if c.PublicRate, err = floatEnv("BATON_PUBLIC_RATE", 5); err != nil {
 		return c, err
 	}
+	if c.Embed, err = loadEmbed(); err != nil {
+		return c, err
+	}
 	return c, nil
+}
+
+func loadEmbed() (EmbedConfig, error) {
+	e := EmbedConfig{
+		Provider: strings.ToLower(env("BATON_EMBEDDER", "local")),
+		BaseURL:  env("BATON_EMBED_URL", "https://api.openai.com/v1"),
+		Model:    os.Getenv("BATON_EMBED_MODEL"),
+	}
+	var err error
+	if e.APIKey, err = secret("BATON_OPENAI_API_KEY"); err != nil {
+		return e, err
+	}
+	if e.Dim, err = intEnv("BATON_EMBED_DIM", 0); err != nil {
+		return e, err
+	}
+	if e.BatchSize, err = intEnv("BATON_EMBED_BATCH", 64); err != nil {
+		return e, err
+	}
+	if e.Retries, err = intEnv("BATON_EMBED_RETRIES", 4); err != nil {
+		return e, err
+	}
+	if e.Timeout, err = durationEnv("BATON_EMBED_TIMEOUT", 30*time.Second); err != nil {
+		return e, err
+	}
+	return e, nil
+}
+
+// Validate reports the first embedder setting that cannot work.
+func (e EmbedConfig) Validate() error {
+	switch e.Provider {
+	case "local":
+		return nil
+	case "openai":
+	default:
+		return fmt.Errorf("config: BATON_EMBEDDER must be local or openai, got %q", e.Provider)
+	}
+	u, err := url.Parse(e.BaseURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("config: BATON_EMBED_URL must be an http(s) URL, got %q", e.BaseURL)
+	}
+	switch {
+	case e.Model == "":
+		return errors.New("config: BATON_EMBEDDER=openai needs BATON_EMBED_MODEL")
+	case e.Dim <= 0 || e.Dim > 16000:
+		return fmt.Errorf("config: BATON_EMBEDDER=openai needs BATON_EMBED_DIM between 1 and 16000, got %d", e.Dim)
+	case e.BatchSize <= 0 || e.BatchSize > 2048:
+		return fmt.Errorf("config: BATON_EMBED_BATCH must be between 1 and 2048, got %d", e.BatchSize)
+	case e.Retries < 0 || e.Retries > 20:
+		return fmt.Errorf("config: BATON_EMBED_RETRIES must be between 0 and 20, got %d", e.Retries)
+	case e.Timeout <= 0:
+		return fmt.Errorf("config: BATON_EMBED_TIMEOUT must be positive, got %s", e.Timeout)
+	}
+	return nil
 }
 
 // Validate reports the first setting that cannot work.
@@ -134,7 +206,7 @@ func (c Config) Validate() error {
 	default:
 		return fmt.Errorf("config: BATON_LOG_FORMAT must be text or json, got %q", c.LogFormat)
 	}
-	return nil
+	return c.Embed.Validate()
 }
 
 func env(key, def string) string {
@@ -166,6 +238,30 @@ func boolEnv(key string, def bool) (bool, error) {
 		return def, fmt.Errorf("config: %s must be a boolean (1/0/true/false), got %q", key, v)
 	}
 	return b, nil
+}
+
+func intEnv(key string, def int) (int, error) {
+	v := os.Getenv(key)
+	if v == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil {
+		return def, fmt.Errorf("config: %s must be a whole number, got %q", key, v)
+	}
+	return n, nil
+}
+
+func durationEnv(key string, def time.Duration) (time.Duration, error) {
+	v := os.Getenv(key)
+	if v == "" {
+		return def, nil
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil {
+		return def, fmt.Errorf("config: %s must be a duration such as 30s, got %q", key, v)
+	}
+	return d, nil
 }
 
 func floatEnv(key string, def float64) (float64, error) {

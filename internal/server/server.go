@@ -21,6 +21,7 @@ import (
 	"github.com/baton-cs/baton/internal/conversation"
 	"github.com/baton-cs/baton/internal/db"
 	"github.com/baton-cs/baton/internal/demo"
+	"github.com/baton-cs/baton/internal/embedding"
 	"github.com/baton-cs/baton/internal/events"
 	"github.com/baton-cs/baton/kb"
 	"github.com/baton-cs/baton/migrations"
@@ -57,7 +58,19 @@ func Serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		}
 		log.Info("admin account ensured", "email", cfg.AdminEmail)
 	}
-	kbStore := kb.NewStore(d.Pool, kb.LocalEmbedder{})
+	kbStore := kb.NewStore(d.Pool, embedding.FromConfig(cfg.Embed))
+	if err := kbStore.EnsureIndex(ctx); err != nil {
+		return err
+	}
+	// Chunks another embedder (or an older chunker) made are redone in the background; search
+	// meanwhile uses the current embedder's vectors and finds the rest lexically.
+	refreshCtx, stopRefresh := context.WithCancel(context.Background())
+	refreshDone := make(chan struct{})
+	go func() {
+		defer close(refreshDone)
+		RefreshKB(refreshCtx, kbStore, log)
+	}()
+	defer func() { stopRefresh(); <-refreshDone }() // before the pool closes
 	if cfg.Demo {
 		accounts, err := demo.Load(ctx, kbStore, users, cfg.DataDir, log)
 		if err != nil {
@@ -144,6 +157,37 @@ func Serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	}
 	stopBus()
 	return nil
+}
+
+// RefreshKB re-embeds what the configured embedder has not embedded yet, logging progress about
+// every tenth of the way; it returns when done or when ctx ends.
+func RefreshKB(ctx context.Context, store *kb.Store, log *slog.Logger) {
+	st, err := store.Stale(ctx)
+	if err != nil {
+		log.Warn("knowledge base: cannot count chunks to re-embed", "err", err)
+		return
+	}
+	if st.Total() == 0 {
+		return
+	}
+	e := store.Embedder()
+	log.Info("knowledge base: re-embedding in the background", "embedder", e.Name(), "dim", e.Dim(),
+		"articles_to_recut", st.Articles, "chunks_to_reembed", st.Chunks)
+	started, lastTenth := time.Now(), 0
+	n, err := store.Refresh(ctx, func(done, total int) {
+		if tenth := done * 10 / max(total, 1); tenth > lastTenth {
+			lastTenth = tenth
+			log.Info("knowledge base: re-embedding", "done", done, "total", total)
+		}
+	})
+	switch {
+	case ctx.Err() != nil:
+		log.Info("knowledge base: re-embedding stopped; it resumes at the next start", "done", n)
+	case err != nil:
+		log.Error("knowledge base: re-embedding failed; it resumes at the next start", "done", n, "err", err)
+	default:
+		log.Info("knowledge base: re-embedding done", "done", n, "seconds", time.Since(started).Round(10*time.Millisecond).Seconds())
+	}
 }
 
 // App holds the wired services the routes use.

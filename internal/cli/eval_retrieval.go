@@ -1,0 +1,163 @@
+package cli
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+
+	"github.com/spf13/cobra"
+
+	"github.com/baton-cs/baton/evals"
+	"github.com/baton-cs/baton/internal/db"
+	"github.com/baton-cs/baton/internal/embedding"
+	"github.com/baton-cs/baton/kb"
+	"github.com/baton-cs/baton/migrations"
+)
+
+// newEvalRetrieval is `baton eval retrieval`.
+func newEvalRetrieval() *cobra.Command {
+	var kbFile, split string
+	var queryFiles []string
+	var asJSON bool
+	var threshold float64
+	cmd := &cobra.Command{
+		Use:   "retrieval --kb ARTICLES.jsonl --queries QUESTIONS.jsonl [--queries MORE.jsonl] [--json]",
+		Short: "Measure knowledge-base retrieval: hit@1, hit@5, MRR and no-result rate",
+		Long: `Load a knowledge base (JSONL articles, the format of 'baton kb import') into a scratch
+database — a fresh embedded one in a temporary directory, or a temporary schema on DATABASE_URL —
+search every question the way the bot does, report, and remove the scratch database.
+
+Questions are JSONL: {"query": "...", "article": "expected article title", "language": "zh|en", "split": "tune|test"}.
+An empty "article" marks a question the knowledge base does not cover: no result above the
+threshold is the right outcome there. language defaults to zh when the query has a Chinese
+character, else en; split is optional and reported separately.
+
+hit@1, hit@5 and MRR count answerable questions; no_result_rate is the share of answerable
+questions with no result at or above the threshold; offtopic_no_result_rate the share of off-topic
+questions correctly left unanswered; decision_accuracy counts both. The embedder is the configured
+one (BATON_EMBEDDER, see baton --help). Progress goes to stderr; --json prints one JSON object on stdout.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg, err := loadConfig(cmd)
+			if err != nil {
+				return err
+			}
+			if !cmd.Flags().Changed("threshold") {
+				threshold = cfg.AnswerThreshold
+			}
+			if kbFile == "" || len(queryFiles) == 0 {
+				return usageError{fmt.Errorf("--kb and --queries are required")}
+			}
+			articles, err := os.ReadFile(kbFile)
+			if err != nil {
+				return err
+			}
+			var cases []evals.RetrievalCase
+			for _, qf := range queryFiles {
+				f, err := os.Open(qf)
+				if err != nil {
+					return err
+				}
+				cs, err := evals.ReadRetrievalCases(f)
+				f.Close()
+				if err != nil {
+					return fmt.Errorf("%s: %w", qf, err)
+				}
+				for _, c := range cs {
+					if split == "" || c.Split == split {
+						cases = append(cases, c)
+					}
+				}
+			}
+			stderr := cmd.ErrOrStderr()
+			ctx := cmd.Context()
+			log := newLogger(cfg)
+			fmt.Fprintln(stderr, "starting a scratch database…")
+			scratch, err := db.OpenScratch(ctx, cfg.DatabaseURL, cfg.NodeModules, log)
+			if err != nil {
+				return err
+			}
+			defer scratch.Close()
+			if _, err := migrations.Up(ctx, scratch.Pool); err != nil {
+				return err
+			}
+			scratch.Pool.Reset()
+			store := kb.NewStore(scratch.Pool, embedding.FromConfig(cfg.Embed))
+			if err := store.EnsureIndex(ctx); err != nil {
+				return err
+			}
+			fmt.Fprintf(stderr, "importing %s…\n", kbFile)
+			res, err := store.ImportJSONL(ctx, bytesReader(articles), "eval", nil)
+			if err != nil {
+				return err
+			}
+			for _, e := range res.Errors {
+				fmt.Fprintf(stderr, "%s:%d: %s\n", kbFile, e.Line, e.Reason)
+			}
+			if res.Imported == 0 {
+				return fmt.Errorf("no valid article in %s", kbFile)
+			}
+			bar := newProgressBar(stderr, len(cases), "searching")
+			rep, err := evals.RunRetrieval(ctx, store, cases, threshold, func(done, _ int) { _ = bar.Set(done) })
+			_ = bar.Finish()
+			fmt.Fprintln(stderr)
+			if err != nil {
+				return err
+			}
+			rep.Embedder = store.Embedder().Name()
+			if asJSON {
+				enc := json.NewEncoder(cmd.OutOrStdout())
+				enc.SetEscapeHTML(false)
+				return enc.Encode(rep)
+			}
+			printRetrievalReport(cmd.OutOrStdout(), rep)
+			return nil
+		},
+	}
+	dbFlags(cmd)
+	cmd.Flags().StringVar(&kbFile, "kb", "", "articles to search, JSONL (as for 'baton kb import')")
+	cmd.Flags().StringArrayVar(&queryFiles, "queries", nil, "questions, JSONL; repeat to combine files")
+	cmd.Flags().StringVar(&split, "split", "", "only questions of this split (e.g. tune or test)")
+	cmd.Flags().Float64Var(&threshold, "threshold", 0, "answer threshold (default BATON_ANSWER_THRESHOLD)")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON object on stdout")
+	return cmd
+}
+
+func printRetrievalReport(w io.Writer, r evals.RetrievalReport) {
+	line := func(name string, m evals.RetrievalMetrics) {
+		fmt.Fprintf(w, "%-8s n=%-4d hit@1 %.3f  hit@5 %.3f  MRR %.3f  no-result %.3f  off-topic refused %.3f  decisions right %.3f\n",
+			name, m.Queries, m.HitAt1, m.HitAt5, m.MRR, m.NoResultRate, m.OffTopicNoResultRate, m.DecisionAccuracy)
+	}
+	fmt.Fprintf(w, "retrieval at threshold %.2f (%s)\n", r.Threshold, r.Embedder)
+	line("all", r.RetrievalMetrics)
+	for _, k := range sortedKeys(r.ByLanguage) {
+		line(k, r.ByLanguage[k])
+	}
+	for _, k := range sortedKeys(r.BySplit) {
+		line(k, r.BySplit[k])
+	}
+	if len(r.Misses) > 0 {
+		fmt.Fprintf(w, "\n%d misses (query → got, expected):\n", len(r.Misses))
+		for _, m := range r.Misses {
+			exp := m.Expected
+			if exp == "" {
+				exp = "(no answer)"
+			}
+			fmt.Fprintf(w, "  %q → %q %.3f, expected %q (rank %d)\n", m.Query, m.Got, m.Score, exp, m.Rank)
+		}
+	}
+}
+
+func sortedKeys(m map[string]evals.RetrievalMetrics) []string {
+	ks := make([]string, 0, len(m))
+	for k := range m {
+		ks = append(ks, k)
+	}
+	sort.Strings(ks)
+	return ks
+}
+
+func bytesReader(b []byte) io.Reader { return bytes.NewReader(b) }

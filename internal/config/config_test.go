@@ -1,0 +1,47 @@
+package config
+
+import (
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+)
+
+// The embedder settings come from the environment with defaults, and bad ones are named.
+func TestEmbedConfig(t *testing.T) {
+	t.Setenv("BATON_EMBEDDER", "")
+	c, err := Load()
+	require.NoError(t, err)
+	require.Equal(t, "local", c.Embed.Provider)
+	require.NoError(t, c.Validate())
+	require.Equal(t, 0.5, c.AnswerThreshold)
+
+	t.Setenv("BATON_EMBEDDER", "openai")
+	t.Setenv("BATON_EMBED_URL", "http://localhost:11434/v1")
+	t.Setenv("BATON_EMBED_MODEL", "nomic-embed-text")
+	t.Setenv("BATON_EMBED_DIM", "768")
+	t.Setenv("BATON_EMBED_TIMEOUT", "5s")
+	c, err = Load()
+	require.NoError(t, err)
+	require.NoError(t, c.Validate())
+	require.Equal(t, EmbedConfig{Provider: "openai", BaseURL: "http://localhost:11434/v1", Model: "nomic-embed-text",
+		Dim: 768, BatchSize: 64, Timeout: 5 * time.Second, Retries: 4}, c.Embed)
+
+	for _, tc := range []struct{ key, value, want string }{
+		{"BATON_EMBEDDER", "bert", "local or openai"},
+		{"BATON_EMBED_MODEL", "", "needs BATON_EMBED_MODEL"},
+		{"BATON_EMBED_DIM", "0", "BATON_EMBED_DIM between"},
+		{"BATON_EMBED_URL", "localhost:11434", "http(s) URL"},
+		{"BATON_EMBED_BATCH", "0", "BATON_EMBED_BATCH"},
+	} {
+		t.Run(tc.key, func(t *testing.T) {
+			t.Setenv(tc.key, tc.value)
+			c, err := Load()
+			require.NoError(t, err)
+			require.ErrorContains(t, c.Validate(), tc.want)
+		})
+	}
+	t.Setenv("BATON_EMBED_DIM", "many")
+	_, err = Load()
+	require.ErrorContains(t, err, "BATON_EMBED_DIM must be a whole number")
+}
