@@ -28,6 +28,10 @@ func Execute(args []string) int {
 		if errors.As(err, &ue) {
 			return 2
 		}
+		var re regressionError
+		if errors.As(err, &re) {
+			return 3
+		}
 		return 1
 	}
 	return 0

@@ -7,6 +7,7 @@ import (
 
 	"github.com/baton-cs/baton/bot"
 	"github.com/baton-cs/baton/channel"
+	"github.com/baton-cs/baton/evals"
 	"github.com/baton-cs/baton/handoff"
 	"github.com/baton-cs/baton/internal/assets"
 	"github.com/baton-cs/baton/internal/auth"
@@ -95,6 +96,12 @@ func (a *App) Routes() (http.Handler, error) {
 	bots.GET("/definitions", botAPI.ListDefinitions)
 	bots.POST("/definitions/:version/activate", botAPI.ActivateDefinition)
 	bots.POST("/predict", botAPI.Predict)
+
+	// Evaluators: test conversations with a chosen customer profile, and what the bot holds.
+	evalAPI := &evals.API{Pool: a.DB.Pool, Convs: a.Convs}
+	evaluators := r.Group("/api/v1/eval", auth.Require(auth.RoleEvaluator))
+	evaluators.POST("/conversations", evalAPI.CreateConversation)
+	evaluators.GET("/conversations/:id/trace", evalAPI.GetTrace)
 
 	// The demo shop's order system, which the demo bot's actions call.
 	if a.Config.Demo {

@@ -32,9 +32,12 @@ import (
 func Serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	started := time.Now()
 	// Take the port first: a busy port fails at once, before any database work.
-	ln, err := net.Listen("tcp", cfg.Addr)
-	if err != nil {
-		return fmt.Errorf("server: listen on %s: %w", cfg.Addr, err)
+	ln := cfg.Listener
+	if ln == nil {
+		var err error
+		if ln, err = net.Listen("tcp", cfg.Addr); err != nil {
+			return fmt.Errorf("server: listen on %s: %w", cfg.Addr, err)
+		}
 	}
 	defer ln.Close()
 	d, err := db.Open(ctx, cfg.DatabaseURL, cfg.DataDir, cfg.NodeModules, log)
@@ -72,7 +75,11 @@ func Serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	}()
 	defer func() { stopRefresh(); <-refreshDone }() // before the pool closes
 	if cfg.Demo {
-		accounts, err := demo.Load(ctx, kbStore, users, cfg.DataDir, log)
+		demoKB := kbStore
+		if cfg.SkipDemoArticles {
+			demoKB = nil
+		}
+		accounts, err := demo.Load(ctx, demoKB, users, cfg.DataDir, log)
 		if err != nil {
 			return err
 		}
