@@ -123,8 +123,8 @@ WHERE conversation_id::text = $1 ORDER BY id`, c.Param("id"))
 	}
 	var st struct {
 		Task *struct {
-			Intent string                       `json:"intent"`
-			Asking string                       `json:"asking"`
+			Intent string                            `json:"intent"`
+			Asking string                            `json:"asking"`
 			Slots  map[string]struct{ Value string } `json:"slots"`
 		} `json:"task"`
 	}

@@ -67,7 +67,11 @@ func sampleResults() []CaseResult {
 		// reason right).
 		finish(CaseResult{Suite: "s", Case: "task then complaint", Turns: []TurnResult{
 			turn("where is my parcel", &Expect{Intent: "track_order", AsksFor: "order_id"}, 30, nil, map[string]string{},
-				func() ObsReply { r := reply("ask", "track_order", "Order number?"); r.Meta.Asking = "order_id"; return r }()),
+				func() ObsReply {
+					r := reply("ask", "track_order", "Order number?")
+					r.Meta.Asking = "order_id"
+					return r
+				}()),
 			turn("A1234567", &Expect{Slots: map[string]string{"order_id": "a1234567 "}}, 40, nil, map[string]string{"order_id": "A1234567"},
 				reply("action", "track_order", "It is on its way.")),
 			turn("this is a disgrace", &Expect{Handoff: &HandoffExpect{Want: true, Reason: "complaint"}}, 50,
