@@ -86,6 +86,9 @@ type Meta struct {
 	Reason     string            `json:"reason,omitempty"`
 	Sentiment  float64           `json:"sentiment,omitempty"`
 	Source     string            `json:"source,omitempty"`
+	// Understood is the intent this turn's message was read as (classifier or LLM, above the
+	// threshold), whatever the reply does with it; "" = out of scope. Evaluations score it.
+	Understood string `json:"understood,omitempty"`
 }
 
 // Reply is one bot message.
@@ -202,6 +205,9 @@ func (b *Bot) Decide(ctx context.Context, in Input) (Outcome, error) {
 	err := t.decide()
 	if err != nil {
 		return Outcome{}, err
+	}
+	for i := range t.out.Replies {
+		t.out.Replies[i].Meta.Understood = t.u.Intent
 	}
 	t.out.State = t.st
 	return t.out, nil

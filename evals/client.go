@@ -37,6 +37,7 @@ type ObsReply struct {
 		Asking     string            `json:"asking,omitempty"`
 		Slots      map[string]string `json:"slots,omitempty"`
 		Reason     string            `json:"reason,omitempty"`
+		Understood string            `json:"understood,omitempty"`
 	} `json:"meta"`
 }
 

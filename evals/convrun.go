@@ -25,7 +25,7 @@ type TurnResult struct {
 	User    string     `json:"user"`
 	Line    int        `json:"line"`
 	Replies []ObsReply `json:"replies"`
-	// Intent is what the bot understood: the first reply's intent, "oos" when none carries one.
+	// Intent is what the bot read the message as (its replies' meta.understood), "oos" for none.
 	Intent string `json:"intent"`
 	// Kind is the kind of the last reply.
 	Kind string `json:"kind,omitempty"`
@@ -288,12 +288,10 @@ var answerKinds = []string{"answer", "reply", "action"}
 
 // observe fills what the bot did in the turn.
 func observe(tr *TurnResult, trace Trace) {
+	// The intent the message was read as (meta.understood, on every reply of the turn).
 	tr.Intent = "oos"
-	for _, rp := range tr.Replies {
-		if rp.Meta.Intent != "" {
-			tr.Intent = rp.Meta.Intent
-			break
-		}
+	if len(tr.Replies) > 0 && tr.Replies[0].Meta.Understood != "" {
+		tr.Intent = tr.Replies[0].Meta.Understood
 	}
 	if n := len(tr.Replies); n > 0 {
 		tr.Kind = tr.Replies[n-1].Meta.Kind

@@ -95,6 +95,8 @@ func Compare(base, cur *RunReport, opt GateOptions) *Comparison {
 		opt.Tolerance = DefaultTolerance
 	}
 	cmp := &Comparison{Tolerance: opt.Tolerance, NewFailures: []CaseChange{}, Fixed: []CaseChange{}, Regressions: []string{}}
+	full := base
+	base = sameCases(base, cur)
 	for _, m := range gatedMetrics {
 		b, c := m.get(base), m.get(cur)
 		mc := MetricChange{Metric: m.name, Baseline: b, Current: c, HigherIsBetter: m.higher}
@@ -122,8 +124,8 @@ func Compare(base, cur *RunReport, opt GateOptions) *Comparison {
 	cmp.Metrics = append(cmp.Metrics, lat)
 
 	was := map[string]bool{}
-	for i := range base.Results {
-		was[base.Results[i].Key()] = base.Results[i].Passed
+	for i := range full.Results {
+		was[full.Results[i].Key()] = full.Results[i].Passed
 	}
 	for i := range cur.Results {
 		c := &cur.Results[i]
@@ -144,4 +146,29 @@ func Compare(base, cur *RunReport, opt GateOptions) *Comparison {
 		}
 	}
 	return cmp
+}
+
+// sameCases rescored the baseline on the cases the current run played, so that a run of some
+// suites or tags compares like with like; a baseline without case results is used as it is.
+func sameCases(base, cur *RunReport) *RunReport {
+	if len(base.Results) == 0 {
+		return base
+	}
+	in := map[string]bool{}
+	for i := range cur.Results {
+		in[cur.Results[i].Key()] = true
+	}
+	var keep []CaseResult
+	for _, r := range base.Results {
+		if in[r.Key()] {
+			keep = append(keep, r)
+		}
+	}
+	if len(keep) == len(base.Results) {
+		return base
+	}
+	if len(keep) == 0 {
+		return &RunReport{}
+	}
+	return NewRunReport(keep)
 }

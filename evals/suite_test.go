@@ -1,6 +1,7 @@
 package evals
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -138,4 +139,46 @@ func TestShippedSuitesParse(t *testing.T) {
 	require.GreaterOrEqual(t, n, 150)
 	require.Greater(t, langs["zh"], 50)
 	require.Greater(t, langs["en"], 50)
+}
+
+// The JSON Schema in docs/ names exactly the keys the parser accepts, at every level.
+func TestSchemaMatchesParser(t *testing.T) {
+	b, err := os.ReadFile("../docs/eval-suite.schema.json")
+	require.NoError(t, err)
+	var schema struct {
+		Properties map[string]json.RawMessage `json:"properties"`
+		Defs       map[string]struct {
+			Properties map[string]json.RawMessage `json:"properties"`
+		} `json:"$defs"`
+	}
+	require.NoError(t, json.Unmarshal(b, &schema))
+	keys := func(m map[string]json.RawMessage) map[string]bool {
+		out := map[string]bool{}
+		for k := range m {
+			out[k] = true
+		}
+		return out
+	}
+	require.Equal(t, yamlKeys(&Suite{}), keys(schema.Properties), "suite")
+	require.Equal(t, yamlKeys(&Case{}), keys(schema.Defs["case"].Properties), "case")
+	require.Equal(t, yamlKeys(&Turn{}), keys(schema.Defs["turn"].Properties), "turn")
+	require.Equal(t, yamlKeys(&Expect{}), keys(schema.Defs["expect"].Properties), "expect")
+	var caseProps map[string]struct {
+		Properties map[string]json.RawMessage `json:"properties"`
+	}
+	raw, _ := json.Marshal(schema.Defs["case"].Properties)
+	require.NoError(t, json.Unmarshal(raw, &caseProps))
+	require.Equal(t, yamlKeys(&Customer{}), keys(caseProps["customer"].Properties), "customer")
+	require.Equal(t, yamlKeys(&EndExpect{}), keys(caseProps["expect_end"].Properties), "expect_end")
+	var reasons struct {
+		OneOf []struct {
+			Properties struct {
+				Reason struct {
+					Enum []string `json:"enum"`
+				} `json:"reason"`
+			} `json:"properties"`
+		} `json:"oneOf"`
+	}
+	require.NoError(t, json.Unmarshal(schema.Defs["expect"].Properties["handoff"], &reasons))
+	require.Equal(t, HandoffReasons, reasons.OneOf[1].Properties.Reason.Enum)
 }
