@@ -172,3 +172,18 @@ func sameCases(base, cur *RunReport) *RunReport {
 	}
 	return NewRunReport(keep)
 }
+
+// Slim is the report without transcripts (reply texts and citations), which a baseline does
+// not need: the gate rescoring it uses the checks, expectations and handoffs only.
+func (r *RunReport) Slim() *RunReport {
+	out := *r
+	out.Results = make([]CaseResult, len(r.Results))
+	for i, c := range r.Results {
+		c.Turns = append([]TurnResult(nil), c.Turns...)
+		for j := range c.Turns {
+			c.Turns[j].Replies = nil
+		}
+		out.Results[i] = c
+	}
+	return &out
+}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/baton-cs/baton/evals"
 	"github.com/baton-cs/baton/internal/evalrun"
+	"github.com/baton-cs/baton/internal/server"
 )
 
 // regressionError makes `baton eval run --fail-on-regression` exit non-zero.
@@ -23,7 +24,7 @@ type regressionError struct{ msg string }
 func (e regressionError) Error() string { return e.msg }
 
 func newEvalRun() *cobra.Command {
-	var jsonPath, htmlPath, junitPath, baseline, url, token, tags string
+	var jsonPath, htmlPath, junitPath, baseline, saveBaseline, url, token, tags string
 	var failOnRegression, judge bool
 	var parallel int
 	var tolerance, latencyTolerance float64
@@ -88,7 +89,7 @@ Progress goes to stderr.`,
 				opt.Client = &evals.Client{BaseURL: url, Token: token, HTTP: &http.Client{Timeout: 2 * time.Minute}}
 			} else {
 				quiet := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-				opt.Launch = evalrun.Launcher(cfg, quiet)
+				opt.Launch = evalrun.Launcher(cfg, quiet, server.Serve)
 			}
 			if judge {
 				if cfg.LLMURL == "" {
@@ -138,6 +139,16 @@ Progress goes to stderr.`,
 				}
 				fmt.Fprintf(stderr, "wrote %s\n", junitPath)
 			}
+			if saveBaseline != "" {
+				if err := writeTo(saveBaseline, out, func(w io.Writer) error {
+					enc := json.NewEncoder(w)
+					enc.SetIndent("", " ")
+					return enc.Encode(rep.Slim())
+				}); err != nil {
+					return err
+				}
+				fmt.Fprintf(stderr, "wrote the baseline %s\n", saveBaseline)
+			}
 			if failOnRegression && cmp.Regressed() {
 				return regressionError{"eval run: regression against " + baseline + ": " + strings.Join(cmp.Regressions, "; ")}
 			}
@@ -149,6 +160,7 @@ Progress goes to stderr.`,
 	f.StringVar(&htmlPath, "html", "", "write a self-contained HTML report to FILE")
 	f.StringVar(&junitPath, "junit", "", "write JUnit XML (a test case per suite case) to FILE")
 	f.StringVar(&baseline, "baseline", "", "compare with an earlier --json result")
+	f.StringVar(&saveBaseline, "save-baseline", "", "write this run as a baseline to FILE (the --json result without transcripts)")
 	f.BoolVar(&failOnRegression, "fail-on-regression", false, "exit 3 when a metric regresses against --baseline or a passing case fails")
 	f.Float64Var(&tolerance, "tolerance", evals.DefaultTolerance, "absolute drop allowed in a rate before it is a regression")
 	f.Float64Var(&latencyTolerance, "latency-tolerance", 0, "relative rise allowed in latency p95 (0.5 = +50%); 0 = not gated")

@@ -23,23 +23,26 @@ import (
 	"github.com/baton-cs/baton/internal/db"
 	"github.com/baton-cs/baton/internal/demo"
 	"github.com/baton-cs/baton/internal/embedding"
-	"github.com/baton-cs/baton/internal/server"
 	"github.com/baton-cs/baton/kb"
 	"github.com/baton-cs/baton/migrations"
 )
 
 const evaluatorEmail = "evaluator@eval.baton.local"
 
-// Launcher returns an evals.Launcher that starts Batons configured like cfg (the embedder, the
-// LLM and the answer threshold carry over; the database, address and data directory do not).
-// log receives the servers' warnings and errors only.
-func Launcher(cfg config.Config, log *slog.Logger) evals.Launcher {
+// Serve runs a Baton server until ctx ends (server.Serve, passed in so that the server can start
+// evaluation runs itself).
+type Serve func(ctx context.Context, cfg config.Config, log *slog.Logger) error
+
+// Launcher returns an evals.Launcher that starts Batons with serve, configured like cfg (the
+// embedder, the LLM and the answer threshold carry over; the database, address and data
+// directory do not). log receives the servers' warnings and errors only.
+func Launcher(cfg config.Config, log *slog.Logger, serve Serve) evals.Launcher {
 	return func(ctx context.Context, botPath, kbPath string) (*evals.Instance, error) {
-		return launch(ctx, cfg, botPath, kbPath, log)
+		return launch(ctx, cfg, botPath, kbPath, log, serve)
 	}
 }
 
-func launch(ctx context.Context, base config.Config, botPath, kbPath string, log *slog.Logger) (inst *evals.Instance, err error) {
+func launch(ctx context.Context, base config.Config, botPath, kbPath string, log *slog.Logger, serve Serve) (inst *evals.Instance, err error) {
 	if log == nil {
 		log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
@@ -120,7 +123,7 @@ func launch(ctx context.Context, base config.Config, botPath, kbPath string, log
 	}
 	srvCtx, stop := context.WithCancel(context.Background())
 	served := make(chan error, 1)
-	go func() { served <- server.Serve(srvCtx, cfg, log) }()
+	go func() { served <- serve(srvCtx, cfg, log) }()
 	cleanups = append([]func(){func() { stop(); <-served }}, cleanups...)
 
 	url := "http://" + ln.Addr().String()

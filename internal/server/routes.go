@@ -99,9 +99,18 @@ func (a *App) Routes() (http.Handler, error) {
 
 	// Evaluators: test conversations with a chosen customer profile, and what the bot holds.
 	evalAPI := &evals.API{Pool: a.DB.Pool, Convs: a.Convs}
+	if a.EvalRuns == nil {
+		a.EvalRuns = &evals.Runs{Pool: a.DB.Pool, Log: a.Log} // runs fail: nothing to launch them with
+	}
 	evaluators := r.Group("/api/v1/eval", auth.Require(auth.RoleEvaluator))
 	evaluators.POST("/conversations", evalAPI.CreateConversation)
 	evaluators.GET("/conversations/:id/trace", evalAPI.GetTrace)
+	evaluators.GET("/suites", a.EvalRuns.ListSuites)
+	evaluators.POST("/runs", a.EvalRuns.StartRun)
+	evaluators.GET("/runs", a.EvalRuns.ListRuns)
+	evaluators.GET("/runs/:id", a.EvalRuns.GetRun)
+	evaluators.GET("/runs/:id/report", a.EvalRuns.GetReport)
+	evaluators.GET("/compare", a.EvalRuns.CompareRuns)
 
 	// The demo shop's order system, which the demo bot's actions call.
 	if a.Config.Demo {

@@ -9,12 +9,14 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"strconv"
 	"time"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/baton-cs/baton/bot"
+	"github.com/baton-cs/baton/evals"
 	"github.com/baton-cs/baton/handoff"
 	"github.com/baton-cs/baton/internal/auth"
 	"github.com/baton-cs/baton/internal/config"
@@ -22,6 +24,7 @@ import (
 	"github.com/baton-cs/baton/internal/db"
 	"github.com/baton-cs/baton/internal/demo"
 	"github.com/baton-cs/baton/internal/embedding"
+	"github.com/baton-cs/baton/internal/evalrun"
 	"github.com/baton-cs/baton/internal/events"
 	"github.com/baton-cs/baton/kb"
 	"github.com/baton-cs/baton/migrations"
@@ -134,6 +137,12 @@ func Serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		app.Turns.Bot.LLM = bot.NewLLM(cfg.LLMURL, cfg.LLMAPIKey, cfg.LLMModel, cfg.LLMTimeout)
 		log.Info("intents and slots read by an LLM", "model", cfg.LLMModel)
 	}
+	quiet := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	app.EvalRuns = &evals.Runs{Pool: d.Pool, Launch: evalrun.Launcher(cfg, quiet, Serve), Log: log, Ctx: busCtx}
+	if err := app.EvalRuns.InterruptStale(ctx); err != nil {
+		return err
+	}
+	defer func() { stopBus(); app.EvalRuns.Wait() }() // a run in progress ends before the pool closes
 	handler, err := app.Routes()
 	if err != nil {
 		return err
@@ -210,6 +219,8 @@ type App struct {
 	Bots     *bot.Loader
 	Bus      *events.Bus
 	Done     chan struct{}
+	// EvalRuns plays evaluation runs started from the workbench.
+	EvalRuns *evals.Runs
 }
 
 func init() { gin.SetMode(gin.ReleaseMode) }
