@@ -47,6 +47,7 @@ func Load(ctx context.Context, store *kb.Store, users *auth.Service, dataDir str
 	accounts := []Account{
 		{Email: "agent@demo.baton.local", Password: pw, Role: auth.RoleAgent},
 		{Email: "editor@demo.baton.local", Password: pw, Role: auth.RoleEditor},
+		{Email: "evaluator@demo.baton.local", Password: pw, Role: auth.RoleEvaluator},
 	}
 	for _, a := range accounts {
 		name := strings.Title(strings.SplitN(a.Email, "@", 2)[0]) //nolint:staticcheck // ASCII names

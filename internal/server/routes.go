@@ -132,5 +132,6 @@ func (a *App) Routes() (http.Handler, error) {
 	r.GET("/workbench/kb/articles/:id", pages.ArticleEdit)
 	r.GET("/workbench/kb/suggestions", pages.Suggestions)
 	r.GET("/workbench/bot", pages.Bot)
+	r.GET("/workbench/evals", pages.Evals)
 	return r, nil
 }
