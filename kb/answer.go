@@ -31,7 +31,8 @@ type Excerpt struct {
 // alternative question is an FAQ: the answer is the article's body. A match in the body of a long
 // article (longer than about 100 English words or 300 Chinese characters, and cut into several
 // passages) answers with the section holding the matching passage, or with the passage's own
-// paragraphs when the section is longer than limit. A short article is answered whole. The text is readable plain text, cut at paragraph or sentence
+// paragraphs when the section is longer than limit, led by the section's heading. A short article
+// is answered whole. The text is readable plain text, cut at paragraph or sentence
 // boundaries to at most limit runes (MaxAnswerRunes when limit ≤ 0).
 func AnswerExcerpt(r Result, limit int) Excerpt {
 	if limit <= 0 {
@@ -68,7 +69,13 @@ func passageExcerpt(r Result, limit int) (Excerpt, bool) {
 		return Excerpt{}, false
 	}
 	ex := Excerpt{Heading: found.heading, Passage: true}
-	whole := Readable(strings.Join(found.raw, "\n\n"))
+	// The section's own heading leads the passage: a list of items means little without it.
+	lead := ""
+	if found.heading != "" {
+		parts := strings.Split(found.heading, " > ")
+		lead = parts[len(parts)-1] + "\n"
+	}
+	whole := lead + Readable(strings.Join(found.raw, "\n\n"))
 	if utf8.RuneCountInString(whole) <= limit {
 		ex.Text = whole
 		return ex, true
@@ -84,7 +91,7 @@ func passageExcerpt(r Result, limit int) (Excerpt, bool) {
 	if text == "" {
 		text = chunk // the passage is part of one long block
 	}
-	ex.Text, ex.Cut = fit(text, limit)
+	ex.Text, ex.Cut = fit(lead+text, limit)
 	return ex, true
 }
 

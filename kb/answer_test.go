@@ -57,7 +57,7 @@ func TestAnswerExcerptPassageOfALongArticle(t *testing.T) {
 	ex := kb.AnswerExcerpt(chunkOf(t, art, "courier pickup"), 0)
 	require.True(t, ex.Passage)
 	require.Equal(t, "Who pays return shipping", ex.Heading)
-	require.Equal(t, "If the item is faulty or we sent the wrong one, we pay the return shipping: book a courier pickup in the app. "+
+	require.Equal(t, "Who pays return shipping\nIf the item is faulty or we sent the wrong one, we pay the return shipping: book a courier pickup in the app. "+
 		"If you changed your mind, you pay the return shipping yourself.", ex.Text)
 
 	// A section longer than an answer: the matching passage's own paragraphs only.
@@ -65,6 +65,7 @@ func TestAnswerExcerptPassageOfALongArticle(t *testing.T) {
 	ex = kb.AnswerExcerpt(r, 0)
 	require.True(t, ex.Passage)
 	require.Equal(t, "Refund timing", ex.Heading)
+	require.True(t, strings.HasPrefix(ex.Text, "Refund timing\n"), ex.Text)
 	require.Contains(t, ex.Text, "number xxxxxxxxxxx ")
 	require.NotContains(t, ex.Text, "number x ", "the section's first paragraphs are another passage")
 	require.LessOrEqual(t, utf8.RuneCountInString(ex.Text), kb.MaxAnswerRunes)

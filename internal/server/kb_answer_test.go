@@ -141,7 +141,7 @@ func TestKBAnswerOfflineIsThePassageOrTheFAQAnswer(t *testing.T) {
 	r := ta.ask("en", "who pays the return shipping when my item is faulty?")
 	require.Equal(t, "answer", r.Meta.Kind, r.Text)
 	require.Equal(t, "offline", r.Meta.Answer)
-	require.Equal(t, strings.ReplaceAll(guidePays, "**", ""), r.Text, "the section, without Markdown markers")
+	require.Equal(t, "Who pays return shipping\n"+strings.ReplaceAll(guidePays, "**", ""), r.Text, "the section under its heading, without Markdown markers")
 	require.NotContains(t, r.Text, "warehouse", "nothing from the other sections")
 	require.Len(t, r.Citations, 1)
 	c := r.Citations[0]
@@ -154,7 +154,7 @@ func TestKBAnswerOfflineIsThePassageOrTheFAQAnswer(t *testing.T) {
 
 	r = ta.ask("en", "how long until the refund reaches my card?")
 	require.Equal(t, "answer", r.Meta.Kind, r.Text)
-	require.Equal(t, guideRefund, r.Text)
+	require.Equal(t, "Refund timing\n"+guideRefund, r.Text)
 	require.Equal(t, "Refund timing", r.Citations[0].Heading)
 
 	// An FAQ matched by its alternative question: the article's answer, readable.
@@ -350,14 +350,14 @@ func TestKBAnswerLLMFailureFallsBackToTheOfflineAnswer(t *testing.T) {
 	require.Equal(t, "answer", r.Meta.Kind, r.Text)
 	require.Equal(t, "offline", r.Meta.Answer)
 	require.Equal(t, "llm_timeout", r.Meta.Reason)
-	require.Equal(t, strings.ReplaceAll(guidePays, "**", ""), r.Text)
+	require.Equal(t, "Who pays return shipping\n"+strings.ReplaceAll(guidePays, "**", ""), r.Text)
 	require.Equal(t, ids[guideTitle], r.Citations[0].ArticleID)
 
 	fake.Fail(http.StatusInternalServerError)
 	r = ta.ask("en", q)
 	require.Equal(t, "offline", r.Meta.Answer)
 	require.Equal(t, "llm_error", r.Meta.Reason)
-	require.Equal(t, strings.ReplaceAll(guidePays, "**", ""), r.Text)
+	require.Equal(t, "Who pays return shipping\n"+strings.ReplaceAll(guidePays, "**", ""), r.Text)
 
 	fake.SetReply(func(fakeopenai.ChatRequest) fakeopenai.ChatReply {
 		return fakeopenai.ChatReply{Function: "answer_from_sources", Arguments: `{"answer": "no supported field"}`}
