@@ -86,9 +86,10 @@ type Meta struct {
 	Reason     string            `json:"reason,omitempty"`
 	Sentiment  float64           `json:"sentiment,omitempty"`
 	Source     string            `json:"source,omitempty"`
-	// Answer is how a KB answer was written: offline or llm (see KBAnswer.Mode); Reason then
-	// says why an LLM answer gave way to the offline one.
-	Answer string `json:"answer,omitempty"`
+	// Answer is how a KB answer was written: offline or llm (see KBAnswer.Mode); Fallback says
+	// why an LLM's answer gave way to the offline one (llm_timeout, llm_error, llm_invalid).
+	Answer   string `json:"answer,omitempty"`
+	Fallback string `json:"fallback,omitempty"`
 }
 
 // Reply is one bot message.
@@ -760,7 +761,7 @@ func (t *turn) answerFromKB(q string, min float64, intentName string) (bool, err
 	t.st.LowConfStreak = 0
 	t.st.OfferedHuman = false
 	t.st.LastUnanswered = ""
-	m := Meta{Kind: "answer", Intent: intentName, Confidence: round3(t.u.Confidence), Answer: a.Mode, Reason: a.Reason}
+	m := Meta{Kind: "answer", Intent: intentName, Confidence: round3(t.u.Confidence), Answer: a.Mode, Fallback: a.Reason}
 	if intentName == "" {
 		m.Confidence = 0
 	}

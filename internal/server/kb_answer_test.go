@@ -81,9 +81,9 @@ type answerReply struct {
 	Text      string        `json:"text"`
 	Citations []citationOut `json:"citations"`
 	Meta      struct {
-		Kind   string `json:"kind"`
-		Answer string `json:"answer"`
-		Reason string `json:"reason"`
+		Kind     string `json:"kind"`
+		Answer   string `json:"answer"`
+		Fallback string `json:"fallback"`
 	} `json:"meta"`
 }
 
@@ -295,7 +295,7 @@ func TestKBAnswerLLMPromptInjectionIsFramedAsDataAndRejected(t *testing.T) {
 	r := ta.ask("en", q)
 	require.Equal(t, "answer", r.Meta.Kind, r.Text)
 	require.Equal(t, "offline", r.Meta.Answer, "the rejected answer gives way to the article as written")
-	require.Equal(t, "llm_invalid", r.Meta.Reason)
+	require.Equal(t, "llm_invalid", r.Meta.Fallback)
 	require.NotContains(t, r.Text, "Please pay")
 	require.Equal(t, ids[giftTitle], r.Citations[0].ArticleID)
 	require.Zero(t, r.Citations[0].Ref)
@@ -332,7 +332,7 @@ func TestKBAnswerLLMPromptInjectionIsFramedAsDataAndRejected(t *testing.T) {
 	})
 	r = ta.ask("en", "do gift cards expire?")
 	require.Equal(t, "offline", r.Meta.Answer)
-	require.Equal(t, "llm_invalid", r.Meta.Reason)
+	require.Equal(t, "llm_invalid", r.Meta.Fallback)
 	require.NotContains(t, r.Text, "official policy")
 }
 
@@ -349,14 +349,14 @@ func TestKBAnswerLLMFailureFallsBackToTheOfflineAnswer(t *testing.T) {
 	require.Less(t, time.Since(start), 4*time.Second, "the LLM's timeout bounds the turn")
 	require.Equal(t, "answer", r.Meta.Kind, r.Text)
 	require.Equal(t, "offline", r.Meta.Answer)
-	require.Equal(t, "llm_timeout", r.Meta.Reason)
+	require.Equal(t, "llm_timeout", r.Meta.Fallback)
 	require.Equal(t, "Who pays return shipping\n"+strings.ReplaceAll(guidePays, "**", ""), r.Text)
 	require.Equal(t, ids[guideTitle], r.Citations[0].ArticleID)
 
 	fake.Fail(http.StatusInternalServerError)
 	r = ta.ask("en", q)
 	require.Equal(t, "offline", r.Meta.Answer)
-	require.Equal(t, "llm_error", r.Meta.Reason)
+	require.Equal(t, "llm_error", r.Meta.Fallback)
 	require.Equal(t, "Who pays return shipping\n"+strings.ReplaceAll(guidePays, "**", ""), r.Text)
 
 	fake.SetReply(func(fakeopenai.ChatRequest) fakeopenai.ChatReply {
@@ -364,14 +364,14 @@ func TestKBAnswerLLMFailureFallsBackToTheOfflineAnswer(t *testing.T) {
 	})
 	r = ta.ask("en", q)
 	require.Equal(t, "offline", r.Meta.Answer)
-	require.Equal(t, "llm_error", r.Meta.Reason)
+	require.Equal(t, "llm_error", r.Meta.Fallback)
 
 	fake.SetReply(func(fakeopenai.ChatRequest) fakeopenai.ChatReply {
 		return fakeopenai.ChatReply{Content: "Sure! The customer pays."}
 	})
 	r = ta.ask("en", q)
 	require.Equal(t, "offline", r.Meta.Answer, "prose instead of the structured answer is not accepted")
-	require.Equal(t, "llm_error", r.Meta.Reason)
+	require.Equal(t, "llm_error", r.Meta.Fallback)
 	require.Len(t, fake.Requests(), 4)
 }
 
