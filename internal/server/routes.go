@@ -95,6 +95,8 @@ func (a *App) Routes() (http.Handler, error) {
 	bots.GET("/definitions", botAPI.ListDefinitions)
 	bots.POST("/definitions/:version/activate", botAPI.ActivateDefinition)
 	bots.POST("/predict", botAPI.Predict)
+	// What the bot would answer from the knowledge base, through the bot's own answer path.
+	editors.POST("/answer-preview", botAPI.AnswerPreview)
 
 	// The demo shop's order system, which the demo bot's actions call.
 	if a.Config.Demo {
