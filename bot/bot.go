@@ -89,6 +89,10 @@ type Meta struct {
 	// Understood is the intent this turn's message was read as (classifier or LLM, above the
 	// threshold), whatever the reply does with it; "" = out of scope. Evaluations score it.
 	Understood string `json:"understood,omitempty"`
+	// Answer is how a KB answer was written: offline or llm (see KBAnswer.Mode); Fallback says
+	// why an LLM's answer gave way to the offline one (llm_timeout, llm_error, llm_invalid).
+	Answer   string `json:"answer,omitempty"`
+	Fallback string `json:"fallback,omitempty"`
 }
 
 // Reply is one bot message.
@@ -160,6 +164,8 @@ type Bot struct {
 	Engines *Holder
 	// LLM, when set, reads intents and slots; on error the classifier does.
 	LLM NLU
+	// Writer, when set, writes KB answers from the top passages; on error the offline answer is given.
+	Writer AnswerWriter
 	// HTTP calls business systems for actions (default: a client without its own timeout; each
 	// action has one).
 	HTTP *http.Client
@@ -172,9 +178,6 @@ type Bot struct {
 // minHandoffConfidence is how sure the classifier must be before an always-handoff intent (a
 // complaint, a request for a person) sends the conversation to a person without a trigger phrase.
 const minHandoffConfidence = 0.5
-
-// maxAnswerRunes keeps an answer readable in a chat bubble; the citation leads to the rest.
-const maxAnswerRunes = 900
 
 // turn carries one Decide call's working state.
 type turn struct {
@@ -754,28 +757,21 @@ func (t *turn) faqMin(intentConf float64) float64 {
 	return t.b.Threshold
 }
 
-// answerFromKB answers with the best article scoring at least min; false when none does.
+// answerFromKB answers from the knowledge base when its best article scores at least min (see
+// AnswerKB); false when it does not, or the LLM finds no answer in the passages.
 func (t *turn) answerFromKB(q string, min float64, intentName string) (bool, error) {
-	results, err := t.b.KB.Search(t.ctx, q, kb.SearchOptions{Language: t.lang, K: 3})
-	if err != nil {
+	a, err := t.b.AnswerKB(t.ctx, q, t.lang, min)
+	if err != nil || !a.Answered {
 		return false, err
 	}
-	if len(results) == 0 || results[0].Score < min {
-		return false, nil
-	}
-	top := results[0]
 	t.st.LowConfStreak = 0
 	t.st.OfferedHuman = false
 	t.st.LastUnanswered = ""
-	m := Meta{Kind: "answer", Intent: intentName, Confidence: round3(t.u.Confidence)}
+	m := Meta{Kind: "answer", Intent: intentName, Confidence: round3(t.u.Confidence), Answer: a.Mode, Fallback: a.Reason}
 	if intentName == "" {
 		m.Confidence = 0
 	}
-	t.out.Replies = append(t.out.Replies, Reply{
-		Text:      answerText(top.Body),
-		Citations: []conversation.Citation{{ArticleID: top.ArticleID, Title: top.Title, Score: round3(top.Score)}},
-		Meta:      m,
-	})
+	t.out.Replies = append(t.out.Replies, Reply{Text: a.Text, Citations: a.Citations, Meta: m})
 	return true, nil
 }
 
@@ -1033,15 +1029,6 @@ func onlyCodes(text string) bool {
 		}
 	}
 	return true
-}
-
-func answerText(body string) string {
-	body = strings.TrimSpace(body)
-	if utf8.RuneCountInString(body) <= maxAnswerRunes {
-		return body
-	}
-	r := []rune(body)
-	return strings.TrimSpace(string(r[:maxAnswerRunes])) + "…"
 }
 
 func round3(f float64) float64 { return float64(int(f*1000+0.5)) / 1000 }

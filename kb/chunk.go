@@ -68,6 +68,7 @@ func (c Chunk) SearchText(title string) string {
 type section struct {
 	heading string
 	blocks  []string // plain-text paragraphs, lists, code blocks
+	raw     []string // the same blocks as written (Markdown), for answers
 }
 
 // sections reads Markdown into heading-delimited sections of blank-line-separated blocks.
@@ -81,6 +82,7 @@ func sections(body string) []section {
 		if len(block) > 0 {
 			if t := PlainText(strings.Join(block, "\n")); t != "" {
 				cur.blocks = append(cur.blocks, t)
+				cur.raw = append(cur.raw, strings.Join(block, "\n"))
 			}
 			block = nil
 		}

@@ -93,6 +93,7 @@ func (cs candidateSet) fuse(sc scoring, opt SearchOptions) []Result {
 	}
 	out := make([]Result, 0, len(best))
 	for _, r := range best {
+		r.FusedScore = round4(r.Score)
 		r.Score = round4(sc.confidence(r.Score))
 		if r.Score >= opt.MinScore {
 			out = append(out, *r)

@@ -27,7 +27,11 @@ type Result struct {
 	// the chunk holds, length-normalised, 0..1) are the two signals Score fuses.
 	VectorScore  float64 `json:"vector_score"`
 	LexicalScore float64 `json:"lexical_score"`
-	Body         string  `json:"-"`
+	// FusedScore is VectorWeight·vector + (1-VectorWeight)·lexical, before Score calibrates it.
+	FusedScore float64 `json:"fused_score"`
+	Body       string  `json:"-"`
+	// Passage is the best chunk's text (plain text), which the bot answers from for a body match.
+	Passage string `json:"-"`
 }
 
 // SearchOptions narrow a search.
@@ -206,7 +210,7 @@ func (s *Store) fillBodies(ctx context.Context, rs []Result) error {
 			return err
 		}
 		r := &rs[n-1]
-		r.Body = body
+		r.Body, r.Passage = body, text
 		if r.MatchKind == ChunkBody {
 			r.Snippet = Snippet(text, 160)
 		} else {

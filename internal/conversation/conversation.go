@@ -62,6 +62,13 @@ type Citation struct {
 	ArticleID int64   `json:"article_id"`
 	Title     string  `json:"title"`
 	Score     float64 `json:"score,omitempty"`
+	// Ref is the number the answer's text cites this source by ("[1]"), 0 when it cites none.
+	Ref int `json:"ref,omitempty"`
+	// Heading is the section ("Returns > Who pays") when the answer came from a passage.
+	Heading string `json:"heading,omitempty"`
+	// ChunkID is the matching chunk; MatchKind its kind (title, question or body).
+	ChunkID   int64  `json:"chunk_id,omitempty"`
+	MatchKind string `json:"match_kind,omitempty"`
 }
 
 // Message is one line of a conversation.

@@ -96,6 +96,8 @@ func (a *App) Routes() (http.Handler, error) {
 	bots.GET("/definitions", botAPI.ListDefinitions)
 	bots.POST("/definitions/:version/activate", botAPI.ActivateDefinition)
 	bots.POST("/predict", botAPI.Predict)
+	// What the bot would answer from the knowledge base, through the bot's own answer path.
+	editors.POST("/answer-preview", botAPI.AnswerPreview)
 
 	// Evaluators: test conversations with a chosen customer profile, and what the bot holds.
 	evalAPI := &evals.API{Pool: a.DB.Pool, Convs: a.Convs}

@@ -136,6 +136,8 @@ func Serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	if cfg.LLMURL != "" {
 		app.Turns.Bot.LLM = bot.NewLLM(cfg.LLMURL, cfg.LLMAPIKey, cfg.LLMModel, cfg.LLMTimeout)
 		log.Info("intents and slots read by an LLM", "model", cfg.LLMModel)
+		app.Turns.Bot.Writer = bot.NewLLM(cfg.LLMURL, cfg.LLMAPIKey, cfg.LLMModel, cfg.LLMTimeout)
+		log.Info("knowledge-base answers written by an LLM from the retrieved passages", "model", cfg.LLMModel)
 	}
 	quiet := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	app.EvalRuns = &evals.Runs{Pool: d.Pool, Launch: evalrun.Launcher(cfg, quiet, Serve), Log: log, Ctx: busCtx}

@@ -1,11 +1,11 @@
 // The article editor: load or start an article, a live plain-text preview, Save / Publish /
-// Archive, and a "what would the bot answer?" box that runs the bot's search.
+// Archive, and a "what would the bot answer?" box that runs the bot's answer path (preview.js).
 
 import { $, el, say, seg } from "baton/dom.js";
 import { t, formatDateTime } from "baton/strings.js";
 import { api } from "baton/api.js";
 import { showError } from "baton/ui.js";
-import { renderPreview } from "baton/preview.js";
+import { answerPreview, renderPreview } from "baton/preview.js";
 
 const ui = {
   heading: $("#edit-heading"),
@@ -27,6 +27,7 @@ const ui = {
   testForm: $("#test-form"),
   testQuestion: $('[data-testid="test-question"]'),
   testResults: $('[data-testid="test-results"]'),
+  testAnswer: $('[data-testid="answer-preview"]'),
 };
 
 let articleID = Number($("#page").dataset.articleId) || 0;
@@ -124,34 +125,13 @@ ui.archive.addEventListener("click", () =>
 
 ui.body.addEventListener("input", updatePreview);
 
-function result(r) {
-  const self = r.article_id === articleID;
-  return el(
-    "li",
-    { class: `result${self ? " result--self" : ""}`, "data-testid": "test-result", "data-article-id": r.article_id },
-    el(
-      "div",
-      { class: "result__head" },
-      el("a", { href: `/workbench/kb/articles/${seg(r.article_id)}`, text: self ? `${r.title} (${t("edit.test.this_article")})` : r.title }),
-      el("span", { class: "result__score", text: t("edit.test.score", { score: Number(r.score).toFixed(3) }) }),
-    ),
-    el("p", { class: "result__snippet", text: r.snippet }),
-  );
-}
-
-ui.testForm.addEventListener("submit", async (ev) => {
-  ev.preventDefault();
-  const q = ui.testQuestion.value.trim();
-  if (!q) return;
-  const params = new URLSearchParams({ q, k: "5", language: ui.language.value });
-  try {
-    const { results = [] } = await api("GET", `/api/v1/kb/search?${params}`);
-    ui.testResults.replaceChildren(
-      ...(results.length ? results.map(result) : [el("li", { class: "muted", text: t("edit.test.empty") })]),
-    );
-  } catch (err) {
-    ui.testResults.replaceChildren(el("li", { class: "notice notice--error", text: t("common.error", { error: err.message }) }));
-  }
+answerPreview({
+  form: ui.testForm,
+  input: ui.testQuestion,
+  output: ui.testAnswer,
+  results: ui.testResults,
+  language: () => ui.language.value,
+  current: () => articleID,
 });
 
 async function init() {

@@ -1,7 +1,9 @@
 // A plain preview of an article's Markdown: headings, bullet lists and paragraphs, all as text.
 // Deliberately no Markdown-to-HTML: nothing an editor types can become markup here.
 
-import { el } from "baton/dom.js";
+import { el, seg } from "baton/dom.js";
+import { t, tOr } from "baton/strings.js";
+import { api } from "baton/api.js";
 
 const HEADING = /^(#{1,6})\s+(.*)$/;
 const BULLET = /^\s*(?:[-*+]|\d+[.)])\s+(.*)$/;
@@ -35,4 +37,109 @@ export function renderPreview(body) {
   }
   flush();
   return nodes;
+}
+
+// "What would the bot answer?": a question goes to POST /api/v1/kb/answer-preview, which runs the
+// bot's own answer path; the panel shows the answer as the customer would see it, its sources, and
+// the ranked results with their scores. Everything is set as text.
+
+const fmt = (n) => (Number.isFinite(n) ? n.toFixed(3) : "—");
+
+function verdict(p) {
+  const scores = t("answer.confidence", { score: fmt(p.confidence), threshold: fmt(p.threshold) });
+  const head = p.answered ? t("answer.would_answer", { mode: t(`answer.mode.${p.mode}`) }) : t("answer.would_not");
+  return el(
+    "div",
+    { class: "answer-preview__verdict" },
+    el("strong", { "data-testid": "answer-verdict", text: head }),
+    el("span", { class: "muted", text: ` · ${scores}` }),
+    p.reason ? el("p", { class: "muted", "data-testid": "answer-reason", text: tOr(`answer.reason.${p.reason}`, p.reason) }) : null,
+    p.intent
+      ? el("p", { class: "muted", text: t("answer.intent", { intent: p.intent, confidence: fmt(p.intent_confidence) }) })
+      : null,
+  );
+}
+
+const sourceLabel = (c) => (c.heading ? `${c.title} › ${c.heading}` : c.title);
+
+function citation(c) {
+  return el(
+    "li",
+    { "data-testid": "answer-citation", "data-article-id": c.article_id },
+    c.ref ? `[${c.ref}] ` : "",
+    el("a", { href: `/workbench/kb/articles/${seg(c.article_id)}`, text: sourceLabel(c) }),
+    el("span", { class: "result__score", text: ` · ${fmt(c.score)}` }),
+  );
+}
+
+function match(r) {
+  if (r.match_kind === "body") return r.heading ? t("answer.match.section", { heading: r.heading }) : t("answer.match.body");
+  return tOr(`answer.match.${r.match_kind}`, r.match_kind);
+}
+
+function result(r, current) {
+  const self = r.article_id === current;
+  const scores = t("answer.scores", {
+    vector: fmt(r.vector_score),
+    lexical: fmt(r.lexical_score),
+    fused: fmt(r.fused_score),
+    score: fmt(r.score),
+  });
+  return el(
+    "li",
+    { class: `result${self ? " result--self" : ""}`, "data-testid": "test-result", "data-article-id": r.article_id },
+    el(
+      "div",
+      { class: "result__head" },
+      el("a", { href: `/workbench/kb/articles/${seg(r.article_id)}`, text: self ? `${r.title} (${t("edit.test.this_article")})` : r.title }),
+      el("span", { class: "result__score", "data-testid": "result-score", text: fmt(r.score) }),
+    ),
+    el("p", { class: "result__snippet", text: `${match(r)} — ${r.snippet}` }),
+    el("p", { class: "result__scores", "data-testid": "result-scores", text: scores }),
+  );
+}
+
+/** The answer panel's content for one preview (the API's answer). */
+export function renderAnswer(p) {
+  const cites = p.citations ?? [];
+  return [
+    verdict(p),
+    p.answered ? el("div", { class: "answer-preview__text", "data-testid": "answer-text", text: p.text }) : null,
+    cites.length
+      ? el("div", {}, el("h3", { text: t("answer.sources") }), el("ul", { class: "answer-preview__cites", "data-testid": "answer-citations" }, cites.map(citation)))
+      : null,
+    el("h3", { text: t("answer.results") }),
+  ];
+}
+
+/**
+ * Wires the "what would the bot answer?" form: on submit it asks the API and shows the answer in
+ * output and the ranked results in results. language() gives the customer's language; current()
+ * the article being edited (marked in the results).
+ */
+export function answerPreview({ form, input, output, results, language = () => "", current = () => 0 }) {
+  let ticket = 0;
+  form.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    const question = input.value.trim();
+    if (!question) return;
+    const mine = ++ticket;
+    output.hidden = false;
+    output.dataset.state = "loading";
+    output.replaceChildren(el("p", { class: "muted", text: t("common.loading") }));
+    try {
+      const p = await api("POST", "/api/v1/kb/answer-preview", { question, language: language() });
+      if (mine !== ticket) return; // a newer question was asked meanwhile
+      output.dataset.state = p.answered ? "answered" : "unanswered";
+      output.dataset.mode = p.mode ?? "";
+      output.replaceChildren(...renderAnswer(p));
+      const rs = p.results ?? [];
+      results.replaceChildren(...(rs.length ? rs.map((r) => result(r, current())) : [el("li", { class: "muted", text: t("edit.test.empty") })]));
+    } catch (err) {
+      if (mine !== ticket) return;
+      output.dataset.state = "error";
+      output.replaceChildren(el("p", { class: "notice notice--error", text: t("common.error", { error: err.message }) }));
+      results.replaceChildren();
+    }
+  });
 }

@@ -78,7 +78,9 @@ export class Transcript {
   }
 
   citation(c) {
-    let text = t("message.source", { title: c.title });
+    // "[1] Returns › Who pays": the number the answer cites it by, and the section it came from.
+    const title = `${c.ref ? `[${c.ref}] ` : ""}${c.title}${c.heading ? ` › ${c.heading}` : ""}`;
+    let text = t("message.source", { title });
     if (this.showScores && Number.isFinite(c.score)) text += ` · ${c.score.toFixed(2)}`;
     return el("li", { class: "msg__source", "data-article-id": c.article_id, text });
   }
