@@ -8,7 +8,7 @@ BIN     := bin/baton
 SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 GOFILES := $(shell find . -name '*.go' -not -path './node_modules/*')
 
-.PHONY: all build run test test-go test-e2e lint deps browser clean
+.PHONY: all build run test test-go test-e2e test-eval eval-baseline lint deps browser clean
 
 all: build
 
@@ -36,7 +36,7 @@ run: build
 	BATON_DEMO=$${BATON_DEMO:-1} ./$(BIN) serve
 
 ## test: formatting, vet, Go tests against the embedded database, then the browser tests
-test: lint test-go test-e2e
+test: lint test-go test-e2e test-eval
 
 lint:
 	@out=$$(gofmt -l $(GOFILES)); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
@@ -47,6 +47,15 @@ test-go: deps
 
 test-e2e: build browser
 	node --test --test-concurrency=1 e2e/
+
+## test-eval: play the shipped conversation suites and fail on a regression against evals/baseline.json
+test-eval: build
+	./$(BIN) eval run evals/suites --baseline evals/baseline.json --fail-on-regression \
+		--junit bin/eval-junit.xml --html bin/eval-report.html
+
+## eval-baseline: run the shipped suites and make the result the new baseline (commit it deliberately)
+eval-baseline: build
+	./$(BIN) eval run evals/suites --save-baseline evals/baseline.json --html bin/eval-report.html
 
 clean:
 	rm -rf bin

@@ -47,9 +47,7 @@ func (b *Bot) PreviewKB(ctx context.Context, q, lang string) (AnswerPreview, err
 	min := b.Threshold
 	p := AnswerPreview{Intent: t.u.Intent, IntentConfidence: round3(t.u.Confidence), LLM: b.Writer != nil}
 	if t.e != nil {
-		if in := t.e.Def.Intent(t.u.Intent); in != nil && in.KB {
-			min = t.faqMin(t.u.Confidence)
-		}
+		min = t.kbMin(t.e.Def.Intent(t.u.Intent), t.u.Confidence)
 	}
 	a, err := b.AnswerKB(ctx, q, lang, min)
 	if err != nil {

@@ -37,6 +37,9 @@ func homeFor(u auth.User) string {
 	if u.Role == auth.RoleEditor {
 		return "/workbench/kb"
 	}
+	if u.Role == auth.RoleEvaluator {
+		return "/workbench/evals"
+	}
 	return "/workbench"
 }
 

@@ -28,6 +28,10 @@ func Execute(args []string) int {
 		if errors.As(err, &ue) {
 			return 2
 		}
+		var re regressionError
+		if errors.As(err, &re) {
+			return 3
+		}
 		return 1
 	}
 	return 0
@@ -42,7 +46,8 @@ func newRoot() *cobra.Command {
 		Long: `Baton answers customers with a bot first: it reads their intent (a classifier trained on the
 bot definition, see "baton intent"), fills the slots a task needs over several turns, runs the
 task's action, answers questions from the knowledge base with citations, hands conversations to
-people when it should, and learns from what agents answer.
+people when it should, and learns from what agents answer. "baton eval run" plays conversation
+suites against it and gates regressions.
 
 Configuration comes from the environment (flags override):
   BATON_ADDR            listen address (default 127.0.0.1:8080)

@@ -40,6 +40,11 @@ type Config struct {
 	LLMTimeout time.Duration // BATON_LLM_TIMEOUT (default 10s)
 	// ShutdownTimeout bounds the graceful shutdown.
 	ShutdownTimeout time.Duration
+	// Listener, when set, is used instead of listening on Addr (in-process evaluation runs).
+	Listener net.Listener
+	// SkipDemoArticles keeps demo mode from loading the demo knowledge base (an evaluation run
+	// that brings its own); the demo bot, accounts and order service are unaffected.
+	SkipDemoArticles bool
 	// PresenceGrace is how long an online agent's workbench may stay silent before they go away.
 	PresenceGrace time.Duration // BATON_PRESENCE_GRACE (default 90s)
 	// ReplyTimeout is how long an assigned chat may go unanswered before it is reassigned.

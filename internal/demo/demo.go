@@ -33,10 +33,12 @@ type Account struct {
 }
 
 // Load imports the demo articles and ensures the demo accounts, whose passwords are generated once
-// and kept in dataDir/demo-credentials.txt.
+// and kept in dataDir/demo-credentials.txt. A nil store skips the articles.
 func Load(ctx context.Context, store *kb.Store, users *auth.Service, dataDir string, log *slog.Logger) ([]Account, error) {
-	if err := LoadArticles(ctx, store, log); err != nil {
-		return nil, err
+	if store != nil {
+		if err := LoadArticles(ctx, store, log); err != nil {
+			return nil, err
+		}
 	}
 	pw, err := password(dataDir)
 	if err != nil {
@@ -45,6 +47,7 @@ func Load(ctx context.Context, store *kb.Store, users *auth.Service, dataDir str
 	accounts := []Account{
 		{Email: "agent@demo.baton.local", Password: pw, Role: auth.RoleAgent},
 		{Email: "editor@demo.baton.local", Password: pw, Role: auth.RoleEditor},
+		{Email: "evaluator@demo.baton.local", Password: pw, Role: auth.RoleEvaluator},
 	}
 	for _, a := range accounts {
 		name := strings.Title(strings.SplitN(a.Email, "@", 2)[0]) //nolint:staticcheck // ASCII names

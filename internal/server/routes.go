@@ -7,6 +7,7 @@ import (
 
 	"github.com/baton-cs/baton/bot"
 	"github.com/baton-cs/baton/channel"
+	"github.com/baton-cs/baton/evals"
 	"github.com/baton-cs/baton/handoff"
 	"github.com/baton-cs/baton/internal/assets"
 	"github.com/baton-cs/baton/internal/auth"
@@ -98,6 +99,21 @@ func (a *App) Routes() (http.Handler, error) {
 	// What the bot would answer from the knowledge base, through the bot's own answer path.
 	editors.POST("/answer-preview", botAPI.AnswerPreview)
 
+	// Evaluators: test conversations with a chosen customer profile, and what the bot holds.
+	evalAPI := &evals.API{Pool: a.DB.Pool, Convs: a.Convs}
+	if a.EvalRuns == nil {
+		a.EvalRuns = &evals.Runs{Pool: a.DB.Pool, Log: a.Log} // runs fail: nothing to launch them with
+	}
+	evaluators := r.Group("/api/v1/eval", auth.Require(auth.RoleEvaluator))
+	evaluators.POST("/conversations", evalAPI.CreateConversation)
+	evaluators.GET("/conversations/:id/trace", evalAPI.GetTrace)
+	evaluators.GET("/suites", a.EvalRuns.ListSuites)
+	evaluators.POST("/runs", a.EvalRuns.StartRun)
+	evaluators.GET("/runs", a.EvalRuns.ListRuns)
+	evaluators.GET("/runs/:id", a.EvalRuns.GetRun)
+	evaluators.GET("/runs/:id/report", a.EvalRuns.GetReport)
+	evaluators.GET("/compare", a.EvalRuns.CompareRuns)
+
 	// The demo shop's order system, which the demo bot's actions call.
 	if a.Config.Demo {
 		orders := http.StripPrefix("/demo/api", &demo.OrderService{})
@@ -118,5 +134,6 @@ func (a *App) Routes() (http.Handler, error) {
 	r.GET("/workbench/kb/articles/:id", pages.ArticleEdit)
 	r.GET("/workbench/kb/suggestions", pages.Suggestions)
 	r.GET("/workbench/bot", pages.Bot)
+	r.GET("/workbench/evals", pages.Evals)
 	return r, nil
 }

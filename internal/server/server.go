@@ -9,12 +9,14 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"strconv"
 	"time"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/baton-cs/baton/bot"
+	"github.com/baton-cs/baton/evals"
 	"github.com/baton-cs/baton/handoff"
 	"github.com/baton-cs/baton/internal/auth"
 	"github.com/baton-cs/baton/internal/config"
@@ -22,6 +24,7 @@ import (
 	"github.com/baton-cs/baton/internal/db"
 	"github.com/baton-cs/baton/internal/demo"
 	"github.com/baton-cs/baton/internal/embedding"
+	"github.com/baton-cs/baton/internal/evalrun"
 	"github.com/baton-cs/baton/internal/events"
 	"github.com/baton-cs/baton/kb"
 	"github.com/baton-cs/baton/migrations"
@@ -32,9 +35,12 @@ import (
 func Serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	started := time.Now()
 	// Take the port first: a busy port fails at once, before any database work.
-	ln, err := net.Listen("tcp", cfg.Addr)
-	if err != nil {
-		return fmt.Errorf("server: listen on %s: %w", cfg.Addr, err)
+	ln := cfg.Listener
+	if ln == nil {
+		var err error
+		if ln, err = net.Listen("tcp", cfg.Addr); err != nil {
+			return fmt.Errorf("server: listen on %s: %w", cfg.Addr, err)
+		}
 	}
 	defer ln.Close()
 	d, err := db.Open(ctx, cfg.DatabaseURL, cfg.DataDir, cfg.NodeModules, log)
@@ -72,7 +78,11 @@ func Serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	}()
 	defer func() { stopRefresh(); <-refreshDone }() // before the pool closes
 	if cfg.Demo {
-		accounts, err := demo.Load(ctx, kbStore, users, cfg.DataDir, log)
+		demoKB := kbStore
+		if cfg.SkipDemoArticles {
+			demoKB = nil
+		}
+		accounts, err := demo.Load(ctx, demoKB, users, cfg.DataDir, log)
 		if err != nil {
 			return err
 		}
@@ -129,6 +139,12 @@ func Serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		app.Turns.Bot.Writer = bot.NewLLM(cfg.LLMURL, cfg.LLMAPIKey, cfg.LLMModel, cfg.LLMTimeout)
 		log.Info("knowledge-base answers written by an LLM from the retrieved passages", "model", cfg.LLMModel)
 	}
+	quiet := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	app.EvalRuns = &evals.Runs{Pool: d.Pool, Launch: evalrun.Launcher(cfg, quiet, Serve), Log: log, Ctx: busCtx}
+	if err := app.EvalRuns.InterruptStale(ctx); err != nil {
+		return err
+	}
+	defer func() { stopBus(); app.EvalRuns.Wait() }() // a run in progress ends before the pool closes
 	handler, err := app.Routes()
 	if err != nil {
 		return err
@@ -205,6 +221,8 @@ type App struct {
 	Bots     *bot.Loader
 	Bus      *events.Bus
 	Done     chan struct{}
+	// EvalRuns plays evaluation runs started from the workbench.
+	EvalRuns *evals.Runs
 }
 
 func init() { gin.SetMode(gin.ReleaseMode) }

@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/baton-cs/baton/bot"
+	"github.com/baton-cs/baton/evals"
 	"github.com/baton-cs/baton/handoff"
 	"github.com/baton-cs/baton/internal/auth"
 	"github.com/baton-cs/baton/internal/config"
@@ -21,6 +22,7 @@ import (
 	"github.com/baton-cs/baton/internal/db"
 	"github.com/baton-cs/baton/internal/dbtest"
 	"github.com/baton-cs/baton/internal/demo"
+	"github.com/baton-cs/baton/internal/evalrun"
 	"github.com/baton-cs/baton/internal/events"
 	"github.com/baton-cs/baton/kb"
 )
@@ -70,6 +72,9 @@ func newTestApp(t *testing.T, opt appOptions) *testApp {
 		require.NoError(t, demo.EnsureBot(ctx, a.Bots.Store, log))
 		require.NoError(t, a.Bots.Reload(ctx))
 	}
+	launchCfg := cfg
+	launchCfg.DatabaseURL = "" // evaluation runs get embedded scratch databases of their own
+	a.EvalRuns = &evals.Runs{Pool: pool, Launch: evalrun.Launcher(launchCfg, log, Serve), Log: log, Ctx: ctx}
 	h, err := a.Routes()
 	require.NoError(t, err)
 	srv := httptest.NewServer(h)
@@ -77,6 +82,7 @@ func newTestApp(t *testing.T, opt appOptions) *testApp {
 		close(done)
 		srv.Close()
 		cancel()
+		a.EvalRuns.Wait()
 	})
 	return &testApp{App: a, URL: srv.URL, t: t}
 }
