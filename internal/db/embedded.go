@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -79,40 +80,52 @@ func StartEmbedded(ctx context.Context, dataDir, nodeModules string, log *slog.L
 		lf.Close()
 		return nil, errors.New("db: the embedded database needs Node.js (`node` on PATH); install it or set DATABASE_URL")
 	}
-	port, err := freePort()
-	if err != nil {
-		lf.Close()
-		return nil, err
-	}
 	pgdata := filepath.Join(dataDir, "pgdata")
-	cmd := exec.Command(node, script,
-		"--db="+pgdata,
-		"--host=127.0.0.1",
-		"--port="+strconv.Itoa(port),
-		"--extensions=@electric-sql/pglite-pgvector:vector",
-		"--max-connections="+strconv.Itoa(embeddedMaxConns),
-	)
-	cmd.Dir = filepath.Dir(filepath.Dir(script))
-	// Own process group: a terminal's Ctrl-C reaches Baton, which stops the database last.
-	// Pdeathsig: if Baton dies hard, the database is told to shut down instead of lingering.
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGTERM}
-	out := &logWriter{log: log.With("component", "pglite")}
-	cmd.Stdout, cmd.Stderr = out, out
 	start := time.Now()
-	if err := cmd.Start(); err != nil {
-		lf.Close()
-		return nil, fmt.Errorf("db: start pglite: %w", err)
-	}
-	e := &Embedded{
-		URL:   fmt.Sprintf("postgres://postgres@127.0.0.1:%d/postgres?sslmode=disable&application_name=%s", port, embeddedAppName),
-		cmd:   cmd,
-		done:  make(chan error, 1),
-		lock:  lf,
-		state: statePath,
-		log:   log,
-	}
-	go func() { e.done <- cmd.Wait() }()
-	if err := e.waitReady(ctx, 120*time.Second); err != nil {
+	var e *Embedded
+	// A port found free can be taken by another process before PGlite binds it; PGlite then exits
+	// with EADDRINUSE and another port is tried.
+	for attempt := 1; ; attempt++ {
+		port, err := freePort()
+		if err != nil {
+			lf.Close()
+			return nil, err
+		}
+		cmd := exec.Command(node, script,
+			"--db="+pgdata,
+			"--host=127.0.0.1",
+			"--port="+strconv.Itoa(port),
+			"--extensions=@electric-sql/pglite-pgvector:vector",
+			"--max-connections="+strconv.Itoa(embeddedMaxConns),
+		)
+		cmd.Dir = filepath.Dir(filepath.Dir(script))
+		// Own process group: a terminal's Ctrl-C reaches Baton, which stops the database last.
+		// Pdeathsig: if Baton dies hard, the database is told to shut down instead of lingering.
+		cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGTERM}
+		out := &logWriter{log: log.With("component", "pglite"), listening: make(chan struct{})}
+		cmd.Stdout, cmd.Stderr = out, out
+		if err := cmd.Start(); err != nil {
+			lf.Close()
+			return nil, fmt.Errorf("db: start pglite: %w", err)
+		}
+		e = &Embedded{
+			URL:   fmt.Sprintf("postgres://postgres@127.0.0.1:%d/postgres?sslmode=disable&application_name=%s", port, embeddedAppName),
+			cmd:   cmd,
+			done:  make(chan error, 1),
+			lock:  lf,
+			state: statePath,
+			log:   log,
+		}
+		go func() { e.done <- cmd.Wait() }()
+		err = e.waitReady(ctx, out.listening, 120*time.Second)
+		if err == nil {
+			break
+		}
+		if out.portTaken() && attempt < 3 {
+			<-e.done // it has exited
+			log.Warn("embedded database port taken by another process; trying another", "port", port)
+			continue
+		}
 		e.Stop()
 		return nil, err
 	}
@@ -148,11 +161,21 @@ func attachEmbedded(ctx context.Context, statePath, dataDir string, log *slog.Lo
 	}
 }
 
-func (e *Embedded) waitReady(ctx context.Context, limit time.Duration) error {
+func (e *Embedded) waitReady(ctx context.Context, listening <-chan struct{}, limit time.Duration) error {
 	deadline := time.Now().Add(limit)
+	bound := false
 	for {
-		if err := ping(ctx, e.URL); err == nil {
-			return nil
+		if !bound {
+			select {
+			case <-listening:
+				bound = true
+			default:
+			}
+		}
+		if bound {
+			if err := ping(ctx, e.URL); err == nil {
+				return nil
+			}
 		}
 		select {
 		case err := <-e.done:
@@ -256,6 +279,20 @@ func findPGliteServer(nodeModules string) (string, error) {
 type logWriter struct {
 	log *slog.Logger
 	buf []byte
+	// listening is closed when PGlite says its socket is bound: only then is a server answering on
+	// the port ours (another process may have taken the port between freePort and the bind, and
+	// its server would answer a ping while ours is still loading).
+	listening chan struct{}
+	heard     bool
+	mu        sync.Mutex
+	addrInUse bool
+}
+
+// portTaken says whether PGlite reported that its port was in use.
+func (w *logWriter) portTaken() bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.addrInUse
 }
 
 func (w *logWriter) Write(p []byte) (int, error) {
@@ -269,6 +306,15 @@ func (w *logWriter) Write(p []byte) (int, error) {
 		w.buf = w.buf[i+1:]
 		if line == "" || strings.HasPrefix(line, "Client connected") {
 			continue
+		}
+		if strings.Contains(line, "EADDRINUSE") {
+			w.mu.Lock()
+			w.addrInUse = true
+			w.mu.Unlock()
+		}
+		if !w.heard && strings.HasPrefix(line, "PGLiteSocketServer listening") && w.listening != nil {
+			w.heard = true
+			close(w.listening)
 		}
 		if strings.Contains(strings.ToLower(line), "error") {
 			w.log.Warn(line)
