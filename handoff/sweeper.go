@@ -8,7 +8,7 @@ import (
 
 // Sweeper does the routing work no request triggers: it marks away agents whose workbench stopped
 // sending heartbeats, reassigns chats their agent left unanswered, and drains the queue to any
-// free agent a skipped lock made the router miss, and records SLA breaches. Every step is a transaction that is safe to run
+// free agent a skipped lock made the router miss. Every step is a transaction that is safe to run
 // in several processes at once.
 type Sweeper struct {
 	Store         *Store

@@ -177,17 +177,21 @@ function tick() {
   }
 }
 
-// One refresh at a time; one asked for meanwhile runs right after. A refresh waits while the
-// supervisor has a reassignment menu open, so the list does not change under their pointer.
+// One refresh at a time; one asked for meanwhile runs right after. A refresh waits (up to 20 s)
+// while the supervisor is using a row's reassignment menu or button, so the row does not change
+// under their pointer.
+const MAX_DEFER_MS = 20000;
 let running = null;
 let again = false;
-let deferred = false;
+let deferredSince = 0;
 
 async function refresh() {
-  if (ui.convs.contains(document.activeElement) && document.activeElement.tagName === "SELECT") {
-    deferred = true;
-    return;
+  const focused = document.activeElement;
+  if (focused && ui.convs.contains(focused) && ["SELECT", "BUTTON"].includes(focused.tagName)) {
+    deferredSince ||= Date.now();
+    if (Date.now() - deferredSince < MAX_DEFER_MS) return;
   }
+  deferredSince = 0;
   if (running) {
     again = true;
     return running;
@@ -208,9 +212,9 @@ async function refresh() {
   }
 }
 
-ui.convs.addEventListener("focusout", () => {
-  if (!deferred) return;
-  deferred = false;
+ui.convs.addEventListener("focusout", (ev) => {
+  if (!deferredSince || ui.convs.contains(ev.relatedTarget)) return;
+  deferredSince = 0;
   setTimeout(refresh, 0);
 });
 
