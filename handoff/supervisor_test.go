@@ -174,3 +174,13 @@ func TestReassign(t *testing.T) {
 	_, err = s.Reassign(ctx, "00000000-0000-0000-0000-000000000000", bob.ID, sup)
 	require.ErrorIs(t, err, ErrNotFound)
 }
+
+// A supervisor who goes online takes conversations like any agent.
+func TestOnlineSupervisorIsRouted(t *testing.T) {
+	pool := dbtest.New(t)
+	sue := newAgent(t, pool, "sue", agentOpts{})
+	_, err := pool.Exec(context.Background(), `UPDATE users SET role = 'supervisor' WHERE id = $1`, sue.ID)
+	require.NoError(t, err)
+	conv := newHandoff(t, pool, "general", "en", 0)
+	require.Equal(t, "sue", holder(t, pool, conv))
+}
