@@ -11,7 +11,7 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { rm } from "node:fs/promises";
 
-import { eventually, launchBrowser, saveArtifacts, startBaton, stopBaton } from "./helpers.mjs";
+import { demoAccounts, eventually, launchBrowser, saveArtifacts, startBaton, stopBaton } from "./helpers.mjs";
 
 const WAIT = 20_000; // longest any single UI expectation may take (the machine is shared)
 const STEP = { timeout: 120_000 };
@@ -78,7 +78,10 @@ describe("SLA timers and the supervisor view", () => {
   before(
     async () => {
       baton = await startBaton();
-      assert.ok(baton.accounts.agent && baton.accounts.supervisor, `demo agent and supervisor accounts:\n${baton.log()}`);
+      baton.accounts = await eventually(() => {
+        const accounts = demoAccounts(baton.log());
+        return accounts.agent && accounts.supervisor && accounts;
+      }, { what: `the demo agent and supervisor accounts in the start-up log` });
       browser = await launchBrowser();
       ({ token: adminToken } = await call("POST", "/api/v1/auth/login", {
         body: { email: ADMIN_EMAIL, password: baton.adminPassword },
