@@ -48,6 +48,9 @@ func me(c *gin.Context) auth.User {
 // Queue lists the conversations the caller may take.
 func (a *API) Queue(c *gin.Context) {
 	items, err := a.Store.Queue(c.Request.Context(), me(c))
+	if err == nil {
+		err = a.Store.WithSLA(c.Request.Context(), items)
+	}
 	if err != nil {
 		httpx.Internal(c, err)
 		return
@@ -58,6 +61,9 @@ func (a *API) Queue(c *gin.Context) {
 // Mine lists the conversations the caller holds.
 func (a *API) Mine(c *gin.Context) {
 	items, err := a.Store.AgentConversations(c.Request.Context(), me(c))
+	if err == nil {
+		err = a.Store.WithAgentSLA(c.Request.Context(), items)
+	}
 	if err != nil {
 		httpx.Internal(c, err)
 		return
@@ -130,16 +136,20 @@ func (a *API) ContextCard(c *gin.Context) {
 		return
 	}
 	var ho any
+	var sla *SLAState
 	h, err := a.Store.Latest(ctx, conv.ID)
 	switch {
 	case err == nil:
 		ho = h
+		sla, err = a.Store.SLAForHandoff(ctx, h.ID)
 	case errors.Is(err, ErrNotFound):
-	default:
+		err = nil
+	}
+	if err != nil {
 		httpx.Internal(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, gin.H{"conversation": conv, "customer": cust, "handoff": ho})
+	c.JSON(http.StatusOK, gin.H{"conversation": conv, "customer": cust, "handoff": ho, "sla": sla})
 }
 
 // QueueWS tells a signed-in agent's page whenever the queue or assignments change.

@@ -125,6 +125,7 @@ type QueueItem struct {
 	Question       string    `json:"question"`
 	CustomerName   string    `json:"customer_name"`
 	EnqueuedAt     time.Time `json:"enqueued_at"`
+	SLA            *SLAState `json:"sla,omitempty"`
 }
 
 // AgentItem is a conversation an agent holds.
@@ -136,6 +137,7 @@ type AgentItem struct {
 	CustomerName   string    `json:"customer_name"`
 	ClaimedAt      time.Time `json:"claimed_at"`
 	UpdatedAt      time.Time `json:"updated_at"`
+	SLA            *SLAState `json:"sla,omitempty"`
 }
 
 // Suggestion is what a resolution hands to the knowledge base.

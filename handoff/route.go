@@ -25,7 +25,7 @@ import (
 const pickAgent = `
 SELECT u.id, COALESCE(NULLIF(u.name, ''), split_part(u.email, '@', 1))
 FROM users u
-WHERE u.presence = 'online' AND u.role IN ('agent', 'admin')
+WHERE u.presence = 'online' AND u.role IN ('agent', 'supervisor', 'admin')
   AND $1::text = ANY(u.skills) AND $2::text = ANY(u.languages) AND NOT (u.id = ANY($3::bigint[]))
   AND (SELECT count(*) FROM handoffs h WHERE h.claimed_by = u.id AND h.status = 'assigned') < u.capacity
 ORDER BY (SELECT count(*) FROM handoffs h WHERE h.claimed_by = u.id AND h.status = 'assigned'),

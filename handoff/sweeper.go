@@ -47,6 +47,7 @@ func (w *Sweeper) Sweep(ctx context.Context) {
 	if _, err := w.Store.DrainAll(ctx); err != nil {
 		w.logErr(ctx, "queue drain failed", err)
 	}
+	w.sweepSLA(ctx)
 }
 
 func (w *Sweeper) logErr(ctx context.Context, msg string, err error) {

@@ -24,6 +24,8 @@ const (
 	RoleAgent     = "agent"
 	RoleEditor    = "editor"
 	RoleEvaluator = "evaluator"
+	// RoleSupervisor is an agent who also watches every queue and agent and reassigns conversations.
+	RoleSupervisor = "supervisor"
 )
 
 // TokenPrefix starts every staff token.
@@ -48,13 +50,13 @@ type User struct {
 	Languages []string `json:"languages"`
 }
 
-// Can reports whether the user has one of roles (admin always can).
+// Can reports whether the user has one of roles (admin always can; a supervisor can what an agent can).
 func (u User) Can(roles ...string) bool {
 	if u.Role == RoleAdmin {
 		return true
 	}
 	for _, r := range roles {
-		if u.Role == r {
+		if u.Role == r || (u.Role == RoleSupervisor && r == RoleAgent) {
 			return true
 		}
 	}
@@ -138,7 +140,7 @@ func (s *Service) EnsureUser(ctx context.Context, spec UserSpec) (User, error) {
 		return User{}, fmt.Errorf("auth: %q is not an email address", spec.Email)
 	}
 	switch spec.Role {
-	case RoleAdmin, RoleAgent, RoleEditor, RoleEvaluator:
+	case RoleAdmin, RoleAgent, RoleEditor, RoleEvaluator, RoleSupervisor:
 	default:
 		return User{}, fmt.Errorf("auth: unknown role %q", spec.Role)
 	}

@@ -48,13 +48,14 @@ func Load(ctx context.Context, store *kb.Store, users *auth.Service, dataDir str
 		{Email: "agent@demo.baton.local", Password: pw, Role: auth.RoleAgent},
 		{Email: "editor@demo.baton.local", Password: pw, Role: auth.RoleEditor},
 		{Email: "evaluator@demo.baton.local", Password: pw, Role: auth.RoleEvaluator},
+		{Email: "supervisor@demo.baton.local", Password: pw, Role: auth.RoleSupervisor},
 	}
 	for _, a := range accounts {
 		name := strings.Title(strings.SplitN(a.Email, "@", 2)[0]) //nolint:staticcheck // ASCII names
 		if _, err := users.EnsureUser(ctx, auth.UserSpec{Email: a.Email, Name: "Demo " + name, Password: a.Password, Role: a.Role}); err != nil {
 			return nil, err
 		}
-		if a.Role == auth.RoleAgent {
+		if a.Role == auth.RoleAgent || a.Role == auth.RoleSupervisor {
 			// The demo agent works every queue the demo bot hands off to.
 			if err := users.AddSkills(ctx, a.Email, Skills()); err != nil {
 				return nil, err

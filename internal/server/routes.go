@@ -71,6 +71,13 @@ func (a *App) Routes() (http.Handler, error) {
 	admins := r.Group("/api/v1", auth.Require(auth.RoleAdmin))
 	admins.PUT("/agents/:id/profile", ho.SetProfile)
 	admins.PUT("/teams/:skill", ho.SetTeamMode)
+	// SLA targets and the supervisor's board (admins and supervisors; admins set the targets).
+	supervisors := r.Group("/api/v1", auth.Require(auth.RoleSupervisor))
+	supervisors.GET("/sla", ho.GetSLA)
+	supervisors.GET("/supervisor", ho.Supervisor)
+	supervisors.GET("/supervisor/ws", ho.SupervisorWS)
+	supervisors.POST("/supervisor/conversations/:id/reassign", ho.Reassign)
+	admins.PUT("/sla", ho.PutSLA)
 
 	// Knowledge base: editors change it; every staff role may search it.
 	kbAPI := &kb.API{Store: a.KB}
@@ -135,5 +142,6 @@ func (a *App) Routes() (http.Handler, error) {
 	r.GET("/workbench/kb/suggestions", pages.Suggestions)
 	r.GET("/workbench/bot", pages.Bot)
 	r.GET("/workbench/evals", pages.Evals)
+	r.GET("/workbench/supervisor", pages.Supervisor)
 	return r, nil
 }

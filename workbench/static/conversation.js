@@ -7,6 +7,7 @@ import { connectLive } from "baton/live.js";
 import { Transcript } from "baton/transcript.js";
 import { api } from "baton/api.js";
 import { languageName, liveIndicator, showError } from "baton/ui.js";
+import { mountSLA } from "baton/sla-timers.js";
 
 const page = $("#page").dataset;
 const convID = page.conversationId;
@@ -39,7 +40,8 @@ function field(name, value) {
   if (node) node.textContent = value || t("common.none");
 }
 
-function showContext({ conversation, customer, handoff }) {
+function showContext({ conversation, customer, handoff, sla }) {
+  mountSLA(ui.card.querySelector('[data-field="sla"]'), sla);
   field("customer_name", customer?.name);
   field("customer_email", customer?.email);
   field("vip_tier", customer?.vip_tier);
@@ -138,14 +140,29 @@ const connect = () => connectLive(`${base}/ws`, {
     if (state === "refused") showError(ui.error, new Error(t("notfound.title")));
   },
   onFrame(frame) {
-    if (frame.type === "message") transcript.add(frame.message);
-    else if (frame.type === "ready" || frame.type === "conversation") {
+    if (frame.type === "message") {
+      transcript.add(frame.message);
+      if (["agent", "customer"].includes(frame.message?.sender)) slaSoon(); // a reply stops the clock, a question starts one
+    } else if (frame.type === "ready" || frame.type === "conversation") {
       const changed = conv && frame.conversation && conv.status !== frame.conversation.status;
       setConversation(frame.conversation);
       if (changed) loadContext(); // a new handoff or a claim changes the card too
     }
   },
 });
+
+// The SLA timer follows the conversation: re-read it shortly after messages, at most once a second.
+let slaTimerID = 0;
+function slaSoon() {
+  clearTimeout(slaTimerID);
+  slaTimerID = setTimeout(async () => {
+    try {
+      mountSLA(ui.card.querySelector('[data-field="sla"]'), (await api("GET", `${base}/context`)).sla);
+    } catch {
+      // the next message or page load tries again
+    }
+  }, 1000);
+}
 
 // The card first, so the transcript can label the customer by name.
 loadContext().finally(connect);

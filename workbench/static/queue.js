@@ -6,6 +6,7 @@ import { t, formatDuration } from "baton/strings.js";
 import { connectLive } from "baton/live.js";
 import { api } from "baton/api.js";
 import { badge, languageName, liveIndicator, showError } from "baton/ui.js";
+import { slaTimer } from "baton/sla-timers.js";
 
 const FALLBACK_REFRESH_MS = 15000;
 
@@ -41,6 +42,7 @@ function queueItem(item) {
         el("span", { text: languageName(item.language) }),
         item.skill ? el("span", { text: t("queue.skill", { skill: item.skill }) }) : null,
         Number.isFinite(item.priority) ? el("span", { text: t("queue.priority", { n: item.priority }) }) : null,
+        slaTimer(item.sla),
       ),
       el("p", { class: "item__title", text: item.question || t("queue.no_question") }),
       el("span", { class: "item__meta wait", "data-since": item.enqueued_at }),
@@ -65,6 +67,7 @@ function myItem(item) {
           badge("status", item.status),
           item.reason ? badge("reason", item.reason) : null,
           el("span", { text: item.customer_name || t("mine.anonymous") }),
+          slaTimer(item.sla),
         ),
         el("p", { class: "item__title", text: item.question || t("queue.no_question") }),
       ),

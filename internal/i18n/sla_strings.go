@@ -1,0 +1,75 @@
+package i18n
+
+// SLA timers and the supervisor's view, kept apart from en.go/zh.go so the area's strings read
+// together; init merges them into the catalogs. Each entry is {English, Chinese}.
+var slaStrings = map[string][2]string{
+	"nav.supervisor":  {"Supervisor", "主管"},
+	"role.supervisor": {"Supervisor", "主管"},
+
+	"sla.label":      {"SLA", "SLA"},
+	"sla.first_due":  {"First reply in {time}", "首次回复剩余 {time}"},
+	"sla.next_due":   {"Reply in {time}", "回复剩余 {time}"},
+	"sla.first_over": {"First reply overdue {time}", "首次回复已超时 {time}"},
+	"sla.next_over":  {"Reply overdue {time}", "回复已超时 {time}"},
+	"sla.breached":   {"SLA breached", "已超出 SLA"},
+	"sla.met":        {"Answered in time", "已按时回复"},
+	"sla.title":      {"{tier} tier, due {due}", "{tier} 级，截止 {due}"},
+
+	"sup.title":             {"Supervisor", "主管视图"},
+	"sup.queues":            {"Queues", "队列"},
+	"sup.agents":            {"Agents", "客服"},
+	"sup.conversations":     {"Open conversations", "进行中的对话"},
+	"sup.col.queue":         {"Queue", "队列"},
+	"sup.col.mode":          {"Mode", "分配方式"},
+	"sup.col.waiting":       {"Waiting", "等待中"},
+	"sup.col.longest":       {"Longest wait", "最长等待"},
+	"sup.col.median":        {"Median wait", "等待中位数"},
+	"sup.col.assigned":      {"With agents", "处理中"},
+	"sup.col.online":        {"Agents online", "在线客服"},
+	"sup.col.breaches":      {"SLA breaches", "SLA 超时"},
+	"sup.col.agent":         {"Agent", "客服"},
+	"sup.col.role":          {"Role", "角色"},
+	"sup.col.presence":      {"Presence", "状态"},
+	"sup.col.load":          {"Load", "负载"},
+	"sup.col.skills":        {"Skills", "技能"},
+	"sup.col.last_seen":     {"Last seen", "最近活动"},
+	"sup.col.customer":      {"Customer", "客户"},
+	"sup.col.priority":      {"Priority", "优先级"},
+	"sup.col.waiting_since": {"Since handoff", "转人工至今"},
+	"sup.col.sla":           {"SLA", "SLA"},
+	"sup.col.reassign":      {"Reassign", "转派"},
+	"sup.col.tier":          {"Tier", "级别"},
+	"sup.col.min_priority":  {"From priority", "起始优先级"},
+	"sup.col.first":         {"First response", "首次响应"},
+	"sup.col.next":          {"Next response", "后续响应"},
+	"sup.mode.auto":         {"Auto-assign", "自动分配"},
+	"sup.mode.pull":         {"Pull", "手动领取"},
+	"sup.breaches":          {"{open} open · {day} in 24 h", "未结 {open} 个 · 24 小时内 {day} 次"},
+	"sup.load":              {"{load} / {capacity}", "{load} / {capacity}"},
+	"sup.ago":               {"{time} ago", "{time} 前"},
+	"sup.never":             {"Never", "从未"},
+	"sup.presence.online":   {"Online", "在线"},
+	"sup.presence.away":     {"Away", "离开"},
+	"sup.presence.offline":  {"Offline", "离线"},
+	"sup.no_queues":         {"No queues yet.", "暂无队列。"},
+	"sup.no_agents":         {"No agents yet.", "暂无客服。"},
+	"sup.no_conversations":  {"No open conversations.", "没有进行中的对话。"},
+	"sup.choose":            {"Move to…", "转到…"},
+	"sup.to_queue":          {"Back to the queue", "退回队列"},
+	"sup.to_agent":          {"{name} ({load}/{capacity}, {presence})", "{name}（{load}/{capacity}，{presence}）"},
+	"sup.reassign":          {"Reassign", "转派"},
+	"sup.reassigned":        {"Reassigned.", "已转派。"},
+	"sup.breach_notice":     {"A conversation just breached its SLA; its priority was raised.", "有对话刚超出 SLA，已提高其优先级。"},
+	"sup.sla_targets":       {"SLA targets", "SLA 目标"},
+	"sup.sla_hint":          {"Timers turn amber at {percent}% of a target. A breach is recorded once and raises the conversation's priority by {step}.", "计时达到目标的 {percent}% 时变为橙色。每次超时只记录一次，并将该对话的优先级提高 {step}。"},
+	"sup.sla_save":          {"Save targets", "保存目标"},
+	"sup.sla_saved":         {"SLA targets saved.", "SLA 目标已保存。"},
+	"sup.seconds":           {"{n} s", "{n} 秒"},
+	"sup.seconds_label":     {"{tier}: {clock} in seconds", "{tier}：{clock}（秒）"},
+}
+
+func init() {
+	for k, v := range slaStrings {
+		en[k], zh[k] = v[0], v[1]
+	}
+}
