@@ -114,9 +114,10 @@ func (s *Store) recordUnansweredBatch(ctx context.Context, from int64, limit int
 			end = last
 		}
 		_, err = tx.Exec(ctx, `INSERT INTO kb_unanswered_cursor (last_message_id)
-			SELECT coalesce(max(id), $1) FROM messages
-			WHERE id > $1 AND id <= $2 AND created_at < now() - $3::interval
-			  AND id < coalesce((SELECT min(id) FROM messages WHERE id > $1 AND id <= $2 AND created_at >= now() - $3::interval), $2 + 1)
+			SELECT coalesce(max(id), $1::bigint) FROM messages
+			WHERE id > $1::bigint AND id <= $2::bigint AND created_at < now() - $3::interval
+			  AND id < coalesce((SELECT min(id) FROM messages WHERE id > $1::bigint AND id <= $2::bigint
+			                     AND created_at >= now() - $3::interval), $2::bigint + 1)
 			ON CONFLICT (one) DO UPDATE SET last_message_id = greatest(kb_unanswered_cursor.last_message_id, EXCLUDED.last_message_id)`,
 			stored, end, settle)
 		return err
