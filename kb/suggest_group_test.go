@@ -151,6 +151,11 @@ func TestSuggestionDedupe(t *testing.T) {
 	zh, err := e.s.SuggestionGroups(context.Background(), kb.SuggestionFilter{Status: kb.SuggestionOpen, Language: "zh"})
 	require.NoError(t, err)
 	require.Len(t, zh, 2)
+	// A Chinese question handed off in an English turn ("talk to a human") is still Chinese.
+	e.suggest("上海仓库可以自提吗？", "可以。", "en")
+	z, err = e.s.SuggestionGroupGet(context.Background(), zhPickup)
+	require.NoError(t, err)
+	require.Equal(t, 4, z.Count)
 }
 
 // Approving with edits publishes one article for the whole group: the edited question and every

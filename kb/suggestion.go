@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/jackc/pgx/v5"
 )
@@ -67,35 +68,28 @@ type NewSuggestion struct {
 // transaction, before any editor lists it: grouping searches the knowledge base, which must not
 // wait on an open transaction.
 func SuggestionCreateTx(ctx context.Context, tx pgx.Tx, n NewSuggestion) error {
+	question := strings.TrimSpace(n.Question)
 	_, err := tx.Exec(ctx, `INSERT INTO kb_suggestions (question, answer, language, conversation_id, handoff_id)
 		VALUES ($1, $2, $3, $4, $5) ON CONFLICT (handoff_id) DO NOTHING`,
-		strings.TrimSpace(n.Question), strings.TrimSpace(n.Answer), n.Language, n.ConversationID, n.HandoffID)
+		question, strings.TrimSpace(n.Answer), questionLanguage(question, n.Language), n.ConversationID, n.HandoffID)
 	if err != nil {
 		return fmt.Errorf("kb: create suggestion: %w", err)
 	}
 	return nil
 }
 
-// SuggestionList lists suggestions with a status ("" for all), newest first.
-func (s *Store) SuggestionList(ctx context.Context, status string, limit int) ([]Suggestion, error) {
-	if limit <= 0 || limit > 500 {
-		limit = 200
-	}
-	rows, err := s.pool.Query(ctx, `SELECT `+suggestionCols+` FROM kb_suggestions
-		WHERE ($1 = '' OR status = $1) ORDER BY created_at DESC, id DESC LIMIT $2`, status, limit)
-	if err != nil {
-		return nil, fmt.Errorf("kb: list suggestions: %w", err)
-	}
-	defer rows.Close()
-	out := []Suggestion{}
-	for rows.Next() {
-		sg, err := scanSuggestion(rows)
-		if err != nil {
-			return nil, err
+// questionLanguage is the language a question is written in (the conversation's may differ: "talk
+// to a human" after a Chinese question), or fallback when it has no letters to tell.
+func questionLanguage(q, fallback string) string {
+	for _, r := range q {
+		if unicode.IsLetter(r) {
+			return DetectLanguage(q)
 		}
-		out = append(out, sg)
 	}
-	return out, rows.Err()
+	if fallback != "zh" && fallback != "en" {
+		return defaultLanguage
+	}
+	return fallback
 }
 
 // SuggestionGet returns one suggestion.
