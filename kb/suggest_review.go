@@ -94,7 +94,7 @@ func lockGroupTx(ctx context.Context, tx pgx.Tx, id int64) (reviewGroup, error) 
 		return g, err
 	}
 	if g.head.Status != SuggestionOpen {
-		return g, fmt.Errorf("%w: the suggestion is already %s", ErrConflict, g.head.Status)
+		return g, fmt.Errorf("%w: suggestion is already %s", ErrConflict, g.head.Status)
 	}
 	rows, err := tx.Query(ctx, `SELECT question, answer, created_at FROM kb_suggestions
 		WHERE (group_id = $1 OR id = $1) AND status = 'open' ORDER BY created_at DESC, id DESC`, gid)

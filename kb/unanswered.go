@@ -70,7 +70,7 @@ func (s *Store) recordUnansweredBatch(ctx context.Context, from int64, limit int
 			  AND (b.meta->>'kind' = 'dont_know'
 			    OR b.meta->>'kind' = 'handoff' AND b.meta->>'reason' = 'low_confidence'
 			       AND EXISTS (SELECT 1 FROM handoffs h WHERE h.conversation_id = c.conversation_id
-			                   AND h.reason = 'low_confidence' AND h.question = btrim(c.text)))
+			                   AND h.reason = 'low_confidence' AND h.question = btrim(c.text, E' \t\r\n')))
 			ORDER BY b.id LIMIT $2`, cursor, limit)
 		if err != nil {
 			return err
@@ -329,11 +329,9 @@ func (s *Store) fillUnanswered(ctx context.Context, ids []int64, since time.Time
 // coverage finds what now covers g: the article search answers its question with (at least
 // CoveredThreshold), and the most similar suggestion group that is not dismissed.
 func (s *Store) coverage(ctx context.Context, g *UnansweredGroup) error {
+	// A failing search (a remote embedder down) only loses the article.
 	res, err := s.Search(ctx, g.Question, SearchOptions{Language: g.Language, K: 1})
-	if err != nil {
-		return fmt.Errorf("kb: unanswered coverage: %w", err)
-	}
-	if len(res) > 0 && res[0].Score >= CoveredThreshold {
+	if err == nil && len(res) > 0 && res[0].Score >= CoveredThreshold {
 		sim := round3(res[0].Score)
 		g.CoveredBy.Article = &ArticleRef{ID: res[0].ArticleID, Title: res[0].Title, Status: StatusPublished, Similarity: &sim}
 	}
