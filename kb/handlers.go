@@ -192,18 +192,18 @@ func (a *API) Search(c *gin.Context) {
 	c.JSON(http.StatusOK, gin.H{"results": res})
 }
 
-// ListSuggestions lists suggestions with ?status= (open by default; "all" for every one).
+// ListSuggestions lists suggestion groups with ?status= (open by default; "all" for every one)
+// and ?language=, open ones most asked first (see SuggestionGroups).
 func (a *API) ListSuggestions(c *gin.Context) {
-	status := c.DefaultQuery("status", SuggestionOpen)
-	switch status {
-	case "all":
-		status = ""
-	case SuggestionOpen, SuggestionApproved, SuggestionDismissed:
-	default:
-		httpx.Error(c, http.StatusBadRequest, "status must be open, approved, dismissed or all")
+	status, ok := suggestionStatus(c)
+	if !ok {
 		return
 	}
-	items, err := a.Store.SuggestionList(c.Request.Context(), status, 200)
+	lang, ok := languageParam(c)
+	if !ok {
+		return
+	}
+	items, err := a.Store.SuggestionGroups(c.Request.Context(), SuggestionFilter{Status: status, Language: lang})
 	if err != nil {
 		httpx.Internal(c, err)
 		return

@@ -93,6 +93,9 @@ func (a *App) Routes() (http.Handler, error) {
 	editors.GET("/suggestions", kbAPI.ListSuggestions)
 	editors.POST("/suggestions/:id/approve", kbAPI.ApproveSuggestion)
 	editors.POST("/suggestions/:id/dismiss", kbAPI.DismissSuggestion)
+	editors.GET("/suggestions/:id", kbAPI.GetSuggestion)
+	editors.POST("/suggestions/:id/merge", kbAPI.MergeSuggestion)
+	editors.GET("/unanswered", kbAPI.Unanswered)
 
 	// The bot definition: editors read, validate, change and roll it back, and try messages.
 	botAPI := &bot.API{Store: a.Bots.Store, Loader: a.Bots, Bot: a.Turns.Bot}
