@@ -15,6 +15,8 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/baton-cs/baton/bot"
+	"github.com/baton-cs/baton/canned"
+	"github.com/baton-cs/baton/customer"
 	"github.com/baton-cs/baton/handoff"
 	"github.com/baton-cs/baton/internal/auth"
 	"github.com/baton-cs/baton/internal/config"
@@ -129,6 +131,12 @@ func Serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		app.Turns.Bot.Writer = bot.NewLLM(cfg.LLMURL, cfg.LLMAPIKey, cfg.LLMModel, cfg.LLMTimeout)
 		log.Info("knowledge-base answers written by an LLM from the retrieved passages", "model", cfg.LLMModel)
 	}
+	app.wireAgentContext()
+	if cfg.Demo {
+		if err := demo.EnsureCanned(ctx, app.Canned, log); err != nil {
+			return err
+		}
+	}
 	handler, err := app.Routes()
 	if err != nil {
 		return err
@@ -205,6 +213,10 @@ type App struct {
 	Bots     *bot.Loader
 	Bus      *events.Bus
 	Done     chan struct{}
+	// The agent's context: canned responses, handoff summaries, the customer 360.
+	Canned    *canned.Store
+	Summaries *handoff.Summaries
+	Customers *customer.Store
 }
 
 func init() { gin.SetMode(gin.ReleaseMode) }

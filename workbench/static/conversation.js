@@ -7,6 +7,8 @@ import { connectLive } from "baton/live.js";
 import { Transcript } from "baton/transcript.js";
 import { api } from "baton/api.js";
 import { languageName, liveIndicator, showError } from "baton/ui.js";
+import { contextExtras } from "baton/context-card.js";
+import { cannedMenu } from "baton/canned.js";
 
 const page = $("#page").dataset;
 const convID = page.conversationId;
@@ -33,6 +35,9 @@ const ui = {
 
 const transcript = new Transcript(ui.list, { viewer: "agent", scroller: ui.scroll, showScores: true });
 let conv = null;
+const replyNotice = $('[data-testid="reply-notice"]');
+const extras = contextExtras({ convID, input: ui.input, form: ui.form, notice: replyNotice });
+cannedMenu({ convID, input: ui.input, form: ui.form, menu: $('[data-testid="canned-menu"]'), notice: replyNotice, language: () => conv?.language });
 
 function field(name, value) {
   const node = ui.card.querySelector(`[data-field="${name}"]`);
@@ -50,6 +55,7 @@ function showContext({ conversation, customer, handoff }) {
   ui.noHandoff.hidden = Boolean(handoff);
   if (customer?.name) transcript.labels.customer = customer.name;
   setConversation(conversation);
+  extras.show({ conversation, customer, handoff });
 }
 
 function setConversation(c) {
@@ -138,8 +144,9 @@ const connect = () => connectLive(`${base}/ws`, {
     if (state === "refused") showError(ui.error, new Error(t("notfound.title")));
   },
   onFrame(frame) {
-    if (frame.type === "message") transcript.add(frame.message);
-    else if (frame.type === "ready" || frame.type === "conversation") {
+    if (frame.type === "message") {
+      if (transcript.add(frame.message)) extras.message(frame.message);
+    } else if (frame.type === "ready" || frame.type === "conversation") {
       const changed = conv && frame.conversation && conv.status !== frame.conversation.status;
       setConversation(frame.conversation);
       if (changed) loadContext(); // a new handoff or a claim changes the card too
