@@ -7,8 +7,8 @@ import (
 
 	"github.com/baton-cs/baton/bot"
 	"github.com/baton-cs/baton/canned"
-	"github.com/baton-cs/baton/customer"
 	"github.com/baton-cs/baton/channel"
+	"github.com/baton-cs/baton/customer"
 	"github.com/baton-cs/baton/handoff"
 	"github.com/baton-cs/baton/internal/assets"
 	"github.com/baton-cs/baton/internal/auth"
