@@ -2,6 +2,7 @@ package handoff
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"math"
 	"net/http"
@@ -12,7 +13,6 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/baton-cs/baton/intent"
 	"github.com/baton-cs/baton/internal/conversation"
 	"github.com/baton-cs/baton/internal/httpx"
 	"github.com/baton-cs/baton/internal/i18n"
@@ -90,24 +90,48 @@ func transcriptContext(conv conversation.Conversation, msgs []conversation.Messa
 	return snap
 }
 
-// lastQuestions returns up to n of the customer's latest substantive messages, newest first
-// ("hello", "thanks" and bare requests for a person are not questions).
+// lastQuestions returns up to n of the customer's latest messages that say something, newest
+// first. Greetings, thanks and bare requests for a person are not questions; answers to the
+// bot's questions (an order number it asked for) count only when nothing else was asked.
 func lastQuestions(msgs []conversation.Message, n int) []string {
-	var out []string
+	var out, answers []string
 	seen := map[string]bool{}
 	for i := len(msgs) - 1; i >= 0 && len(out) < n; i-- {
 		m := msgs[i]
 		if m.Sender != conversation.SenderCustomer {
 			continue
 		}
-		q := strings.TrimSpace(intent.Substance(m.Text))
-		if q == "" || seen[q] {
+		q := strings.Join(strings.Fields(m.Text), " ")
+		if !says(q) || seen[q] {
 			continue
 		}
 		seen[q] = true
-		out = append(out, q)
+		if answersBot(msgs[:i]) {
+			answers = append(answers, q)
+		} else {
+			out = append(out, q)
+		}
+	}
+	if len(out) == 0 {
+		out = answers[:min(len(answers), n)]
 	}
 	return out
+}
+
+// answersBot reports whether the last message in before is the bot asking for something.
+func answersBot(before []conversation.Message) bool {
+	if len(before) == 0 || before[len(before)-1].Sender != conversation.SenderBot {
+		return false
+	}
+	var meta struct {
+		Kind string `json:"kind"`
+	}
+	_ = json.Unmarshal(before[len(before)-1].Meta, &meta)
+	switch meta.Kind {
+	case "ask", "reask", "confirm", "clarify":
+		return true
+	}
+	return false
 }
 
 // SuggestedArticle is a knowledge-base article offered for the customer's question, with the
@@ -126,12 +150,13 @@ const (
 	suggestedArticles = 3
 	suggestMinScore   = 0.05
 	replyAnswerRunes  = 1500
+	olderQueryWeight  = 0.85
 )
 
 var blankLines = regexp.MustCompile(`\n{3,}`)
 
-// Articles suggests up to three published articles for the customer's latest question (and the
-// one before it, or the handoff's question, when the latest alone finds fewer), best first.
+// Articles suggests up to three published articles for the customer's latest questions: the
+// newest two and the handoff's question are each searched, and an article keeps its best score.
 func (a *AssistAPI) Articles(c *gin.Context) {
 	conv, ok := a.conversation(c)
 	if !ok {
@@ -144,46 +169,52 @@ func (a *AssistAPI) Articles(c *gin.Context) {
 		return
 	}
 	queries := lastQuestions(msgs, 2)
-	if h, err := a.Store.Latest(ctx, conv.ID); err == nil && strings.TrimSpace(h.Question) != "" {
-		queries = append(queries, strings.TrimSpace(h.Question))
-	} else if err != nil && !errors.Is(err, ErrNotFound) {
+	h, err := a.Store.Latest(ctx, conv.ID)
+	if err != nil && !errors.Is(err, ErrNotFound) {
 		httpx.Internal(c, err)
 		return
 	}
-	best := map[int64]kb.Result{}
-	used := []string{}
-	for _, q := range queries {
-		if len(best) >= suggestedArticles || containsString(used, q) {
-			continue
-		}
-		used = append(used, q)
+	if q := strings.TrimSpace(h.Question); q != "" && !containsString(queries, q) {
+		queries = append(queries, q)
+	}
+	// Each older query counts a little less, so a new question moves the suggestions.
+	type ranked struct {
+		kb.Result
+		weight float64
+	}
+	best := map[int64]ranked{}
+	for i, q := range queries {
 		rs, err := a.KB.Search(ctx, q, kb.SearchOptions{Language: conv.Language, K: suggestedArticles, MinScore: suggestMinScore})
 		if err != nil {
 			httpx.Internal(c, err)
 			return
 		}
 		for _, r := range rs {
-			if old, ok := best[r.ArticleID]; !ok || r.Score > old.Score {
-				best[r.ArticleID] = r
+			w := r.Score * math.Pow(olderQueryWeight, float64(i))
+			if old, ok := best[r.ArticleID]; !ok || w > old.weight {
+				best[r.ArticleID] = ranked{r, w}
 			}
 		}
 	}
-	ranked := make([]kb.Result, 0, len(best))
+	order := make([]ranked, 0, len(best))
 	for _, r := range best {
-		ranked = append(ranked, r)
+		order = append(order, r)
 	}
-	sort.Slice(ranked, func(i, j int) bool {
-		if ranked[i].Score != ranked[j].Score {
-			return ranked[i].Score > ranked[j].Score
+	sort.Slice(order, func(i, j int) bool {
+		if order[i].weight != order[j].weight {
+			return order[i].weight > order[j].weight
 		}
-		return ranked[i].ArticleID < ranked[j].ArticleID
+		return order[i].ArticleID < order[j].ArticleID
 	})
 	items := []SuggestedArticle{}
-	for _, r := range ranked[:min(len(ranked), suggestedArticles)] {
+	for _, r := range order[:min(len(order), suggestedArticles)] {
 		items = append(items, SuggestedArticle{ArticleID: r.ArticleID, Title: r.Title, Language: r.Language,
-			Score: math.Round(r.Score*1000) / 1000, Snippet: r.Snippet, Reply: articleReply(r, conv.Language)})
+			Score: math.Round(r.Score*1000) / 1000, Snippet: r.Snippet, Reply: articleReply(r.Result, conv.Language)})
 	}
-	c.JSON(http.StatusOK, gin.H{"queries": used, "items": items})
+	if queries == nil {
+		queries = []string{}
+	}
+	c.JSON(http.StatusOK, gin.H{"queries": queries, "items": items})
 }
 
 // articleReply is an article as an agent's message: its text without Markdown, then its source.

@@ -75,19 +75,21 @@ func Extractive(c Context) Summary {
 					break
 				}
 			}
-			complaint := intent.DetectTrigger(s) == intent.TriggerComplaint
-			if complaint {
+			trigger := intent.DetectTrigger(s)
+			if trigger == intent.TriggerComplaint {
 				score += 2
 			}
 			if intent.AnalyzeSentiment(s).Label == "negative" {
 				score += 1.5
 			}
-			substance := intent.Substance(s) != "" && !pleasantry(key)
-			if !substance && score == 0 {
-				continue // "hello", "talk to a human", "thanks"
+			substance := intent.Substance(s) != ""
+			if score == 0 && !says(s) {
+				continue // "hello", "talk to a human", "ok"
 			}
 			if substance {
 				score += 0.5
+			} else {
+				score += 0.25 // short but real: "我要退货"
 			}
 			if isQuestion(s) {
 				score++
@@ -143,9 +145,19 @@ func splitSentences(text string) []string {
 
 var pleasantries = map[string]bool{"hello": true, "hi": true, "hey": true, "hi there": true, "hello there": true,
 	"thanks": true, "thank you": true, "thanks a lot": true, "ok": true, "okay": true, "bye": true, "good morning": true,
-	"good afternoon": true, "good evening": true, "anyone there": true, "are you there": true, "hello?": true,
+	"good afternoon": true, "good evening": true, "anyone there": true, "are you there": true, "hello?": true, "yes": true, "no": true, "yep": true, "sure": true, "no thanks": true,
 	"你好": true, "您好": true, "谢谢": true, "谢谢你": true, "好的": true, "嗯": true, "在吗": true, "在不在": true,
-	"哈喽": true, "拜拜": true, "有人吗": true, "早上好": true, "晚上好": true}
+	"哈喽": true, "拜拜": true, "有人吗": true, "早上好": true, "晚上好": true,
+	"是": true, "是的": true, "对": true, "对的": true, "不是": true, "没有": true, "不用了": true, "好": true, "行": true}
+
+// says reports whether a customer's sentence says something: not a greeting or thanks, not a
+// bare request for a person, not a lone character.
+func says(s string) bool {
+	if pleasantry(foldSpace(s)) || letters(s) < 2 {
+		return false
+	}
+	return intent.DetectTrigger(s) != intent.TriggerHumanRequest || intent.Substance(s) != ""
+}
 
 // pleasantry reports whether a (folded) sentence is only a greeting, thanks or the like.
 func pleasantry(folded string) bool {
@@ -171,6 +183,16 @@ func isQuestion(s string) bool {
 		}
 	}
 	return false
+}
+
+func letters(s string) int {
+	n := 0
+	for _, r := range s {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			n++
+		}
+	}
+	return n
 }
 
 // foldSpace lower-cases and collapses white space, for comparing sentences.

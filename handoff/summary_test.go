@@ -99,3 +99,11 @@ func TestExtractiveSummaryKeepsThree(t *testing.T) {
 	require.Len(t, got.Sentences, 2, "duplicates count once: %v", got.Sentences)
 	require.Equal(t, "This is unacceptable, the parcel arrived broken.", got.Sentences[1])
 }
+
+// Short requests count ("我要退货" says what the customer wants); bare answers and requests for a
+// person do not.
+func TestExtractiveSummaryShortRequests(t *testing.T) {
+	got := Extractive(Context{Language: "zh", Slots: map[string]string{"order_id": "A1234567"},
+		Transcript: transcript("我要退货", "请提供要退货的订单号", "订单A1234567", "请问退货原因是什么？", "好的", "请稍等", "转人工")})
+	require.Equal(t, []string{"我要退货", "订单A1234567"}, got.Sentences)
+}

@@ -406,6 +406,15 @@ func TestSuggestedArticles(t *testing.T) {
 	require.Equal(t, "发票怎么开", out.Queries[0])
 	require.Contains(t, out.Items[0].Title, "发票")
 
+	// Answers to the bot's questions (the order number it asked for) are not what to search for.
+	ret, retTok := ta.customer("zh")
+	ta.say(ret, retTok, "我要退货")
+	ta.say(ret, retTok, "订单A1234567")
+	ta.say(ret, retTok, "转人工")
+	ta.do("GET", "/api/v1/conversations/"+ret+"/suggested-articles", agent, nil, 200, &out)
+	require.Equal(t, []string{"我要退货"}, out.Queries)
+	require.Contains(t, out.Items[0].Title, "退货")
+
 	en, enTok := ta.customer("en")
 	ta.say(en, enTok, "talk to a human")
 	ta.do("GET", "/api/v1/conversations/"+en+"/suggested-articles", agent, nil, 200, &out)
