@@ -21,6 +21,7 @@ const ORDER = "A1234567";
 let baton;
 let browser;
 let agentPage;
+let editorPage;
 const pageErrors = [];
 const dialogs = [];
 let failedStep = null;
@@ -39,7 +40,7 @@ function step(name, fn) {
       await fn(t);
     } catch (err) {
       failedStep = name;
-      await saveArtifacts(`context-${name}`, { agent: agentPage }, baton?.log());
+      await saveArtifacts(`context-${name}`, { agent: agentPage, editor: editorPage }, baton?.log());
       throw err;
     }
   });
@@ -162,6 +163,37 @@ describe("the agent's context card, canned responses and suggested articles", ()
     await card.locator('[data-field="customer_name"]').filter({ hasText: NAME }).waitFor();
   });
 
+  step("editor: adds a shared canned response on the canned-responses page", async () => {
+    const context = await browser.newContext({ baseURL: baton.baseURL, locale: "zh-CN", viewport: { width: 1280, height: 900 } });
+    context.setDefaultTimeout(WAIT);
+    editorPage = await context.newPage();
+    editorPage.on("pageerror", (err) => pageErrors.push(`editor: ${err.message}`));
+    await signIn(editorPage, baton.accounts.editor);
+    await editorPage.getByTestId("nav-canned").click();
+    await editorPage.waitForURL("**/workbench/canned");
+    // The demo's shared responses are listed, in both languages.
+    await editorPage.locator('[data-testid="canned-row"][data-shortcut="退货"]').waitFor();
+    await editorPage.locator('[data-testid="canned-row"][data-shortcut="refund"]').waitFor();
+
+    await editorPage.getByTestId("canned-shortcut").fill("/发票");
+    await editorPage.getByTestId("canned-language").selectOption("zh");
+    await editorPage.getByTestId("canned-title").fill("发票抬头");
+    await editorPage.getByTestId("canned-body").fill("{{customer.name}}您好，订单 {{slots.order_id}} 的发票抬头请确认为：{{slots.invoice_title}}");
+    await editorPage.getByTestId("canned-save").click();
+    await editorPage.getByTestId("canned-notice").filter({ hasText: "已保存。" }).waitFor();
+    const row = editorPage.locator('[data-testid="canned-row"][data-shortcut="发票"]');
+    await row.waitFor();
+    assert.match(await row.textContent(), /所有人/, "a shared response");
+
+    // A typo in a variable is refused with the reason.
+    await editorPage.getByTestId("canned-shortcut").fill("typo");
+    await editorPage.getByTestId("canned-title").fill("Typo");
+    await editorPage.getByTestId("canned-body").fill("Hi {{customer.nam}}");
+    await editorPage.getByTestId("canned-save").click();
+    await editorPage.getByTestId("canned-error").filter({ hasText: "unknown variable {{customer.nam}}" }).waitFor();
+    assert.equal(await editorPage.locator('[data-testid="canned-row"][data-shortcut="typo"]').count(), 0);
+  });
+
   step("agent: claims, types / and inserts a canned response with the name and order filled in", async () => {
     await agentPage.getByTestId("claim-button").click();
     await agentPage.locator('[data-testid="conversation-status"][data-status="assigned"]').waitFor();
@@ -175,6 +207,16 @@ describe("the agent's context card, canned responses and suggested articles", ()
     await menu.locator('[data-testid="canned-option"][data-shortcut="refund"]').waitFor();
     await input.press("Escape");
     assert.ok(await menu.isHidden(), "Escape closes the menu");
+    await input.fill("");
+
+    // The editor's new response: what the bot did not collect is left blank, named and selected.
+    await input.pressSequentially("/发");
+    await menu.locator('[data-testid="canned-option"][data-shortcut="发票"]').click();
+    const notice = agentPage.getByTestId("reply-notice");
+    await notice.filter({ hasText: "Fill in before sending: {{slots.invoice_title}}" }).waitFor();
+    assert.equal(await input.inputValue(), `${NAME}您好，订单 ${ORDER} 的发票抬头请确认为：____`);
+    const selected = await input.evaluate((el) => el.value.slice(el.selectionStart, el.selectionEnd));
+    assert.equal(selected, "____", "the blank is selected, ready to type over");
     await input.fill("");
 
     await input.pressSequentially("/退");

@@ -65,6 +65,10 @@ func Extractive(c Context) Summary {
 				continue
 			}
 			seen[key] = true
+			trigger := intent.DetectTrigger(s)
+			if trigger != intent.TriggerComplaint && !says(s) {
+				continue // "hello", "talk to a human", "ok"
+			}
 			score := 0.0
 			if question != "" && (strings.Contains(key, question) || strings.Contains(question, key)) {
 				score += 3
@@ -75,18 +79,13 @@ func Extractive(c Context) Summary {
 					break
 				}
 			}
-			trigger := intent.DetectTrigger(s)
 			if trigger == intent.TriggerComplaint {
 				score += 2
 			}
 			if intent.AnalyzeSentiment(s).Label == "negative" {
 				score += 1.5
 			}
-			substance := intent.Substance(s) != ""
-			if score == 0 && !says(s) {
-				continue // "hello", "talk to a human", "ok"
-			}
-			if substance {
+			if intent.Substance(s) != "" {
 				score += 0.5
 			} else {
 				score += 0.25 // short but real: "我要退货"

@@ -66,6 +66,13 @@ func TestExtractiveSummary(t *testing.T) {
 			want: []string{"Was I charged 12.50 twice?", "My e-mail is ann.lee@example.com and I need the invoice."},
 		},
 		{
+			name: "a request for a person inside the handed-off question is still left out",
+			ctx: Context{Language: "en", Question: "It arrived broken and I'm really disappointed. talk to a human",
+				Transcript: transcript("I want to return order A1234567", "What's the reason?",
+					"It arrived broken and I'm really disappointed. talk to a human")},
+			want: []string{"I want to return order A1234567", "It arrived broken and I'm really disappointed."},
+		},
+		{
 			name: "only a request for a person: the handoff question stands in",
 			ctx:  Context{Language: "zh", Question: "发票抬头写错了怎么改", Transcript: transcript("转人工")},
 			want: []string{"发票抬头写错了怎么改"},

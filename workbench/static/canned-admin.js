@@ -28,7 +28,7 @@ let editing = null; // the response in the form, or null for a new one
 const mayManage = (r) => r.personal || manageShared;
 
 function row(r) {
-  const actions = el("td", { class: "actions" });
+  const actions = el("div", { class: "actions" });
   if (mayManage(r)) {
     let armed = false;
     const del = el("button", {
@@ -60,11 +60,11 @@ function row(r) {
   return el(
     "tr",
     { "data-testid": "canned-row", "data-canned-id": r.id, "data-shortcut": r.shortcut },
-    el("td", {}, el("code", { text: `/${r.shortcut}` })),
+    el("td", { class: "nowrap" }, el("code", { text: `/${r.shortcut}` })),
     el("td", {}, el("div", { text: r.title }), el("div", { class: "canned-body", text: r.body })),
     el("td", { text: languageName(r.language) }),
     el("td", { text: t(r.personal ? "canned.scope.personal" : "canned.scope.shared") }),
-    actions,
+    el("td", {}, actions),
   );
 }
 

@@ -9,7 +9,6 @@ import { insertIntoReply, selectMarker } from "baton/reply-box.js";
 
 const BLANK = "____"; // what the server leaves for a variable without a value
 const MAX_OPTIONS = 8;
-const RELOAD_MS = 60_000;
 // A "/" at the start or after white space, then the shortcut typed so far, ending at the caret.
 const TOKEN = /(?:^|\s)([/、])([^\s/、]*)$/u;
 
@@ -20,7 +19,7 @@ const TOKEN = /(?:^|\s)([/、])([^\s/、]*)$/u;
 export function cannedMenu({ convID, input, form, menu, notice, language }) {
   const list = menu.querySelector('[role="listbox"]');
   let items = [];
-  let loadedAt = 0;
+  let loaded = false;
   let loading = null;
   let shown = []; // the options in the menu
   let active = 0;
@@ -35,7 +34,7 @@ export function cannedMenu({ convID, input, form, menu, notice, language }) {
     loading = api("GET", "/api/v1/canned-responses")
       .then((data) => {
         items = data.items || [];
-        loadedAt = Date.now();
+        loaded = true;
       })
       .catch(() => {})
       .finally(() => (loading = null));
@@ -120,13 +119,15 @@ export function cannedMenu({ convID, input, form, menu, notice, language }) {
   async function update() {
     const next = currentToken();
     if (!next) return hide();
-    if (!token || next.query !== token.query) active = 0;
+    const opening = !token;
+    if (opening || next.query !== token.query) active = 0;
     token = next;
-    if (!loadedAt || Date.now() - loadedAt > RELOAD_MS) {
-      await load();
-      token = currentToken(); // the agent may have typed on meanwhile
-    }
     render();
+    // Each time the menu opens, fetch the list again (an editor may have added one meanwhile).
+    if (opening || !loaded) {
+      await load();
+      if (token) render();
+    }
   }
 
   async function choose(r) {
