@@ -27,6 +27,7 @@ type customerIn struct {
 	ExternalID string `json:"external_id"`
 	Name       string `json:"name"`
 	Email      string `json:"email"`
+	Phone      string `json:"phone"`
 	Language   string `json:"language"`
 }
 
@@ -45,7 +46,7 @@ func (a *API) CreateConversation(c *gin.Context) {
 		return
 	}
 	cu := in.Customer
-	for _, f := range []string{cu.ExternalID, cu.Name, cu.Email} {
+	for _, f := range []string{cu.ExternalID, cu.Name, cu.Email, cu.Phone} {
 		if utf8.RuneCountInString(f) > maxFieldLen {
 			httpx.Errorf(c, http.StatusBadRequest, "customer fields must be at most %d characters", maxFieldLen)
 			return
@@ -57,6 +58,10 @@ func (a *API) CreateConversation(c *gin.Context) {
 	}
 	if cu.Email != "" && !strings.Contains(cu.Email, "@") {
 		httpx.Error(c, http.StatusBadRequest, "customer.email is not an email address")
+		return
+	}
+	if cu.Phone = strings.TrimSpace(cu.Phone); cu.Phone != "" && !conversation.ValidPhone(cu.Phone) {
+		httpx.Error(c, http.StatusBadRequest, "customer.phone is not a phone number")
 		return
 	}
 	if in.Channel == "" {
@@ -83,7 +88,7 @@ func (a *API) CreateConversation(c *gin.Context) {
 	} else {
 		var err error
 		customer, token, err = a.Convs.CustomerCreate(ctx, conversation.Customer{
-			ExternalID: cu.ExternalID, Name: strings.TrimSpace(cu.Name), Email: strings.TrimSpace(cu.Email), Language: cu.Language,
+			ExternalID: cu.ExternalID, Name: strings.TrimSpace(cu.Name), Email: strings.TrimSpace(cu.Email), Phone: conversation.NormalizePhone(cu.Phone), Language: cu.Language,
 		})
 		if err != nil {
 			httpx.Internal(c, err)

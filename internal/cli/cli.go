@@ -56,8 +56,9 @@ Configuration comes from the environment (flags override):
   BATON_ADMIN_EMAIL     ensure this admin exists at start (with BATON_ADMIN_PASSWORD)
   BATON_ADMIN_PASSWORD  the admin's password (or BATON_ADMIN_PASSWORD_FILE)
   BATON_DEMO=1          load the demo help centre, demo bot and demo accounts
-  BATON_LLM_URL         OpenAI-compatible endpoint that reads intents and slots and writes
-                        cited knowledge-base answers (optional; offline answers without it)
+  BATON_LLM_URL         OpenAI-compatible endpoint that reads intents and slots, writes cited
+                        knowledge-base answers and summarizes handoffs for agents (optional;
+                        offline answers and extractive summaries without it)
   BATON_ANSWER_THRESHOLD  retrieval confidence (0..1) the bot answers from (default 0.5)
 
 Knowledge-base embedder (changing it re-embeds in the background at the next start):

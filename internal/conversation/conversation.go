@@ -6,6 +6,7 @@ package conversation
 import (
 	"encoding/json"
 	"errors"
+	"strings"
 	"time"
 )
 
@@ -37,6 +38,7 @@ type Customer struct {
 	ExternalID string    `json:"external_id,omitempty"`
 	Name       string    `json:"name,omitempty"`
 	Email      string    `json:"email,omitempty"`
+	Phone      string    `json:"phone,omitempty"`
 	Language   string    `json:"language,omitempty"`
 	VIPTier    string    `json:"vip_tier,omitempty"`
 	CreatedAt  time.Time `json:"created_at"`
@@ -102,4 +104,32 @@ type NewMessage struct {
 	Meta            json.RawMessage
 	// BotDone marks a customer message that needs no bot turn (a person holds the conversation).
 	BotDone bool
+}
+
+// ValidPhone accepts what people write as a phone number: digits with an optional leading +,
+// spaces, dashes, dots and parentheses; 5 to 20 digits.
+func ValidPhone(s string) bool {
+	digits := 0
+	for i, r := range s {
+		switch {
+		case r >= '0' && r <= '9':
+			digits++
+		case r == '+' && i == 0, r == ' ', r == '-', r == '(', r == ')', r == '.':
+		default:
+			return false
+		}
+	}
+	return digits >= 5 && digits <= 20
+}
+
+// NormalizePhone keeps a valid phone number's digits and leading +, so one number written two
+// ways ("+86 138-0013-8000", "+8613800138000") is stored, and matched, as one.
+func NormalizePhone(s string) string {
+	var b strings.Builder
+	for i, r := range strings.TrimSpace(s) {
+		if (r >= '0' && r <= '9') || (r == '+' && i == 0) {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
 }

@@ -43,16 +43,16 @@ func newToken(prefix string) string {
 }
 
 const customerInsert = `
-INSERT INTO customers (external_id, name, email, language, token_hash)
-VALUES (NULLIF($1, ''), $2, $3, $4, $5)
-RETURNING id, COALESCE(external_id, ''), name, email, language, vip_tier, created_at`
+INSERT INTO customers (external_id, name, email, language, token_hash, phone, vip_tier)
+VALUES (NULLIF($1, ''), $2, $3, $4, $5, $6, $7)
+RETURNING id, COALESCE(external_id, ''), name, email, phone, language, vip_tier, created_at`
 
 // CustomerCreate makes a customer and returns it with its bearer token (shown once).
 func (s *Store) CustomerCreate(ctx context.Context, c Customer) (Customer, string, error) {
 	token := newToken(CustomerTokenPrefix)
 	var out Customer
-	err := s.pool.QueryRow(ctx, customerInsert, c.ExternalID, c.Name, c.Email, c.Language, HashToken(token)).
-		Scan(&out.ID, &out.ExternalID, &out.Name, &out.Email, &out.Language, &out.VIPTier, &out.CreatedAt)
+	err := s.pool.QueryRow(ctx, customerInsert, c.ExternalID, c.Name, c.Email, c.Language, HashToken(token), c.Phone, c.VIPTier).
+		Scan(&out.ID, &out.ExternalID, &out.Name, &out.Email, &out.Phone, &out.Language, &out.VIPTier, &out.CreatedAt)
 	if err != nil {
 		return Customer{}, "", fmt.Errorf("conversation: create customer: %w", err)
 	}
@@ -60,7 +60,7 @@ func (s *Store) CustomerCreate(ctx context.Context, c Customer) (Customer, strin
 }
 
 const customerByToken = `
-SELECT id, COALESCE(external_id, ''), name, email, language, vip_tier, created_at
+SELECT id, COALESCE(external_id, ''), name, email, phone, language, vip_tier, created_at
 FROM customers WHERE token_hash = $1`
 
 // CustomerByToken finds the customer a bearer token belongs to.
@@ -72,7 +72,7 @@ func (s *Store) CustomerByToken(ctx context.Context, token string) (Customer, er
 }
 
 const customerByID = `
-SELECT id, COALESCE(external_id, ''), name, email, language, vip_tier, created_at
+SELECT id, COALESCE(external_id, ''), name, email, phone, language, vip_tier, created_at
 FROM customers WHERE id = $1`
 
 // CustomerGet returns one customer.
@@ -82,7 +82,7 @@ func (s *Store) CustomerGet(ctx context.Context, id string) (Customer, error) {
 
 func (s *Store) customer(ctx context.Context, q string, arg any) (Customer, error) {
 	var c Customer
-	err := s.pool.QueryRow(ctx, q, arg).Scan(&c.ID, &c.ExternalID, &c.Name, &c.Email, &c.Language, &c.VIPTier, &c.CreatedAt)
+	err := s.pool.QueryRow(ctx, q, arg).Scan(&c.ID, &c.ExternalID, &c.Name, &c.Email, &c.Phone, &c.Language, &c.VIPTier, &c.CreatedAt)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return Customer{}, ErrNotFound
 	}

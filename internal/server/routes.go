@@ -6,7 +6,9 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/baton-cs/baton/bot"
+	"github.com/baton-cs/baton/canned"
 	"github.com/baton-cs/baton/channel"
+	"github.com/baton-cs/baton/customer"
 	"github.com/baton-cs/baton/evals"
 	"github.com/baton-cs/baton/handoff"
 	"github.com/baton-cs/baton/internal/assets"
@@ -130,6 +132,25 @@ func (a *App) Routes() (http.Handler, error) {
 		r.Any("/demo/api/*path", gin.WrapH(orders))
 	}
 
+	// The agent's context: summary, suggested articles, customer 360, canned responses.
+	if a.Canned == nil { // wired by Serve; tests that build an App by hand get them here
+		a.wireAgentContext()
+	}
+	assist := &handoff.AssistAPI{Store: a.Handoffs, Convs: a.Convs, Summaries: a.Summaries, KB: a.KB}
+	agents.GET("/conversations/:id/summary", assist.Summary)
+	agents.GET("/conversations/:id/suggested-articles", assist.Articles)
+	custAPI := &customer.API{Store: a.Customers}
+	agents.GET("/customers/:id", custAPI.Get)
+	agents.PUT("/customers/:id", custAPI.UpdateProfile)
+	cannedAPI := &canned.API{Store: a.Canned, Convs: a.Convs, Slots: a.Handoffs.ConversationSlots}
+	cannedStaff := r.Group("/api/v1/canned-responses", auth.Require(auth.RoleAgent, auth.RoleEditor))
+	cannedStaff.GET("", cannedAPI.List)
+	cannedStaff.POST("", cannedAPI.Create)
+	cannedStaff.GET("/:id", cannedAPI.Get)
+	cannedStaff.PUT("/:id", cannedAPI.Update)
+	cannedStaff.DELETE("/:id", cannedAPI.Delete)
+	r.POST("/api/v1/canned-responses/:id/render", auth.Require(auth.RoleAgent), cannedAPI.Render)
+
 	// Web pages.
 	pages := workbench.NewPages(static, a.Users, a.Config.CookieSecure)
 	r.GET("/", pages.Home)
@@ -146,5 +167,6 @@ func (a *App) Routes() (http.Handler, error) {
 	r.GET("/workbench/bot", pages.Bot)
 	r.GET("/workbench/evals", pages.Evals)
 	r.GET("/workbench/supervisor", pages.Supervisor)
+	r.GET("/workbench/canned", pages.Canned)
 	return r, nil
 }

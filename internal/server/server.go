@@ -16,6 +16,8 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/baton-cs/baton/bot"
+	"github.com/baton-cs/baton/canned"
+	"github.com/baton-cs/baton/customer"
 	"github.com/baton-cs/baton/evals"
 	"github.com/baton-cs/baton/handoff"
 	"github.com/baton-cs/baton/internal/auth"
@@ -145,6 +147,12 @@ func Serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		return err
 	}
 	defer func() { stopBus(); app.EvalRuns.Wait() }() // a run in progress ends before the pool closes
+	app.wireAgentContext()
+	if cfg.Demo {
+		if err := demo.EnsureCanned(ctx, app.Canned, log); err != nil {
+			return err
+		}
+	}
 	handler, err := app.Routes()
 	if err != nil {
 		return err
@@ -223,6 +231,10 @@ type App struct {
 	Done     chan struct{}
 	// EvalRuns plays evaluation runs started from the workbench.
 	EvalRuns *evals.Runs
+	// The agent's context: canned responses, handoff summaries, the customer 360.
+	Canned    *canned.Store
+	Summaries *handoff.Summaries
+	Customers *customer.Store
 }
 
 func init() { gin.SetMode(gin.ReleaseMode) }

@@ -8,6 +8,8 @@ import { Transcript } from "baton/transcript.js";
 import { api } from "baton/api.js";
 import { languageName, liveIndicator, showError } from "baton/ui.js";
 import { mountSLA } from "baton/sla-timers.js";
+import { contextExtras } from "baton/context-card.js";
+import { cannedMenu } from "baton/canned.js";
 
 const page = $("#page").dataset;
 const convID = page.conversationId;
@@ -34,6 +36,9 @@ const ui = {
 
 const transcript = new Transcript(ui.list, { viewer: "agent", scroller: ui.scroll, showScores: true });
 let conv = null;
+const replyNotice = $('[data-testid="reply-notice"]');
+const extras = contextExtras({ convID, input: ui.input, form: ui.form, notice: replyNotice });
+cannedMenu({ convID, input: ui.input, form: ui.form, menu: $('[data-testid="canned-menu"]'), notice: replyNotice, language: () => conv?.language });
 
 function field(name, value) {
   const node = ui.card.querySelector(`[data-field="${name}"]`);
@@ -52,6 +57,7 @@ function showContext({ conversation, customer, handoff, sla }) {
   ui.noHandoff.hidden = Boolean(handoff);
   if (customer?.name) transcript.labels.customer = customer.name;
   setConversation(conversation);
+  extras.show({ conversation, customer, handoff });
 }
 
 function setConversation(c) {
@@ -141,7 +147,7 @@ const connect = () => connectLive(`${base}/ws`, {
   },
   onFrame(frame) {
     if (frame.type === "message") {
-      transcript.add(frame.message);
+      if (transcript.add(frame.message)) extras.message(frame.message);
       if (["agent", "customer"].includes(frame.message?.sender)) slaSoon(); // a reply stops the clock, a question starts one
     } else if (frame.type === "ready" || frame.type === "conversation") {
       const changed = conv && frame.conversation && conv.status !== frame.conversation.status;
