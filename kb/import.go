@@ -1,71 +1,373 @@
 package kb
 
 import (
-	"bufio"
 	"context"
-	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"slices"
+	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
-// ImportResult counts what an import did; Errors name bad lines, which do not stop good ones.
+// Importing: a format's reader (JSONL, CSV, a Markdown folder) yields rows; Import matches each
+// row to an existing article, skips the unchanged ones, embeds the rest a batch at a time and
+// writes them through the article functions, so imports leave the same trail as editors' edits.
+
+// ImportResult counts what an import did; Errors name bad rows, which do not stop good ones.
 type ImportResult struct {
-	Imported int           `json:"imported"`
-	Created  int           `json:"created"`
-	Updated  int           `json:"updated"`
-	Errors   []ImportError `json:"errors"`
+	Imported  int           `json:"imported"` // created + updated + unchanged
+	Created   int           `json:"created"`
+	Updated   int           `json:"updated"`
+	Unchanged int           `json:"unchanged"`
+	Failed    int           `json:"failed"`
+	DryRun    bool          `json:"dry_run,omitempty"`
+	Errors    []ImportError `json:"errors"`
 }
 
-// ImportError is one rejected line.
+// ImportError is one rejected row: its file (for a Markdown folder), line and reason.
 type ImportError struct {
+	File   string `json:"file,omitempty"`
 	Line   int    `json:"line"`
 	Reason string `json:"reason"`
 }
 
-// MaxImportLine is the longest JSONL line read.
-const MaxImportLine = 1 << 20
+// Where is "file:line", or "line N" for a single stream.
+func (e ImportError) Where() string {
+	if e.File == "" {
+		return "line " + strconv.Itoa(e.Line)
+	}
+	return e.File + ":" + strconv.Itoa(e.Line)
+}
 
-// ImportJSONL reads one article per line and upserts each by language and title. Articles
+// ImportRow is one article as a reader found it; Err set means the row is bad and says why.
+type ImportRow struct {
+	File    string
+	Line    int
+	Article ArticleInput
+	// ID is the article's id in this installation (exports carry it), 0 when absent.
+	ID int64
+	// ExternalID is the article's key in the system it comes from, "" when absent.
+	ExternalID string
+	Err        error
+}
+
+// RowReader yields import rows until io.EOF; any other error stops the import.
+type RowReader interface {
+	Next() (ImportRow, error)
+}
+
+// ImportOptions tune Import.
+type ImportOptions struct {
+	Source string // recorded on created articles; "import" when empty
+	By     *int64 // the editor importing, if any
+	// DefaultStatus is the status of new articles whose row has none (published when empty).
+	// Existing articles matched by such a row keep their status.
+	DefaultStatus string
+	DryRun        bool // validate and match, write nothing
+	// MaxErrors bounds the errors kept in the result (Failed still counts all); 0 means
+	// DefaultMaxErrors, negative means keep all.
+	MaxErrors int
+	// Progress, when set, is called after each batch with the counts so far.
+	Progress func(ImportResult)
+}
+
+// DefaultMaxErrors is how many bad rows an import result lists by default.
+const DefaultMaxErrors = 1000
+
+// MaxExternalIDLen bounds an external id.
+const MaxExternalIDLen = 200
+
+// importBatch is how many rows are matched in one query and embedded in one call.
+const importBatch = 64
+
+// ImportJSONL reads one article per line (see NewJSONLReader) and imports it; new articles
 // without a status are published: an import is a help centre's content, not drafts.
 func (s *Store) ImportJSONL(ctx context.Context, r io.Reader, source string, by *int64) (ImportResult, error) {
-	res := ImportResult{Errors: []ImportError{}}
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 64<<10), MaxImportLine)
-	line := 0
-	for sc.Scan() {
-		line++
-		text := strings.TrimSpace(sc.Text())
-		if text == "" {
-			continue
+	return s.Import(ctx, NewJSONLReader(r, ""), ImportOptions{Source: source, By: by})
+}
+
+// Import reads every row and creates, updates or leaves alone the article it names. A row
+// matches an existing article by external_id, else by id (same language), else by language and
+// title; an unchanged article is not rewritten or re-embedded. Bad rows are counted and listed
+// and the good ones still go in. A database or embedder failure stops the import; what was
+// written before it stays.
+func (s *Store) Import(ctx context.Context, rr RowReader, opt ImportOptions) (ImportResult, error) {
+	if opt.Source == "" {
+		opt.Source = "import"
+	}
+	if opt.DefaultStatus == "" {
+		opt.DefaultStatus = StatusPublished
+	}
+	if opt.MaxErrors == 0 {
+		opt.MaxErrors = DefaultMaxErrors
+	}
+	im := &importer{s: s, opt: opt, seen: map[string]string{}, touched: map[int64]string{}}
+	im.res = ImportResult{Errors: []ImportError{}, DryRun: opt.DryRun}
+	batch := make([]importItem, 0, importBatch)
+	for done := false; !done; {
+		batch = batch[:0]
+		for len(batch) < importBatch {
+			row, err := rr.Next()
+			if errors.Is(err, io.EOF) {
+				done = true
+				break
+			}
+			if err != nil {
+				return im.res, fmt.Errorf("kb: import: %w", err)
+			}
+			if it, ok := im.prepare(row); ok {
+				batch = append(batch, it)
+			}
 		}
-		var in ArticleInput
-		dec := json.NewDecoder(strings.NewReader(text))
-		dec.DisallowUnknownFields()
-		if err := dec.Decode(&in); err != nil {
-			res.Errors = append(res.Errors, ImportError{Line: line, Reason: "invalid JSON: " + strings.TrimPrefix(err.Error(), "json: ")})
-			continue
+		if err := im.apply(ctx, batch); err != nil {
+			return im.res, err
 		}
-		if in.Status == "" {
-			in.Status = StatusPublished
-		}
-		if err := in.Normalize(); err != nil {
-			res.Errors = append(res.Errors, ImportError{Line: line, Reason: err.Error()})
-			continue
-		}
-		_, created, err := s.ArticleUpsert(ctx, in, source, by)
-		if err != nil {
-			return res, fmt.Errorf("kb: import line %d: %w", line, err)
-		}
-		res.Imported++
-		if created {
-			res.Created++
-		} else {
-			res.Updated++
+		if opt.Progress != nil {
+			opt.Progress(im.res)
 		}
 	}
-	if err := sc.Err(); err != nil {
-		return res, fmt.Errorf("kb: import: line %d: %w", line+1, err)
+	return im.res, nil
+}
+
+type importer struct {
+	s   *Store
+	opt ImportOptions
+	res ImportResult
+	// seen maps a row's keys (language+title, external id, id) to where they first appeared.
+	seen map[string]string
+	// touched maps an existing article to the row that matched it.
+	touched map[int64]string
+}
+
+// importItem is a valid row on its way in.
+type importItem struct {
+	ImportRow
+	statusGiven bool
+	match       *importedArticle // the existing article it updates, nil for a new one
+	action      importAction
+}
+
+type importAction int
+
+const (
+	actCreate    importAction = iota
+	actUpdate                 // content changed: rewrite and re-embed
+	actStatus                 // only the status and/or external id changed
+	actUnchanged              // nothing to do
+)
+
+func (im *importer) fail(row ImportRow, reason string) {
+	im.res.Failed++
+	if im.opt.MaxErrors < 0 || len(im.res.Errors) < im.opt.MaxErrors {
+		im.res.Errors = append(im.res.Errors, ImportError{File: row.File, Line: row.Line, Reason: reason})
 	}
-	return res, nil
+}
+
+func where(row ImportRow) string {
+	return ImportError{File: row.File, Line: row.Line}.Where()
+}
+
+// languageAliases are other spellings of the two languages found in exported spreadsheets.
+var languageAliases = map[string]string{
+	"zh-cn": "zh", "zh_cn": "zh", "zh-hans": "zh", "zh-sg": "zh", "cn": "zh", "chinese": "zh", "中文": "zh", "简体中文": "zh",
+	"en-us": "en", "en_us": "en", "en-gb": "en", "english": "en", "英文": "en", "英语": "en",
+}
+
+// prepare validates a row and checks it against the rows before it.
+func (im *importer) prepare(row ImportRow) (importItem, bool) {
+	if row.Err != nil {
+		im.fail(row, row.Err.Error())
+		return importItem{}, false
+	}
+	in := &row.Article
+	if !validUTF8(in) {
+		im.fail(row, "text is not valid UTF-8 (save the file as UTF-8)")
+		return importItem{}, false
+	}
+	if l, ok := languageAliases[strings.ToLower(strings.TrimSpace(in.Language))]; ok {
+		in.Language = l
+	}
+	it := importItem{statusGiven: strings.TrimSpace(in.Status) != ""}
+	if !it.statusGiven {
+		in.Status = im.opt.DefaultStatus
+	}
+	in.Status = strings.ToLower(strings.TrimSpace(in.Status))
+	if err := in.Normalize(); err != nil {
+		im.fail(row, err.Error())
+		return importItem{}, false
+	}
+	row.ExternalID = strings.TrimSpace(row.ExternalID)
+	if utf8.RuneCountInString(row.ExternalID) > MaxExternalIDLen {
+		im.fail(row, fmt.Sprintf("external_id is longer than %d characters", MaxExternalIDLen))
+		return importItem{}, false
+	}
+	if row.ID < 0 {
+		im.fail(row, "id must be a positive number")
+		return importItem{}, false
+	}
+	keys := []struct{ key, what string }{{"t\x00" + in.Language + "\x00" + in.Title, "the same title and language as"}}
+	if row.ExternalID != "" {
+		keys = append(keys, struct{ key, what string }{"x\x00" + row.ExternalID, "the same external_id as"})
+	}
+	if row.ID != 0 {
+		keys = append(keys, struct{ key, what string }{"i\x00" + strconv.FormatInt(row.ID, 10), "the same id as"})
+	}
+	for _, k := range keys {
+		if first, ok := im.seen[k.key]; ok {
+			im.fail(row, fmt.Sprintf("%s %s", k.what, first))
+			return importItem{}, false
+		}
+	}
+	for _, k := range keys {
+		im.seen[k.key] = where(row)
+	}
+	it.ImportRow = row
+	return it, true
+}
+
+func validUTF8(in *ArticleInput) bool {
+	for _, s := range [...]string{in.Title, in.Body, in.Language, in.Status} {
+		if !utf8.ValidString(s) {
+			return false
+		}
+	}
+	for _, s := range append(slices.Clip(in.Questions), in.Tags...) {
+		if !utf8.ValidString(s) {
+			return false
+		}
+	}
+	return true
+}
+
+// apply matches a batch to the articles it names, then writes what changed.
+func (im *importer) apply(ctx context.Context, batch []importItem) error {
+	if len(batch) == 0 {
+		return nil
+	}
+	existing, err := im.s.importLookup(ctx, batch)
+	if err != nil {
+		return err
+	}
+	valid := batch[:0]
+	for _, it := range batch {
+		if reason := im.decide(&it, existing); reason != "" {
+			im.fail(it.ImportRow, reason)
+			continue
+		}
+		valid = append(valid, it)
+	}
+	if im.opt.DryRun {
+		for _, it := range valid {
+			im.count(it.action, it.match == nil)
+		}
+		return nil
+	}
+	bs, err := im.s.preEmbedded(ctx, valid)
+	if err != nil {
+		return err
+	}
+	for _, it := range valid {
+		if err := im.write(ctx, bs, it); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// decide finds the article a row updates and what must change; a non-empty reason rejects it.
+func (im *importer) decide(it *importItem, ex existingArticles) string {
+	in := it.Article
+	var m *importedArticle
+	switch {
+	case it.ExternalID != "" && ex.byExternal[it.ExternalID] != nil:
+		m = ex.byExternal[it.ExternalID]
+	case it.ID != 0 && ex.byID[it.ID] != nil && ex.byID[it.ID].Language == in.Language:
+		m = ex.byID[it.ID]
+	default:
+		m = ex.byTitle[in.Language+"\x00"+in.Title]
+	}
+	if m == nil {
+		it.action = actCreate
+		return ""
+	}
+	if it.ExternalID != "" && m.ExternalID != "" && m.ExternalID != it.ExternalID {
+		return fmt.Sprintf("article %d (%q) already has external_id %q", m.ID, m.Title, m.ExternalID)
+	}
+	if first, ok := im.touched[m.ID]; ok {
+		return fmt.Sprintf("updates the same article (%d) as %s", m.ID, first)
+	}
+	im.touched[m.ID] = where(it.ImportRow)
+	it.match = m
+	if !it.statusGiven {
+		it.Article.Status = m.Status
+	}
+	newExternal := it.ExternalID != "" && it.ExternalID != m.ExternalID
+	switch {
+	case !sameContent(it.Article, m.Article):
+		it.action = actUpdate
+	case it.Article.Status != m.Status || newExternal:
+		it.action = actStatus
+	default:
+		it.action = actUnchanged
+	}
+	return ""
+}
+
+func sameContent(in ArticleInput, a Article) bool {
+	return in.Title == a.Title && in.Body == a.Body && in.Language == a.Language &&
+		slices.Equal(in.Tags, a.Tags) && slices.Equal(in.Questions, a.Questions)
+}
+
+func (im *importer) count(act importAction, created bool) {
+	switch {
+	case act == actUnchanged:
+		im.res.Unchanged++
+	case created:
+		im.res.Created++
+	default:
+		im.res.Updated++
+	}
+	im.res.Imported++
+}
+
+// write applies one row through the article functions. Conflicts fail the row; anything else
+// (the database, the embedder) stops the import.
+func (im *importer) write(ctx context.Context, bs *Store, it importItem) error {
+	created := false
+	var id int64
+	var err error
+	switch it.action {
+	case actUnchanged:
+		im.count(actUnchanged, false)
+		return nil
+	case actCreate:
+		var a Article
+		a, created, err = bs.ArticleUpsert(ctx, it.Article, im.opt.Source, im.opt.By)
+		id = a.ID
+	case actUpdate:
+		id = it.match.ID
+		_, err = bs.ArticleUpdate(ctx, id, it.Article)
+	case actStatus:
+		id = it.match.ID
+		if it.Article.Status != it.match.Status {
+			_, err = bs.ArticleSetStatus(ctx, id, it.Article.Status)
+		}
+	}
+	if err == nil && it.ExternalID != "" && (it.match == nil || it.match.ExternalID != it.ExternalID) {
+		err = bs.setExternalID(ctx, id, it.ExternalID)
+	}
+	switch {
+	case errors.Is(err, ErrConflict):
+		im.fail(it.ImportRow, strings.TrimPrefix(err.Error(), ErrConflict.Error()+": "))
+		return nil
+	case errors.Is(err, ErrNotFound):
+		im.fail(it.ImportRow, fmt.Sprintf("article %d was deleted during the import", id))
+		return nil
+	case err != nil:
+		return fmt.Errorf("kb: import %s: %w", where(it.ImportRow), err)
+	}
+	im.count(it.action, created)
+	return nil
 }
