@@ -241,7 +241,8 @@ type importProgress struct {
 	last  time.Time
 }
 
-const plainProgressEvery = 5 * time.Second
+// plainProgressEvery spaces the progress lines printed when stderr is not a terminal.
+var plainProgressEvery = 5 * time.Second
 
 func newImportProgress(w io.Writer, src *importSource) *importProgress {
 	p := &importProgress{w: w, src: src, start: time.Now()}
