@@ -71,6 +71,8 @@ type ImportOptions struct {
 	MaxErrors int
 	// Progress, when set, is called after each batch with the counts so far.
 	Progress func(ImportResult)
+	// Reindexing, when set, is called before a large import rebuilds the vector index.
+	Reindexing func()
 }
 
 // DefaultMaxErrors is how many bad rows an import result lists by default.
@@ -103,8 +105,22 @@ func (s *Store) Import(ctx context.Context, rr RowReader, opt ImportOptions) (Im
 	if opt.MaxErrors == 0 {
 		opt.MaxErrors = DefaultMaxErrors
 	}
-	im := &importer{s: s, opt: opt, seen: map[string]string{}, touched: map[int64]string{}}
+	im := &importer{s: s, opt: opt, seen: map[string]string{}, touched: map[int64]string{}, before: -1}
 	im.res = ImportResult{Errors: []ImportError{}, DryRun: opt.DryRun}
+	res, err := im.run(ctx, rr)
+	if im.bulk {
+		if opt.Reindexing != nil {
+			opt.Reindexing()
+		}
+		// Even when the import was interrupted: searches must not stay without their index.
+		if _, _, ierr := s.BuildSearchIndexes(context.WithoutCancel(ctx), IndexOptions{MaintenanceWorkMem: bulkIndexMemory}); ierr != nil && err == nil {
+			err = ierr
+		}
+	}
+	return res, err
+}
+
+func (im *importer) run(ctx context.Context, rr RowReader) (ImportResult, error) {
 	batch := make([]importItem, 0, importBatch)
 	for done := false; !done; {
 		batch = batch[:0]
@@ -124,8 +140,8 @@ func (s *Store) Import(ctx context.Context, rr RowReader, opt ImportOptions) (Im
 		if err := im.apply(ctx, batch); err != nil {
 			return im.res, err
 		}
-		if opt.Progress != nil {
-			opt.Progress(im.res)
+		if im.opt.Progress != nil {
+			im.opt.Progress(im.res)
 		}
 	}
 	return im.res, nil
@@ -139,6 +155,10 @@ type importer struct {
 	seen map[string]string
 	// touched maps an existing article to the row that matched it.
 	touched map[int64]string
+	// written is how many chunks the import wrote; before, about how many there were before it
+	// (-1 until counted).
+	written, before int
+	bulk            bool // the vector index is dropped until the import ends
 }
 
 // importItem is a valid row on its way in.
@@ -264,7 +284,7 @@ func (im *importer) apply(ctx context.Context, batch []importItem) error {
 		}
 		return nil
 	}
-	bs, err := im.s.preEmbedded(ctx, valid)
+	bs, chunks, err := im.s.preEmbedded(ctx, valid)
 	if err != nil {
 		return err
 	}
@@ -273,7 +293,36 @@ func (im *importer) apply(ctx context.Context, batch []importItem) error {
 			return err
 		}
 	}
-	return nil
+	im.written += chunks
+	return im.maybeBulk(ctx)
+}
+
+// Bulk indexing: adding chunks to the HNSW graph one by one is most of a large import's time
+// (on the embedded database building the graph at once is several times faster). Once an import
+// has written bulkIndexMinChunks chunks and at least a quarter as many as the knowledge base held,
+// it drops the vector index for the rest and builds it again at the end; searches meanwhile scan
+// exactly (slower, same answers). Should the process die before that, "baton serve" recreates
+// the index at start.
+var bulkIndexMinChunks = 500
+
+const bulkIndexMemory = "256MB"
+
+func (im *importer) maybeBulk(ctx context.Context) error {
+	if im.bulk || im.written < bulkIndexMinChunks {
+		return nil
+	}
+	if im.before < 0 {
+		n, err := im.s.chunkCount(ctx)
+		if err != nil {
+			return err
+		}
+		im.before = max(n-im.written, 0)
+	}
+	if im.written*4 < im.before {
+		return nil
+	}
+	im.bulk = true
+	return im.s.dropVectorIndex(ctx)
 }
 
 // decide finds the article a row updates and what must change; a non-empty reason rejects it.

@@ -75,7 +75,7 @@ func (s *Store) setExternalID(ctx context.Context, id int64, externalID string) 
 // preEmbedded embeds every chunk the batch will write in one Embed call (a remote embedder then
 // sends a few large requests, not one per article) and returns a store whose embedder answers
 // from those vectors, so the article functions write them without embedding again.
-func (s *Store) preEmbedded(ctx context.Context, batch []importItem) (*Store, error) {
+func (s *Store) preEmbedded(ctx context.Context, batch []importItem) (*Store, int, error) {
 	var texts []string
 	for _, it := range batch {
 		if it.action == actCreate || it.action == actUpdate {
@@ -86,14 +86,14 @@ func (s *Store) preEmbedded(ctx context.Context, batch []importItem) (*Store, er
 		}
 	}
 	if len(texts) == 0 {
-		return s, nil
+		return s, 0, nil
 	}
 	vecs, err := s.embedder.Embed(ctx, texts)
 	if err != nil {
-		return nil, fmt.Errorf("kb: embed import batch: %w", err)
+		return nil, 0, fmt.Errorf("kb: embed import batch: %w", err)
 	}
 	if len(vecs) != len(texts) {
-		return nil, fmt.Errorf("kb: embed import batch: %d vectors for %d texts", len(vecs), len(texts))
+		return nil, 0, fmt.Errorf("kb: embed import batch: %d vectors for %d texts", len(vecs), len(texts))
 	}
 	cache := make(map[string][]float32, len(texts))
 	for i, t := range texts {
@@ -101,7 +101,24 @@ func (s *Store) preEmbedded(ctx context.Context, batch []importItem) (*Store, er
 	}
 	bs := *s
 	bs.embedder = cachedEmbedder{Embedder: s.embedder, vecs: cache}
-	return &bs, nil
+	return &bs, len(texts), nil
+}
+
+// chunkCount is how many chunks the configured embedder's index holds.
+func (s *Store) chunkCount(ctx context.Context) (int, error) {
+	var n int
+	if err := s.pool.QueryRow(ctx, `SELECT count(*) FROM kb_chunks WHERE dim = $1`, s.embedder.Dim()).Scan(&n); err != nil {
+		return 0, fmt.Errorf("kb: count chunks: %w", err)
+	}
+	return n, nil
+}
+
+// dropVectorIndex drops the HNSW index of the embedder's dimension for a bulk load.
+func (s *Store) dropVectorIndex(ctx context.Context) error {
+	if _, err := s.pool.Exec(ctx, `DROP INDEX IF EXISTS `+IndexName(s.embedder.Dim())); err != nil {
+		return fmt.Errorf("kb: drop vector index: %w", err)
+	}
+	return nil
 }
 
 // cachedEmbedder answers from vectors computed ahead and asks the real embedder for the rest.

@@ -308,8 +308,10 @@ func (c *countingEmbedder) Embed(ctx context.Context, texts []string) ([][]float
 // A large import embeds a batch of articles per call (a remote embedder gets few requests),
 // and a dry run writes nothing.
 func TestImportBatchesEmbeddingAndDryRun(t *testing.T) {
+	ctx := context.Background()
 	e := &countingEmbedder{}
-	s := kb.NewStore(dbtest.New(t), e)
+	pool := dbtest.New(t)
+	s := kb.NewStore(pool, e)
 	var b strings.Builder
 	for i := range 150 {
 		fmt.Fprintf(&b, `{"title":"Article %d","body":"Body of article %d.\n\n## Details\nMore about %d.","questions":["q %d"]}`+"\n", i, i, i, i)
@@ -320,12 +322,31 @@ func TestImportBatchesEmbeddingAndDryRun(t *testing.T) {
 	require.Empty(t, byTitle(t, s))
 	require.Zero(t, e.calls.Load())
 
+	// Past the threshold (lowered here) the import drops the vector index and builds it at the end.
+	defer kb.SetBulkIndexMinChunks(200)()
 	var progress []int
-	res, err = s.Import(context.Background(), kb.NewJSONLReader(strings.NewReader(b.String()), ""),
-		kb.ImportOptions{Progress: func(r kb.ImportResult) { progress = append(progress, r.Imported) }})
+	reindexed := 0
+	res, err = s.Import(ctx, kb.NewJSONLReader(strings.NewReader(b.String()), ""), kb.ImportOptions{
+		Progress:   func(r kb.ImportResult) { progress = append(progress, r.Imported) },
+		Reindexing: func() { reindexed++ }})
 	require.NoError(t, err)
 	require.Equal(t, 150, res.Created)
 	require.Len(t, byTitle(t, s), 150)
 	require.LessOrEqual(t, e.calls.Load(), int32(3), "150 articles embedded in batches, not one call each")
 	require.True(t, slices.IsSorted(progress) && progress[len(progress)-1] == 150, "%v", progress)
+	require.Equal(t, 1, reindexed)
+	var indexed bool
+	require.NoError(t, pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM pg_indexes WHERE indexname = $1)`, kb.IndexName(kb.LocalDim)).Scan(&indexed))
+	require.True(t, indexed, "the vector index is back")
+	hits, err := s.Search(ctx, "More about 117", kb.SearchOptions{K: 1})
+	require.NoError(t, err)
+	require.Equal(t, "Article 117", hits[0].Title)
+
+	// A small import into a large knowledge base keeps the index, whatever the threshold.
+	defer kb.SetBulkIndexMinChunks(1)()
+	res, err = s.Import(ctx, kb.NewJSONLReader(strings.NewReader(`{"title":"One more","body":"x"}`), ""),
+		kb.ImportOptions{Reindexing: func() { reindexed++ }})
+	require.NoError(t, err)
+	require.Equal(t, 1, res.Created)
+	require.Equal(t, 1, reindexed)
 }

@@ -104,7 +104,10 @@ func newKBImport() *cobra.Command {
 			stderr := cmd.ErrOrStderr()
 			prog := newImportProgress(stderr, src)
 			res, err := store.Import(cmd.Context(), src.rows, kb.ImportOptions{Source: "import", DefaultStatus: status,
-				DryRun: dryRun, MaxErrors: -1, Progress: prog.update})
+				DryRun: dryRun, MaxErrors: -1, Progress: prog.update, Reindexing: func() {
+					prog.finish()
+					fmt.Fprintln(stderr, "building the search index…")
+				}})
 			prog.finish()
 			for _, e := range res.Errors {
 				fmt.Fprintf(stderr, "%s: %s\n", src.where(e), e.Reason)
@@ -301,6 +304,7 @@ func (p *importProgress) finish() {
 	if p.bar != nil {
 		_ = p.bar.Finish()
 		fmt.Fprintln(p.w)
+		p.bar = nil
 	}
 }
 
