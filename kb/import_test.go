@@ -153,6 +153,8 @@ func TestImportCSV(t *testing.T) {
 	}, reasons(res))
 	require.Equal(t, "需要的话，\n在订单页申请。", byTitle(t, s)["需要发票吗"].Body)
 
+	res = importString(t, s, kb.FormatCSV, "question,answer\n\xc4\xe3\xba\xc3,GBK bytes\n")
+	require.Equal(t, map[string]string{"t.csv:2": "text is not valid UTF-8 (save the file as UTF-8)"}, reasons(res))
 	res = importString(t, s, kb.FormatCSV, "问题,答案,标签\n怎么联系客服,拨打 400-000-0000,客服\n")
 	require.Equal(t, 1, res.Created, "Chinese headers: %v", res.Errors)
 	res = importString(t, s, kb.FormatCSV, "title,body\nA,B\n")

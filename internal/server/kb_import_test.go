@@ -154,9 +154,9 @@ func TestKBImportAPI(t *testing.T) {
 
 	for _, c := range []struct {
 		path, ct string
-		body []byte
-		want int
-		msg  string
+		body     []byte
+		want     int
+		msg      string
 	}{
 		{"/api/v1/kb/import?format=xml", "", jsonl, 400, "format must be jsonl, csv or md (a zip of Markdown files)"},
 		{"/api/v1/kb/import?status=live", "", jsonl, 400, "status must be draft, published or archived"},
