@@ -17,9 +17,6 @@ type API struct {
 	Store *Store
 }
 
-// MaxImportBody is the largest import request accepted.
-const MaxImportBody = 20 << 20
-
 func (a *API) fail(c *gin.Context, err error) {
 	switch {
 	case errors.Is(err, ErrNotFound):
@@ -135,28 +132,6 @@ func (a *API) setStatus(c *gin.Context, status string) {
 		return
 	}
 	c.JSON(http.StatusOK, gin.H{"article": art})
-}
-
-// Import takes a JSONL body, one article per line.
-func (a *API) Import(c *gin.Context) {
-	body := http.MaxBytesReader(c.Writer, c.Request.Body, MaxImportBody)
-	res, err := a.Store.ImportJSONL(c.Request.Context(), body, "import", userID(c))
-	var tooBig *http.MaxBytesError
-	if errors.As(err, &tooBig) {
-		httpx.Errorf(c, http.StatusRequestEntityTooLarge, "import larger than %d bytes; split it", MaxImportBody)
-		return
-	}
-	if err != nil {
-		httpx.Internal(c, err)
-		return
-	}
-	status := http.StatusOK
-	if res.Imported == 0 && len(res.Errors) > 0 {
-		status = http.StatusBadRequest
-		c.JSON(status, gin.H{"error": "no valid article in the import", "imported": 0, "errors": res.Errors})
-		return
-	}
-	c.JSON(status, res)
 }
 
 // Search returns the best published articles for ?q=.

@@ -92,6 +92,7 @@ func (a *App) Routes() (http.Handler, error) {
 	editors.POST("/articles/:id/publish", kbAPI.PublishArticle)
 	editors.POST("/articles/:id/archive", kbAPI.ArchiveArticle)
 	editors.POST("/import", kbAPI.Import)
+	editors.GET("/export", kbAPI.Export)
 	editors.GET("/suggestions", kbAPI.ListSuggestions)
 	editors.POST("/suggestions/:id/approve", kbAPI.ApproveSuggestion)
 	editors.POST("/suggestions/:id/dismiss", kbAPI.DismissSuggestion)
