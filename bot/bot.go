@@ -366,7 +366,7 @@ func (t *turn) fresh(name, text string, conf float64) error {
 	default:
 		// Small talk often carries a question ("你好，能自提吗？"): a good KB answer wins, unless the
 		// message is plainly small talk ("你好" matches any article that greets the reader).
-		if conf < smallTalkSure {
+		if conf < smallTalkSure || !plainSmallTalk(text) {
 			ok, err := t.answerFromKB(text, t.b.Threshold, "")
 			if err != nil || ok {
 				return err
@@ -747,9 +747,24 @@ func (t *turn) apply(filled map[string]SlotValue) bool {
 	return changed
 }
 
-// smallTalkSure is the confidence above which a reply intent (greeting, thanks) is answered with its
-// reply without looking in the knowledge base.
+// smallTalkSure is the confidence above which a short reply-intent message (greeting, thanks) is
+// answered with its reply without looking in the knowledge base.
 const smallTalkSure = 0.8
+
+// plainSmallTalk: a message too short to carry a question besides the greeting ("你好", "在吗",
+// "thanks a lot"): at most 6 characters of Chinese, or 3 words.
+func plainSmallTalk(text string) bool {
+	cjk, words := 0, len(strings.Fields(text))
+	for _, r := range text {
+		if unicode.Is(unicode.Han, r) {
+			cjk++
+		}
+	}
+	if cjk > 0 {
+		return cjk <= 6
+	}
+	return words <= 3
+}
 
 // oosMargin raises the retrieval score the bot needs when the classifier read the message as out of
 // scope: then the knowledge base's word alone must be stronger. Measured with `baton eval run` on
