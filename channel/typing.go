@@ -57,6 +57,10 @@ func (t *Typing) Post(c *gin.Context) {
 		return
 	}
 	kind := TypingCustomerKind
+	if !staff && conv.Status != conversation.StatusQueued && conv.Status != conversation.StatusAssigned {
+		c.Status(http.StatusNoContent) // no person is there to see it
+		return
+	}
 	if staff {
 		if conv.Status != conversation.StatusAssigned || conv.AssignedAgentID == nil || *conv.AssignedAgentID != u.ID {
 			httpx.Error(c, http.StatusConflict, "only the agent holding this conversation types to its customer")

@@ -3,6 +3,7 @@ package handoff
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
@@ -62,10 +63,13 @@ func (a *API) AgentWS(c *gin.Context) {
 			frames, err = a.userFrames(ctx, u.ID, ev)
 		case <-queueEvs:
 			var now map[string]AgentItem
+			var routed map[string]bool
 			if now, err = a.heldSet(ctx, u); err == nil {
-				frames = assignedFrames(held, now)
-				held = now
-				watch.set(held)
+				if routed, err = a.Store.routedTo(ctx, u.ID); err == nil {
+					frames = assignedFrames(held, now, routed)
+					held = now
+					watch.set(held)
+				}
 			}
 		case ev := <-watch.out:
 			if ev.Kind == "message" || ev.Kind == "status" {
@@ -129,14 +133,17 @@ func (a *API) heldSet(ctx context.Context, u auth.User) (map[string]AgentItem, e
 	return out, nil
 }
 
-// assignedFrames announces the conversations in now that were not in before, and says the list
-// changed when anything came or went.
-func assignedFrames(before, now map[string]AgentItem) []any {
+// assignedFrames announces the conversations in now that were not in before and that the router
+// gave the agent (their own claims need no announcing; transfers come as notifications), and
+// says the list changed when anything came or went.
+func assignedFrames(before, now map[string]AgentItem, routed map[string]bool) []any {
 	var frames []any
 	changed := len(before) != len(now)
 	for id, it := range now {
 		if _, ok := before[id]; !ok {
-			frames = append(frames, gin.H{"type": "assigned", "conversation": it})
+			if routed[id] {
+				frames = append(frames, gin.H{"type": "assigned", "conversation": it})
+			}
 			changed = true
 		}
 	}
@@ -193,4 +200,23 @@ func (w *convWatch) close() {
 		stop()
 		delete(w.stop, id)
 	}
+}
+
+// routedTo lists the conversations the router assigned to an agent (rather than their claim or
+// a colleague's transfer).
+func (s *Store) routedTo(ctx context.Context, agentID int64) (map[string]bool, error) {
+	rows, err := s.pool.Query(ctx, `SELECT conversation_id FROM handoffs WHERE status = 'assigned' AND claimed_by = $1 AND auto_assigned`, agentID)
+	if err != nil {
+		return nil, fmt.Errorf("handoff: routed: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]bool{}
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out[id] = true
+	}
+	return out, rows.Err()
 }

@@ -412,8 +412,12 @@ func TestTransferToSkillRequeues(t *testing.T) {
 	ta.do("GET", "/api/v1/conversations/"+conv, tok, nil, 200, &c)
 	require.Equal(t, "queued", c.Conversation.Status)
 
-	// A billing agent coming online gets it at once, with the note.
+	// A billing agent coming online gets it at once, with the note, and is alerted.
+	billWS := ta.dialStaff("/api/v1/agent/ws", bill)
+	framesUntil(t, billWS, "ready", func(f rawFrame) bool { return f.Type == "ready" })
 	ta.do("POST", "/api/v1/agent/presence", bill, map[string]string{"presence": "online"}, 200, nil)
+	frames := framesUntil(t, billWS, "the new assignment", func(f rawFrame) bool { return f.Type == "assigned" })
+	require.Contains(t, frames[len(frames)-1].Raw, conv)
 	ta.do("GET", "/api/v1/agent/conversations", bill, nil, 200, &mine)
 	require.Len(t, mine.Items, 1)
 	require.Equal(t, conv, mine.Items[0].ConversationID)
@@ -517,7 +521,12 @@ func TestUnreadCounts(t *testing.T) {
 	ta := newTestApp(t, appOptions{})
 	agent := ta.user("ann@x.test", "agent")
 	conv, tok := ta.handedOff("en")
+	ws := ta.dialStaff("/api/v1/agent/ws", agent)
+	framesUntil(t, ws, "ready", func(f rawFrame) bool { return f.Type == "ready" })
 	ta.do("POST", "/api/v1/conversations/"+conv+"/claim", agent, nil, 200, nil)
+	for _, f := range framesUntil(t, ws, "the list change", func(f rawFrame) bool { return f.Type == "mine_changed" }) {
+		require.NotEqual(t, "assigned", f.Type, "an agent's own claim raises no new-assignment alert")
+	}
 	unread := func() int {
 		var mine mineOut
 		ta.do("GET", "/api/v1/agent/conversations", agent, nil, 200, &mine)
@@ -527,8 +536,6 @@ func TestUnreadCounts(t *testing.T) {
 	start := unread()
 	require.Equal(t, 1, start, "the request for a person is new to the agent")
 
-	ws := ta.dialStaff("/api/v1/agent/ws", agent)
-	framesUntil(t, ws, "ready", func(f rawFrame) bool { return f.Type == "ready" })
 	ta.say(conv, tok, "Hello?")
 	ta.say(conv, tok, "Anyone there?")
 	require.Equal(t, 3, unread())

@@ -38,7 +38,10 @@ const typing = wireTyping({
   input: ui.input,
   after: ui.scroll,
   watch: "agent",
-  post: (on) => session.id && session.call("POST", `/api/v1/conversations/${encodeURIComponent(session.id)}/typing`, { typing: on }),
+  post: (on) =>
+    session.id &&
+    ["queued", "assigned"].includes(ui.status.dataset.status) &&
+    session.call("POST", `/api/v1/conversations/${encodeURIComponent(session.id)}/typing`, { typing: on }),
 });
 
 function setConversation(conv) {
