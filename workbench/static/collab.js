@@ -32,7 +32,7 @@ const timeline = new TimelineView(ui.list, base);
 const refreshTimeline = () => timeline.refresh().catch(() => {});
 
 // Reply to the customer, or write a note only colleagues see.
-const composer = new NoteComposer({ base, onSaved: (note) => timeline.insert(note) });
+const composer = new NoteComposer({ base, me, onSaved: (note) => timeline.insert(note) });
 const tab = (mode, label) =>
   el("button", { type: "button", role: "tab", class: "compose-tabs__tab", "data-testid": `compose-${mode}`, text: label, onclick: () => setMode(mode, true) });
 const tabs = { reply: tab("reply", t("compose.reply")), note: tab("note", t("compose.note")) };

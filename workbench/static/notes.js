@@ -108,8 +108,10 @@ function withMentions(text, mentions) {
  * colleagues still mentioned in its text.
  */
 export class NoteComposer {
-  constructor({ base, onSaved }) {
+  constructor({ base, me, onSaved }) {
     this.base = base;
+    this.me = me; // the author is not offered for mentioning
+
     this.onSaved = onSaved;
     this.picked = []; // {id, label}
     this.options = [];
@@ -165,7 +167,7 @@ export class NoteComposer {
     this.timer = setTimeout(async () => {
       try {
         const { colleagues } = await api("GET", `/api/v1/colleagues?limit=8&q=${encodeURIComponent(m[2])}`);
-        if (seq === this.seq && this.query) this.show(colleagues ?? []);
+        if (seq === this.seq && this.query) this.show((colleagues ?? []).filter((c) => c.id !== this.me));
       } catch {
         this.close();
       }
