@@ -148,6 +148,7 @@ describe("agents working together", () => {
       await rm(baton.dataDir, { recursive: true, force: true });
       console.log(`e2e collab: whole run took ${((performance.now() - t0) / 1000).toFixed(1)} s`);
       assert.ok(!stopped.timedOut, "baton exits within 20 s of SIGTERM");
+      assert.equal(stopped.code, 0, `baton exited with ${JSON.stringify(stopped)}:\n${baton.log().slice(-3000)}`);
     },
     { timeout: 60_000 },
   );
@@ -302,6 +303,14 @@ describe("agents working together", () => {
     await agentB.getByTestId("reply-input").waitFor();
     await agentB.getByTestId("timeline-transfer").filter({ hasText: TRANSFER_NOTE }).waitFor();
     await agentB.getByTestId("note").filter({ hasText: NOTE }).waitFor();
+    await agentB.locator('[data-testid="message"][data-sender="customer"]').filter({ hasText: "还在吗？" }).waitFor();
+    await eventually(
+      async () => {
+        const res = await staffCall(agentB, "GET", "/api/v1/agent/conversations");
+        return res.body?.items?.find((i) => i.conversation_id === convID)?.unread === 0;
+      },
+      { what: "B's unread count to drop to 0 once the conversation is open" },
+    );
   });
 
   step("typing shows on the other side: customer → B and B → customer", async () => {
