@@ -13,7 +13,7 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { rm } from "node:fs/promises";
 
-import { eventually, launchBrowser, saveArtifacts, startBaton, stopBaton } from "./helpers.mjs";
+import { demoAccounts, eventually, launchBrowser, saveArtifacts, startBaton, stopBaton } from "./helpers.mjs";
 
 const WAIT = 15_000; // longest any single UI expectation may take (the machine is shared)
 const STEP = { timeout: 90_000 };
@@ -132,8 +132,14 @@ describe("agents working together", () => {
   before(
     async () => {
       baton = await startBaton();
-      const agents = baton.accounts.all.filter((a) => a.role === "agent");
-      assert.equal(agents.length, 2, `two demo agents in the start-up log:\n${baton.log()}`);
+      // Both demo agents' lines may reach the log a moment after the first accounts.
+      await eventually(
+        () => {
+          baton.accounts = demoAccounts(baton.log());
+          return baton.accounts.all.filter((a) => a.role === "agent").length === 2;
+        },
+        { timeoutMs: 10_000, what: `two demo agents in the start-up log:\n${baton.log()}` },
+      );
       browser = await launchBrowser();
     },
     { timeout: 120_000 },

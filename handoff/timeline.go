@@ -196,7 +196,7 @@ func (s *Store) AddNote(ctx context.Context, convID string, u auth.User, text st
 		}
 		if len(mentions) > 0 {
 			var known int
-			if err := tx.QueryRow(ctx, `SELECT count(*) FROM users WHERE id = ANY($1) AND role IN ('agent', 'admin')`, mentions).Scan(&known); err != nil {
+			if err := tx.QueryRow(ctx, `SELECT count(*) FROM users WHERE id = ANY($1) AND role IN ('agent', 'supervisor', 'admin')`, mentions).Scan(&known); err != nil {
 				return fmt.Errorf("handoff: mentions: %w", err)
 			}
 			if known != len(mentions) {

@@ -66,7 +66,7 @@ func (s *Store) Transfer(ctx context.Context, convID string, u auth.User, r Tran
 			// The receiver's row first, as every assignment does, so their load is counted once.
 			var role string
 			err := tx.QueryRow(ctx, `SELECT role FROM users WHERE id = $1`, *r.AgentID).Scan(&role)
-			if errors.Is(err, pgx.ErrNoRows) || (err == nil && role != auth.RoleAgent && role != auth.RoleAdmin) {
+			if errors.Is(err, pgx.ErrNoRows) || (err == nil && !auth.User{Role: role}.Can(auth.RoleAgent)) {
 				return ErrNoSuchAgent
 			}
 			if err != nil {
@@ -188,7 +188,7 @@ func requeueTx(ctx context.Context, tx pgx.Tx, hid int64, c conversation.Convers
 // checkSkillTx accepts a skill some agent has or a team is configured for.
 func checkSkillTx(ctx context.Context, tx pgx.Tx, skill string) error {
 	var ok bool
-	err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM users WHERE $1 = ANY(skills) AND role IN ('agent', 'admin'))
+	err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM users WHERE $1 = ANY(skills) AND role IN ('agent', 'supervisor', 'admin'))
 		OR EXISTS (SELECT 1 FROM routing_teams WHERE skill = $1)`, skill).Scan(&ok)
 	if err != nil {
 		return fmt.Errorf("handoff: check skill: %w", err)
@@ -219,7 +219,7 @@ func (s *Store) Colleagues(ctx context.Context, q string, limit int) ([]Colleagu
 	q = strings.ToLower(strings.TrimSpace(q))
 	rows, err := s.pool.Query(ctx, `SELECT u.id, `+fmt.Sprintf(staffName, "u")+`, u.email, u.presence, u.capacity, u.skills, u.languages,
 		(SELECT count(*) FROM handoffs h WHERE h.claimed_by = u.id AND h.status = 'assigned')
-		FROM users u WHERE u.role IN ('agent', 'admin')
+		FROM users u WHERE u.role IN ('agent', 'supervisor', 'admin')
 		  AND ($1 = '' OR strpos(lower(u.name), $1) > 0 OR strpos(lower(u.email), $1) > 0)
 		ORDER BY u.presence = 'online' DESC, lower(`+fmt.Sprintf(staffName, "u")+`), u.id LIMIT $2`, q, limit)
 	if err != nil {
@@ -249,10 +249,10 @@ type SkillQueue struct {
 // SkillQueues lists every skill an agent has or a team is configured for.
 func (s *Store) SkillQueues(ctx context.Context) ([]SkillQueue, error) {
 	rows, err := s.pool.Query(ctx, `WITH skills AS (
-			SELECT DISTINCT unnest(skills) AS skill FROM users WHERE role IN ('agent', 'admin')
+			SELECT DISTINCT unnest(skills) AS skill FROM users WHERE role IN ('agent', 'supervisor', 'admin')
 			UNION SELECT skill FROM routing_teams)
 		SELECT s.skill,
-			(SELECT count(*) FROM users u WHERE s.skill = ANY(u.skills) AND u.role IN ('agent', 'admin') AND u.presence = 'online'
+			(SELECT count(*) FROM users u WHERE s.skill = ANY(u.skills) AND u.role IN ('agent', 'supervisor', 'admin') AND u.presence = 'online'
 				AND (SELECT count(*) FROM handoffs h WHERE h.claimed_by = u.id AND h.status = 'assigned') < u.capacity),
 			(SELECT count(*) FROM handoffs h WHERE h.skill = s.skill AND h.status = 'queued')
 		FROM skills s ORDER BY s.skill`)
