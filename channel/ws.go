@@ -78,6 +78,9 @@ func (l *Live) ConversationWS(c *gin.Context) {
 	for {
 		select {
 		case ev := <-evs:
+			if f, ok := liveFrame(ev, staff); ok && conn.Send(f) != nil {
+				return
+			}
 			if ev.Kind == "status" || ev.Kind == "resync" {
 				cv, err := l.Convs.Get(ctx, conv.ID)
 				if err != nil || conn.Send(gin.H{"type": "conversation", "conversation": cv}) != nil {

@@ -46,13 +46,15 @@ export function parseLogLine(line) {
   return out;
 }
 
-/** The demo accounts logged at start-up: {agent: {email, password}, editor: {…}}. */
+/** The demo accounts logged at start-up: {agent: {email, password}, editor: {…}} (the first of
+ * each role), and every one of them in all: [{role, email, password}]. */
 export function demoAccounts(log) {
-  const accounts = {};
+  const accounts = { all: [] };
   for (const line of log.split("\n")) {
     const f = parseLogLine(line);
     if (f.msg === "demo account" && f.role && f.email && f.password) {
-      accounts[f.role] = { email: f.email, password: f.password };
+      accounts[f.role] ??= { email: f.email, password: f.password };
+      accounts.all.push({ role: f.role, email: f.email, password: f.password });
     }
   }
   return accounts;

@@ -87,7 +87,7 @@ async function askAndHandOver(q, answer, lang) {
   assert.equal(yes.conversation.status, "queued", "accepting the offer hands off");
   await must("POST", `/api/v1/conversations/${conv}/claim`, { token: agentToken });
   await must("POST", `/api/v1/conversations/${conv}/agent-messages`, { token: agentToken, body: { text: answer } }, 201);
-  const res = await must("POST", `/api/v1/conversations/${conv}/resolve`, { token: agentToken });
+  const res = await must("POST", `/api/v1/conversations/${conv}/resolve`, { token: agentToken, body: { disposition: "resolved" } });
   assert.equal(res.suggestion_created, true);
   conversations[q] = conv;
   return conv;

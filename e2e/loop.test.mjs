@@ -285,7 +285,10 @@ describe("the learning loop", () => {
     const customerView = await readTranscript(customer, "chat-messages");
     assert.ok(!customerView.some((m) => m.sender === "bot" && m.seq > seen.seq), "the bot keeps quiet while a person helps");
 
+    // Resolving asks for the outcome (wrap-up) first.
     await agent.getByTestId("resolve-button").click();
+    await agent.getByTestId("wrapup-disposition").selectOption("info_provided");
+    await agent.getByTestId("wrapup-submit").click();
     await agent.getByTestId("conversation-notice").filter({ hasText: "Resolved — a KB suggestion was created." }).waitFor();
     await agent.locator('[data-testid="conversation-status"][data-status="resolved"]').waitFor();
     await customer.locator('[data-testid="chat-status"][data-status="resolved"]').waitFor();

@@ -109,7 +109,7 @@ describe("the agent's context card, canned responses and suggested articles", ()
     await customerSays(conv.earlierAgent, token, "转人工");
     await call("POST", `/api/v1/conversations/${conv.earlierAgent}/claim`, { token: agentToken });
     await call("POST", `/api/v1/conversations/${conv.earlierAgent}/agent-messages`, { token: agentToken, body: { text: "可以，已为您修改。" } });
-    await call("POST", `/api/v1/conversations/${conv.earlierAgent}/resolve`, { token: agentToken });
+    await call("POST", `/api/v1/conversations/${conv.earlierAgent}/resolve`, { token: agentToken, body: { disposition: "resolved" } });
 
     // Now: a return, the bot collects the order number, then the customer asks for a person.
     const third = await call("POST", "/api/v1/conversations", { token, body: { channel: "web" } });

@@ -51,6 +51,9 @@ func (a *API) Queue(c *gin.Context) {
 	if err == nil {
 		err = a.Store.WithSLA(c.Request.Context(), items)
 	}
+	if err == nil {
+		err = a.Store.withTransferNotes(c.Request.Context(), items)
+	}
 	if err != nil {
 		httpx.Internal(c, err)
 		return
@@ -63,6 +66,9 @@ func (a *API) Mine(c *gin.Context) {
 	items, err := a.Store.AgentConversations(c.Request.Context(), me(c))
 	if err == nil {
 		err = a.Store.WithAgentSLA(c.Request.Context(), items)
+	}
+	if err == nil {
+		err = a.Store.withCollab(c.Request.Context(), me(c).ID, items)
 	}
 	if err != nil {
 		httpx.Internal(c, err)
@@ -108,11 +114,16 @@ func (a *API) AgentMessage(c *gin.Context) {
 	c.JSON(http.StatusCreated, gin.H{"message": m})
 }
 
-// Resolve closes the conversation and files a KB suggestion from it.
+// Resolve wraps the conversation up with a disposition and a note, closes it and files a KB
+// suggestion from it.
 func (a *API) Resolve(c *gin.Context) {
-	conv, suggested, err := a.Store.Resolve(c.Request.Context(), c.Param("id"), me(c))
+	var in WrapUp
+	if !httpx.BindJSON(c, &in, 16<<10) {
+		return
+	}
+	conv, suggested, err := a.Store.Resolve(c.Request.Context(), c.Param("id"), me(c), in)
 	if err != nil {
-		a.fail(c, err)
+		a.failCollab(c, err)
 		return
 	}
 	c.JSON(http.StatusOK, gin.H{"conversation": conv, "suggestion_created": suggested})

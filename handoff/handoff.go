@@ -126,6 +126,8 @@ type QueueItem struct {
 	CustomerName   string    `json:"customer_name"`
 	EnqueuedAt     time.Time `json:"enqueued_at"`
 	SLA            *SLAState `json:"sla,omitempty"`
+	// Transfer is the transfer that put it back in the queue, if one did.
+	Transfer *TransferNote `json:"transfer,omitempty"`
 }
 
 // AgentItem is a conversation an agent holds.
@@ -138,6 +140,10 @@ type AgentItem struct {
 	ClaimedAt      time.Time `json:"claimed_at"`
 	UpdatedAt      time.Time `json:"updated_at"`
 	SLA            *SLAState `json:"sla,omitempty"`
+	// Unread counts the customer's messages the agent has not seen yet.
+	Unread int `json:"unread"`
+	// Transfer is the transfer that brought it to the agent, if one did.
+	Transfer *TransferNote `json:"transfer,omitempty"`
 }
 
 // Suggestion is what a resolution hands to the knowledge base.

@@ -176,7 +176,7 @@ func TestQueueDrainsByPriorityWhenAgentComesOnlineAndFreesUp(t *testing.T) {
 	require.Equal(t, "ann", holder(t, pool, mid))
 	require.Equal(t, "", holder(t, pool, low))
 
-	_, _, err = s.Resolve(ctx, high, ann)
+	_, _, err = s.Resolve(ctx, high, ann, WrapUp{Disposition: "resolved"})
 	require.NoError(t, err)
 	require.Equal(t, "ann", holder(t, pool, low), "the oldest of equal priority goes first")
 	require.Equal(t, "", holder(t, pool, older))

@@ -253,9 +253,11 @@ func (s *Store) AgentMessage(ctx context.Context, convID string, u auth.User, te
 	return m, nil
 }
 
-// Resolve closes the conversation u holds. The customer's unanswered question and the agent's
-// answer become a knowledge-base suggestion; it reports whether one was made.
-func (s *Store) Resolve(ctx context.Context, convID string, u auth.User) (conversation.Conversation, bool, error) {
+// Resolve closes the conversation u holds with a wrap-up: its disposition (required) and
+// resolution note are kept on the handoff and in the conversation's timeline. Unless the
+// disposition says otherwise (spam), the customer's unanswered question and the agent's answer
+// become a knowledge-base suggestion; it reports whether one was made.
+func (s *Store) Resolve(ctx context.Context, convID string, u auth.User, w WrapUp) (conversation.Conversation, bool, error) {
 	var conv conversation.Conversation
 	suggested := false
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
@@ -266,16 +268,23 @@ func (s *Store) Resolve(ctx context.Context, convID string, u auth.User) (conver
 		if c.Status != conversation.StatusAssigned || c.AssignedAgentID == nil || (*c.AssignedAgentID != u.ID && u.Role != auth.RoleAdmin) {
 			return ErrNotHolder
 		}
+		disp, err := checkWrapUp(ctx, tx, &w)
+		if err != nil {
+			return err
+		}
 		h, err := scanHandoff(tx.QueryRow(ctx, `UPDATE handoffs SET status = 'resolved', resolved_at = now()
 			WHERE conversation_id = $1 AND status = 'assigned' RETURNING `+handoffCols, convID))
 		if err != nil {
+			return err
+		}
+		if err := wrapUpTx(ctx, tx, c, h.ID, u, w); err != nil {
 			return err
 		}
 		question, answer, err := questionAndAnswerTx(ctx, tx, h)
 		if err != nil {
 			return err
 		}
-		if question != "" && answer != "" && s.suggest != nil {
+		if question != "" && answer != "" && s.suggest != nil && disp.Suggest {
 			if err := s.suggest(ctx, tx, Suggestion{Question: question, Answer: answer, Language: h.Language,
 				ConversationID: convID, HandoffID: h.ID}); err != nil {
 				return err
@@ -347,7 +356,7 @@ func lockConversation(ctx context.Context, tx pgx.Tx, id string) (conversation.C
 }
 
 func known(op string, err error) error {
-	for _, k := range []error{ErrNotFound, ErrTaken, ErrNotQueued, ErrNotHolder, ErrAtCapacity, ErrInvalid} {
+	for _, k := range []error{ErrNotFound, ErrTaken, ErrNotQueued, ErrNotHolder, ErrAtCapacity, ErrInvalid, ErrNoSuchAgent, ErrAgentAway, ErrTargetFull} {
 		if errors.Is(err, k) {
 			return err
 		}

@@ -167,7 +167,7 @@ func TestReassign(t *testing.T) {
 	// Resolved conversations stay resolved.
 	_, err = s.Reassign(ctx, conv, ann.ID, sup)
 	require.NoError(t, err)
-	_, _, err = s.Resolve(ctx, conv, auth.User{ID: ann.ID, Role: auth.RoleAgent})
+	_, _, err = s.Resolve(ctx, conv, auth.User{ID: ann.ID, Role: auth.RoleAgent}, WrapUp{Disposition: "resolved"})
 	require.NoError(t, err)
 	_, err = s.Reassign(ctx, conv, bob.ID, sup)
 	require.ErrorIs(t, err, ErrNotQueued)

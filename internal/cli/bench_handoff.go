@@ -154,7 +154,7 @@ func runHandoffBench(ctx context.Context, nAgents, nCustomers, capacity int) (ha
 						errc <- errors.New("at capacity while holding nothing")
 						return
 					}
-					if _, _, err := store.Resolve(ctx, held[0], u); err != nil {
+					if _, _, err := store.Resolve(ctx, held[0], u, handoff.WrapUp{Disposition: "resolved"}); err != nil {
 						errc <- err
 						return
 					}

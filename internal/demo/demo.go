@@ -49,6 +49,8 @@ func Load(ctx context.Context, store *kb.Store, users *auth.Service, dataDir str
 		{Email: "editor@demo.baton.local", Password: pw, Role: auth.RoleEditor},
 		{Email: "evaluator@demo.baton.local", Password: pw, Role: auth.RoleEvaluator},
 		{Email: "supervisor@demo.baton.local", Password: pw, Role: auth.RoleSupervisor},
+		// A second agent, so notes with @mentions and transfers can be tried.
+		{Email: "colleague@demo.baton.local", Password: pw, Role: auth.RoleAgent},
 	}
 	for _, a := range accounts {
 		name := strings.Title(strings.SplitN(a.Email, "@", 2)[0]) //nolint:staticcheck // ASCII names

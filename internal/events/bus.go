@@ -211,3 +211,24 @@ func (b *Bus) listen(ctx context.Context) error {
 		b.deliver(ev)
 	}
 }
+
+// UserTopic is the topic of one staff user's notifications and assignments.
+func UserTopic(id int64) string { return fmt.Sprintf("user:%d", id) }
+
+// Publish announces an event that belongs to no transaction and is worth nothing once stale, such
+// as "the customer is typing". On native Postgres it rides pg_notify alone; a polling bus (the
+// embedded database) can only see it as a row of the events table, which is pruned with the rest.
+func (b *Bus) Publish(ctx context.Context, ev Event) error {
+	if b.poll {
+		_, err := b.pool.Exec(ctx, `INSERT INTO events (topic, kind, seq) VALUES ($1, $2, $3)`, ev.Topic, ev.Kind, ev.Seq)
+		if err != nil {
+			return fmt.Errorf("events: publish: %w", err)
+		}
+		return nil
+	}
+	p, _ := json.Marshal(ev)
+	if _, err := b.pool.Exec(ctx, "SELECT pg_notify($1, $2)", Channel, string(p)); err != nil {
+		return fmt.Errorf("events: publish: %w", err)
+	}
+	return nil
+}

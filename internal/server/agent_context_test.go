@@ -274,7 +274,7 @@ func TestCustomer360(t *testing.T) {
 	ta.say(viaAgent, otherTok, "Do you sell replacement parts for vintage accordions? talk to a human")
 	ta.do("POST", "/api/v1/conversations/"+viaAgent+"/claim", lily, nil, 200, nil)
 	ta.do("POST", "/api/v1/conversations/"+viaAgent+"/agent-messages", lily, map[string]string{"text": "We do not, sorry."}, 201, nil)
-	ta.do("POST", "/api/v1/conversations/"+viaAgent+"/resolve", lily, nil, 200, nil)
+	ta.do("POST", "/api/v1/conversations/"+viaAgent+"/resolve", lily, map[string]string{"disposition": "resolved"}, 200, nil)
 	// A wrap-up's disposition, once stored on the handoff, shows in the 360.
 	_, err := ta.DB.Pool.Exec(context.Background(), `ALTER TABLE handoffs ADD COLUMN IF NOT EXISTS disposition text;
 		UPDATE handoffs SET disposition = 'not_sold' WHERE conversation_id = '`+viaAgent+`'`)

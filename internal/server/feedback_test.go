@@ -60,7 +60,7 @@ func TestLoopAgentAnswerBecomesBotAnswer(t *testing.T) {
 		Conversation      struct{ Status string } `json:"conversation"`
 		SuggestionCreated bool                    `json:"suggestion_created"`
 	}
-	ta.do("POST", "/api/v1/conversations/"+conv+"/resolve", agent, nil, 200, &res)
+	ta.do("POST", "/api/v1/conversations/"+conv+"/resolve", agent, map[string]string{"disposition": "resolved"}, 200, &res)
 	require.Equal(t, "resolved", res.Conversation.Status)
 	require.True(t, res.SuggestionCreated)
 
@@ -103,7 +103,7 @@ func TestSuggestionSkipsBareHumanRequest(t *testing.T) {
 	ta.say(conv, tok, "我的发票抬头写错了，能重开吗")
 	ta.do("POST", "/api/v1/conversations/"+conv+"/claim", agent, nil, 200, nil)
 	ta.do("POST", "/api/v1/conversations/"+conv+"/agent-messages", agent, map[string]string{"text": "可以，在订单详情页点“申请换开”即可。"}, 201, nil)
-	ta.do("POST", "/api/v1/conversations/"+conv+"/resolve", agent, nil, 200, nil)
+	ta.do("POST", "/api/v1/conversations/"+conv+"/resolve", agent, map[string]string{"disposition": "resolved"}, 200, nil)
 	var sg suggestionsOut
 	ta.do("GET", "/api/v1/kb/suggestions", editor, nil, 200, &sg)
 	require.Len(t, sg.Items, 1)
@@ -118,7 +118,7 @@ func TestSuggestionSkipsBareHumanRequest(t *testing.T) {
 	var res struct {
 		SuggestionCreated bool `json:"suggestion_created"`
 	}
-	ta.do("POST", "/api/v1/conversations/"+conv2+"/resolve", agent, nil, 200, &res)
+	ta.do("POST", "/api/v1/conversations/"+conv2+"/resolve", agent, map[string]string{"disposition": "resolved"}, 200, &res)
 	require.False(t, res.SuggestionCreated)
 	ta.do("GET", "/api/v1/kb/suggestions?status=open", editor, nil, 200, &sg)
 	require.Empty(t, sg.Items)

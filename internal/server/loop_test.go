@@ -238,7 +238,7 @@ func TestConcurrentClaimsExactlyOneWins(t *testing.T) {
 	ta.do("POST", "/api/v1/conversations/"+conv+"/claim", tokens[winner], nil, 200, nil)
 	loser := tokens[(winner+1)%agents]
 	ta.do("POST", "/api/v1/conversations/"+conv+"/agent-messages", loser, map[string]string{"text": "hi"}, 409, nil)
-	ta.do("POST", "/api/v1/conversations/"+conv+"/resolve", loser, nil, 409, nil)
+	ta.do("POST", "/api/v1/conversations/"+conv+"/resolve", loser, map[string]string{"disposition": "resolved"}, 409, nil)
 	var q struct{ Items []any }
 	ta.do("GET", "/api/v1/queue", loser, nil, 200, &q)
 	require.Empty(t, q.Items, "a claimed conversation leaves the queue")

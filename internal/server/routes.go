@@ -81,6 +81,23 @@ func (a *App) Routes() (http.Handler, error) {
 	supervisors.POST("/supervisor/conversations/:id/reassign", ho.Reassign)
 	admins.PUT("/sla", ho.PutSLA)
 
+	// Agents working together: private notes with @mentions, notifications, transfers, wrap-up
+	// dispositions, read marks (unread counts), typing indicators.
+	agents.GET("/conversations/:id/timeline", ho.Timeline)
+	agents.POST("/conversations/:id/notes", ho.AddNote)
+	agents.POST("/conversations/:id/transfer", ho.Transfer)
+	agents.GET("/conversations/:id/transfer-targets", ho.TransferTargets)
+	agents.POST("/conversations/:id/read", ho.MarkRead)
+	agents.GET("/colleagues", ho.Colleagues)
+	agents.GET("/dispositions", ho.Dispositions)
+	admins.PUT("/dispositions", ho.SetDispositions)
+	agents.GET("/notifications", ho.Notifications)
+	agents.POST("/notifications/read-all", ho.ReadAllNotifications)
+	agents.POST("/notifications/:nid/read", ho.ReadNotification)
+	agents.GET("/agent/ws", ho.AgentWS)
+	typing := &channel.Typing{API: convs, Bus: a.Bus}
+	public.POST("/conversations/:id/typing", typing.Post)
+
 	// Knowledge base: editors change it; every staff role may search it.
 	kbAPI := &kb.API{Store: a.KB}
 	r.GET("/api/v1/kb/search", auth.Require(), kbAPI.Search)

@@ -41,7 +41,7 @@ func TestOnlineAgentIsAssignedHandoffsAtOnce(t *testing.T) {
 	ta.do("POST", "/api/v1/conversations/"+second+"/claim", agent, nil, 409, nil)
 	ta.do("POST", "/api/v1/agent/presence", agent, map[string]string{"presence": "busy"}, 400, nil)
 
-	ta.do("POST", "/api/v1/conversations/"+first+"/resolve", agent, nil, 200, nil)
+	ta.do("POST", "/api/v1/conversations/"+first+"/resolve", agent, map[string]string{"disposition": "resolved"}, 200, nil)
 	ta.do("GET", "/api/v1/conversations/"+second, secondTok, nil, 200, &c)
 	require.Equal(t, "assigned", c.Conversation.Status, "resolving frees room that the queue fills at once")
 }

@@ -60,7 +60,7 @@ func (ta *testApp) handedOver(agent, q, answer string) string {
 	ta.say(conv, tok, "talk to a human")
 	ta.do("POST", "/api/v1/conversations/"+conv+"/claim", agent, nil, 200, nil)
 	ta.do("POST", "/api/v1/conversations/"+conv+"/agent-messages", agent, map[string]string{"text": answer}, 201, nil)
-	ta.do("POST", "/api/v1/conversations/"+conv+"/resolve", agent, nil, 200, nil)
+	ta.do("POST", "/api/v1/conversations/"+conv+"/resolve", agent, map[string]string{"disposition": "resolved"}, 200, nil)
 	return conv
 }
 

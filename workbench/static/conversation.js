@@ -10,6 +10,8 @@ import { languageName, liveIndicator, showError } from "baton/ui.js";
 import { mountSLA } from "baton/sla-timers.js";
 import { contextExtras } from "baton/context-card.js";
 import { cannedMenu } from "baton/canned.js";
+import { wrapUp } from "baton/wrapup.js";
+import "baton/collab.js"; // notes, transfer, typing, read marks: follows baton:conversation and baton:frame
 
 const page = $("#page").dataset;
 const convID = page.conversationId;
@@ -72,6 +74,7 @@ function setConversation(c) {
   ui.form.hidden = !mine;
   ui.locked.hidden = mine || c.status === "resolved";
   ui.locked.textContent = c.status === "assigned" ? t("conv.held_by_other") : t("conv.reply_locked");
+  document.dispatchEvent(new CustomEvent("baton:conversation", { detail: c }));
 }
 
 async function loadContext() {
@@ -102,7 +105,8 @@ ui.claim.addEventListener("click", async () => {
 ui.resolve.addEventListener("click", async () => {
   ui.resolve.disabled = true;
   try {
-    const data = await api("POST", `${base}/resolve`);
+    const data = await wrapUp(base); // asks for the disposition and note, then resolves
+    if (!data) return;
     setConversation(data.conversation);
     say(ui.notice, data.suggestion_created ? t("conv.resolved_suggestion") : t("conv.resolved"));
   } catch (err) {
@@ -146,6 +150,7 @@ const connect = () => connectLive(`${base}/ws`, {
     if (state === "refused") showError(ui.error, new Error(t("notfound.title")));
   },
   onFrame(frame) {
+    document.dispatchEvent(new CustomEvent("baton:frame", { detail: frame }));
     if (frame.type === "message") {
       if (transcript.add(frame.message)) extras.message(frame.message);
       if (["agent", "customer"].includes(frame.message?.sender)) slaSoon(); // a reply stops the clock, a question starts one

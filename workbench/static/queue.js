@@ -7,6 +7,7 @@ import { connectLive } from "baton/live.js";
 import { api } from "baton/api.js";
 import { badge, languageName, liveIndicator, showError } from "baton/ui.js";
 import { slaTimer } from "baton/sla-timers.js";
+import { transferLine, unreadBadge } from "baton/collab-list.js";
 
 const FALLBACK_REFRESH_MS = 15000;
 
@@ -45,6 +46,7 @@ function queueItem(item) {
         slaTimer(item.sla),
       ),
       el("p", { class: "item__title", text: item.question || t("queue.no_question") }),
+      transferLine(item),
       el("span", { class: "item__meta wait", "data-since": item.enqueued_at }),
     ),
     claim,
@@ -70,7 +72,9 @@ function myItem(item) {
           slaTimer(item.sla),
         ),
         el("p", { class: "item__title", text: item.question || t("queue.no_question") }),
+        transferLine(item),
       ),
+      unreadBadge(item),
     ),
   );
 }
@@ -140,5 +144,6 @@ connectLive("/api/v1/queue/ws", {
   },
   onFrame: (frame) => frame.type === "queue_changed" && refresh(),
 });
+document.addEventListener("baton:mine-changed", () => refresh()); // from notify.js: unread counts, assignments
 setInterval(refresh, FALLBACK_REFRESH_MS);
 setInterval(tick, 1000);

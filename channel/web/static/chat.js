@@ -6,6 +6,7 @@ import { t, lang } from "baton/strings.js";
 import { connectLive } from "baton/live.js";
 import { Transcript } from "baton/transcript.js";
 import { ChatSession } from "baton/chat-session.js";
+import { wireTyping } from "baton/typing.js";
 
 const ui = {
   form: $("#chat-form"),
@@ -31,6 +32,17 @@ transcript.onChange = () => (ui.welcome.hidden = transcript.size > 0);
 
 let live = null;
 let busy = false;
+
+// The agent sees "the customer is typing…" once there is a conversation; the customer sees theirs.
+const typing = wireTyping({
+  input: ui.input,
+  after: ui.scroll,
+  watch: "agent",
+  post: (on) =>
+    session.id &&
+    ["queued", "assigned"].includes(ui.status.dataset.status) &&
+    session.call("POST", `/api/v1/conversations/${encodeURIComponent(session.id)}/typing`, { typing: on }),
+});
 
 function setConversation(conv) {
   if (!conv) return;
@@ -59,6 +71,7 @@ function openLive() {
       if (state === "refused") session.forget();
     },
     onFrame(frame) {
+      typing.frame(frame);
       if (frame.type === "ready" || frame.type === "conversation") setConversation(frame.conversation);
       else if (frame.type === "message") transcript.add(frame.message);
     },
@@ -107,6 +120,7 @@ async function send(text) {
 ui.form.addEventListener("submit", async (ev) => {
   ev.preventDefault();
   const text = ui.input.value;
+  typing.sent();
   if (await send(text)) {
     if (ui.input.value === text) ui.input.value = "";
     autosize();
