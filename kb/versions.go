@@ -284,3 +284,27 @@ func (s *Store) ArticleTags(ctx context.Context) ([]TagCount, error) {
 	}
 	return out, nil
 }
+
+// ArticleKey names an article: titles are unique per language.
+type ArticleKey struct{ Language, Title string }
+
+// ArticlesLastChangedElsewhere lists the articles whose current version came from another source
+// than source (e.g. demo articles an editor has since changed).
+func (s *Store) ArticlesLastChangedElsewhere(ctx context.Context, source string) (map[ArticleKey]bool, error) {
+	rows, err := s.pool.Query(ctx, `SELECT a.language, a.title FROM kb_articles a
+		JOIN kb_article_versions v ON v.article_id = a.id AND v.version = a.version
+		WHERE v.source <> $1`, source)
+	if err != nil {
+		return nil, fmt.Errorf("kb: articles changed elsewhere: %w", err)
+	}
+	defer rows.Close()
+	out := map[ArticleKey]bool{}
+	for rows.Next() {
+		var k ArticleKey
+		if err := rows.Scan(&k.Language, &k.Title); err != nil {
+			return nil, fmt.Errorf("kb: articles changed elsewhere: %w", err)
+		}
+		out[k] = true
+	}
+	return out, rows.Err()
+}
