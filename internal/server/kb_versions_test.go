@@ -8,7 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-type articleOut struct {
+type savedArticleOut struct {
 	Article struct {
 		ID      int64  `json:"id"`
 		Title   string `json:"title"`
@@ -19,7 +19,7 @@ type articleOut struct {
 	Restored bool `json:"restored"`
 }
 
-type versionOut struct {
+type articleVersionOut struct {
 	Version      int      `json:"version"`
 	Title        string   `json:"title"`
 	Body         string   `json:"body"`
@@ -42,7 +42,7 @@ func TestArticleVersionsHTTP(t *testing.T) {
 	bob := ta.user("bob@x.test", "editor")
 	agent := ta.user("agent@x.test", "agent", "general")
 
-	var created articleOut
+	var created savedArticleOut
 	ta.do("POST", "/api/v1/kb/articles", ann, map[string]any{"title": "Gift wrapping", "language": "en",
 		"body": "We gift wrap any order for five yuan."}, 201, &created)
 	id := created.Article.ID
@@ -50,7 +50,7 @@ func TestArticleVersionsHTTP(t *testing.T) {
 	path := fmt.Sprintf("/api/v1/kb/articles/%d", id)
 
 	// Ann and Bob both open version 1. Ann saves first; Bob's save from version 1 is refused.
-	var saved articleOut
+	var saved savedArticleOut
 	ta.do("PUT", path, ann, map[string]any{"title": "Gift wrapping", "language": "en", "version": 1,
 		"body": "Gift wrapping is free for members."}, 200, &saved)
 	require.Equal(t, 2, saved.Article.Version)
@@ -59,7 +59,7 @@ func TestArticleVersionsHTTP(t *testing.T) {
 		Code           string `json:"code"`
 		YourVersion    int    `json:"your_version"`
 		CurrentVersion int    `json:"current_version"`
-		Latest         versionOut
+		Latest         articleVersionOut
 	}
 	ta.do("PUT", path, bob, map[string]any{"title": "Gift wrapping", "language": "en", "version": 1,
 		"body": "Gift wrapping costs ten yuan."}, 409, &stale)
@@ -69,7 +69,7 @@ func TestArticleVersionsHTTP(t *testing.T) {
 	require.Equal(t, "ann@x.test", stale.Latest.Author.Email)
 	require.Contains(t, stale.Error, "changed after you opened it")
 	ta.do("POST", path+"/publish", bob, map[string]any{"version": 1}, 409, nil)
-	var got articleOut
+	var got savedArticleOut
 	ta.do("GET", path, bob, nil, 200, &got)
 	require.Equal(t, "Gift wrapping is free for members.", got.Article.Body, "Ann's text was not overwritten")
 
@@ -78,7 +78,7 @@ func TestArticleVersionsHTTP(t *testing.T) {
 	require.Equal(t, "published", got.Article.Status)
 	require.Equal(t, 3, got.Article.Version)
 
-	var hist struct{ Items []versionOut }
+	var hist struct{ Items []articleVersionOut }
 	ta.do("GET", path+"/versions", ann, nil, 200, &hist)
 	require.Len(t, hist.Items, 3)
 	summary := []string{}
@@ -93,13 +93,13 @@ func TestArticleVersionsHTTP(t *testing.T) {
 		"v1 create ann@x.test [title body language status tags questions]",
 	}, summary)
 
-	var one struct{ Version versionOut }
+	var one struct{ Version articleVersionOut }
 	ta.do("GET", path+"/versions/1", ann, nil, 200, &one)
 	require.Equal(t, "We gift wrap any order for five yuan.", one.Version.Body)
 	require.Equal(t, "draft", one.Version.Status)
 
 	// Restore version 1: a new version 4, still published, which the bot answers from.
-	var restored articleOut
+	var restored savedArticleOut
 	ta.do("POST", path+"/versions/1/restore", ann, map[string]any{"version": 3}, 200, &restored)
 	require.True(t, restored.Restored)
 	require.Equal(t, 4, restored.Article.Version)
