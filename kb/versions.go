@@ -31,6 +31,9 @@ type Change struct {
 	BaseVersion int
 	// Source is where the change comes from (manual, import, demo, suggestion); manual if empty.
 	Source string
+	// Action names the change in the history when the caller knows better than the function
+	// (an import's edit is ActionImport, not ActionUpdate); empty for the function's own.
+	Action string
 }
 
 // Author is who made a version, as they were named then.
@@ -153,6 +156,9 @@ func versionRecordTx(ctx context.Context, tx pgx.Tx, a Article, prev *Article, a
 	source := ch.Source
 	if source == "" {
 		source = "manual"
+	}
+	if ch.Action != "" && action != ActionRestore {
+		action = ch.Action
 	}
 	_, err := tx.Exec(ctx, insertVersion, a.ID, a.Version, a.Title, a.Body, a.Language, a.Status, a.Tags, a.Questions,
 		changed, action, source, restoredFrom, ch.By)
