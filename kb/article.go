@@ -35,6 +35,8 @@ type Article struct {
 	Source    string    `json:"source"`
 	CreatedAt time.Time `json:"created_at"`
 	UpdatedAt time.Time `json:"updated_at"`
+	// Version is the number of the current entry in the article's history.
+	Version int `json:"version"`
 }
 
 // ArticleInput is what an editor or an import supplies.

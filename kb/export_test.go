@@ -23,7 +23,7 @@ func seedAll(t *testing.T, s *kb.Store) {
 	for _, f := range []string{"articles.jsonl", "faq.csv", "markdown"} {
 		importFile(t, s, f, kb.ImportOptions{})
 	}
-	_, err := s.ArticleSetStatus(context.Background(), byTitle(t, s)["Delivery times"].ID, kb.StatusArchived)
+	_, err := s.ArticleSetStatus(context.Background(), byTitle(t, s)["Delivery times"].ID, kb.StatusArchived, kb.Change{})
 	require.NoError(t, err)
 }
 

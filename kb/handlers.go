@@ -70,17 +70,22 @@ func (a *API) UpdateArticle(c *gin.Context) {
 	if !ok {
 		return
 	}
-	var in ArticleInput
-	if !httpx.BindJSON(c, &in, 256<<10) {
+	var req articleUpdate
+	if !httpx.BindJSON(c, &req, 256<<10) {
 		return
 	}
+	in := req.ArticleInput
 	if err := in.Normalize(); err != nil {
 		httpx.Error(c, http.StatusBadRequest, err.Error())
 		return
 	}
-	art, err := a.Store.ArticleUpdate(c.Request.Context(), id, in)
+	if req.Version < 0 {
+		httpx.Error(c, http.StatusBadRequest, "version must be the article's version you started from")
+		return
+	}
+	art, err := a.Store.ArticleUpdate(c.Request.Context(), id, in, a.change(c, req.Version))
 	if err != nil {
-		a.fail(c, err)
+		a.failChange(c, err)
 		return
 	}
 	c.JSON(http.StatusOK, gin.H{"article": art})
@@ -100,9 +105,14 @@ func (a *API) GetArticle(c *gin.Context) {
 	c.JSON(http.StatusOK, gin.H{"article": art})
 }
 
-// ListArticles lists articles filtered by ?status=, ?language= and ?q= (title substring).
+// ListArticles lists articles filtered by ?status=, ?language=, ?tag= and ?q= (words of the
+// title, body or alternative questions).
 func (a *API) ListArticles(c *gin.Context) {
-	f := ArticleFilter{Status: c.Query("status"), Language: c.Query("language"), Query: c.Query("q")}
+	f := ArticleFilter{Status: c.Query("status"), Language: c.Query("language"), Query: c.Query("q"), Tag: c.Query("tag")}
+	if len(f.Query) > 500 || len(f.Tag) > 100 {
+		httpx.Error(c, http.StatusBadRequest, "q must be at most 500 bytes and tag at most 100")
+		return
+	}
 	if f.Status != "" && f.Status != StatusDraft && f.Status != StatusPublished && f.Status != StatusArchived {
 		httpx.Error(c, http.StatusBadRequest, "status must be draft, published or archived")
 		return
@@ -126,9 +136,13 @@ func (a *API) setStatus(c *gin.Context, status string) {
 	if !ok {
 		return
 	}
-	art, err := a.Store.ArticleSetStatus(c.Request.Context(), id, status)
+	base, ok := baseVersion(c)
+	if !ok {
+		return
+	}
+	art, err := a.Store.ArticleSetStatus(c.Request.Context(), id, status, a.change(c, base))
 	if err != nil {
-		a.fail(c, err)
+		a.failChange(c, err)
 		return
 	}
 	c.JSON(http.StatusOK, gin.H{"article": art})

@@ -150,7 +150,7 @@ func TestHybridFiltersAndThreshold(t *testing.T) {
 	require.Len(t, strong, 1)
 	require.Equal(t, all[0].ArticleID, strong[0].ArticleID)
 
-	_, err = s.ArticleSetStatus(ctx, ids["Refund policy"], kb.StatusArchived)
+	_, err = s.ArticleSetStatus(ctx, ids["Refund policy"], kb.StatusArchived, kb.Change{})
 	require.NoError(t, err)
 	res, err := s.Search(ctx, "refund", kb.SearchOptions{Language: "en", K: 10})
 	require.NoError(t, err)

@@ -263,6 +263,11 @@ func (im *importer) count(act importAction, created bool) {
 	im.res.Imported++
 }
 
+// change is how an import's edits appear in the articles' history.
+func (im *importer) change() Change {
+	return Change{By: im.opt.By, Source: im.opt.Source, Action: ActionImport}
+}
+
 // write applies one row through the article functions. Conflicts fail the row; anything else
 // (the database, the embedder) stops the import.
 func (im *importer) write(ctx context.Context, bs *Store, it importItem) error {
@@ -279,11 +284,11 @@ func (im *importer) write(ctx context.Context, bs *Store, it importItem) error {
 		id = a.ID
 	case actUpdate:
 		id = it.match.ID
-		_, err = bs.ArticleUpdate(ctx, id, it.Article)
+		_, err = bs.ArticleUpdate(ctx, id, it.Article, im.change())
 	case actStatus:
 		id = it.match.ID
 		if it.Article.Status != it.match.Status {
-			_, err = bs.ArticleSetStatus(ctx, id, it.Article.Status)
+			_, err = bs.ArticleSetStatus(ctx, id, it.Article.Status, im.change())
 		}
 	}
 	if err == nil && it.ExternalID != "" && (it.match == nil || it.match.ExternalID != it.ExternalID) {

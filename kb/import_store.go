@@ -45,7 +45,7 @@ func (s *Store) importLookup(ctx context.Context, batch []importItem) (existingA
 	for rows.Next() {
 		var a importedArticle
 		if err := rows.Scan(&a.ID, &a.Title, &a.Body, &a.Language, &a.Status, &a.Tags, &a.Questions, &a.Source,
-			&a.CreatedAt, &a.UpdatedAt, &a.ExternalID); err != nil {
+			&a.CreatedAt, &a.UpdatedAt, &a.Version, &a.ExternalID); err != nil {
 			return ex, fmt.Errorf("kb: import lookup: %w", err)
 		}
 		ex.byID[a.ID] = &a

@@ -228,7 +228,7 @@ func TestReimportIsIdempotent(t *testing.T) {
 	require.Equal(t, chunks, chunksAfter, "nothing re-embedded")
 
 	// An editor archives an article; re-importing its row, which has no status, leaves that alone.
-	_, err := s.ArticleSetStatus(ctx, after["Returns"].ID, kb.StatusArchived)
+	_, err := s.ArticleSetStatus(ctx, after["Returns"].ID, kb.StatusArchived, kb.Change{})
 	require.NoError(t, err)
 	res := importFile(t, s, "markdown", kb.ImportOptions{})
 	require.Equal(t, 3, res.Unchanged, "%+v", res)

@@ -104,7 +104,7 @@ func TestTermStatsFollowChunks(t *testing.T) {
 	ids := addArticles(t, s, hybridArticles...)
 	in := kb.ArticleInput{Title: "Delivery times", Language: "en", Status: kb.StatusPublished, Body: "Parcels take a week now."}
 	require.NoError(t, in.Normalize())
-	_, err := s.ArticleUpdate(ctx, ids["Delivery times"], in)
+	_, err := s.ArticleUpdate(ctx, ids["Delivery times"], in, kb.Change{})
 	require.NoError(t, err)
 	_, err = pool.Exec(ctx, `DELETE FROM kb_articles WHERE id = $1`, ids["Account security"])
 	require.NoError(t, err)

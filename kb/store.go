@@ -32,11 +32,11 @@ func (s *Store) Embedder() Embedder { return s.embedder }
 // SetEfSearch changes the HNSW search list size (recall against speed; see `baton bench kb`).
 func (s *Store) SetEfSearch(n int) { s.efSearch = max(n, 1) }
 
-const articleCols = `id, title, body, language, status, tags, questions, source, created_at, updated_at`
+const articleCols = `id, title, body, language, status, tags, questions, source, created_at, updated_at, version`
 
 func scanArticle(row pgx.Row) (Article, error) {
 	var a Article
-	err := row.Scan(&a.ID, &a.Title, &a.Body, &a.Language, &a.Status, &a.Tags, &a.Questions, &a.Source, &a.CreatedAt, &a.UpdatedAt)
+	err := row.Scan(&a.ID, &a.Title, &a.Body, &a.Language, &a.Status, &a.Tags, &a.Questions, &a.Source, &a.CreatedAt, &a.UpdatedAt, &a.Version)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return Article{}, ErrNotFound
 	}
@@ -48,7 +48,7 @@ func isUniqueViolation(err error) bool {
 	return errors.As(err, &pgErr) && pgErr.Code == "23505"
 }
 
-// ArticleCreate stores a new article (input already normalized) and its chunks.
+// ArticleCreate stores a new article (input already normalized), its chunks and its version 1.
 func (s *Store) ArticleCreate(ctx context.Context, in ArticleInput, source string, by *int64) (Article, error) {
 	var a Article
 	rows, err := s.prepareChunks(ctx, in.Title, in.Body, in.Questions)
@@ -63,7 +63,10 @@ func (s *Store) ArticleCreate(ctx context.Context, in ArticleInput, source strin
 		if err != nil {
 			return err
 		}
-		return s.writeChunksTx(ctx, tx, a.ID, rows)
+		if err := s.writeChunksTx(ctx, tx, a.ID, rows); err != nil {
+			return err
+		}
+		return versionRecordTx(ctx, tx, a, nil, ActionCreate, Change{By: by, Source: source}, nil)
 	})
 	if isUniqueViolation(err) {
 		return Article{}, fmt.Errorf("%w: an article titled %q already exists in %s", ErrConflict, in.Title, in.Language)
@@ -75,7 +78,8 @@ func (s *Store) ArticleCreate(ctx context.Context, in ArticleInput, source strin
 }
 
 // ArticleUpsert creates the article, or updates the one with the same language and title; it
-// reports whether it created one. Re-importing the same content therefore never duplicates it.
+// reports whether it created one. Re-importing the same content therefore never duplicates it,
+// and re-importing unchanged content changes nothing (no new version).
 func (s *Store) ArticleUpsert(ctx context.Context, in ArticleInput, source string, by *int64) (Article, bool, error) {
 	var a Article
 	var created bool
@@ -84,17 +88,35 @@ func (s *Store) ArticleUpsert(ctx context.Context, in ArticleInput, source strin
 		return Article{}, false, err
 	}
 	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		var err error
+		prev, err := scanArticle(tx.QueryRow(ctx, `SELECT `+articleCols+` FROM kb_articles
+			WHERE language = $1 AND title = $2 FOR UPDATE`, in.Language, in.Title))
+		switch {
+		case err == nil && len(changedFields(prev, in)) == 0:
+			a, created = prev, false
+			return nil
+		case err != nil && !errors.Is(err, ErrNotFound):
+			return err
+		}
 		a, err = scanArticle(flagRow{flag: &created, Row: tx.QueryRow(ctx, `INSERT INTO kb_articles (title, body, language, status, tags, questions, source, created_by)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
 			ON CONFLICT (language, title) DO UPDATE SET body = EXCLUDED.body, status = EXCLUDED.status,
-				tags = EXCLUDED.tags, questions = EXCLUDED.questions, updated_at = now()
+				tags = EXCLUDED.tags, questions = EXCLUDED.questions, updated_at = now(), version = kb_articles.version + 1
 			RETURNING `+articleCols+`, (xmax = 0)`,
 			in.Title, in.Body, in.Language, in.Status, in.Tags, in.Questions, source, by)})
 		if err != nil {
 			return err
 		}
-		return s.writeChunksTx(ctx, tx, a.ID, rows)
+		if err := s.writeChunksTx(ctx, tx, a.ID, rows); err != nil {
+			return err
+		}
+		if created {
+			return versionRecordTx(ctx, tx, a, nil, ActionCreate, Change{By: by, Source: source}, nil)
+		}
+		var before *Article
+		if prev.ID == a.ID {
+			before = &prev
+		}
+		return versionRecordTx(ctx, tx, a, before, ActionImport, Change{By: by, Source: source}, nil)
 	})
 	if err != nil {
 		return Article{}, false, fmt.Errorf("kb: upsert article: %w", err)
@@ -102,37 +124,81 @@ func (s *Store) ArticleUpsert(ctx context.Context, in ArticleInput, source strin
 	return a, created, nil
 }
 
-// ArticleUpdate replaces an article's fields and re-embeds it.
-func (s *Store) ArticleUpdate(ctx context.Context, id int64, in ArticleInput) (Article, error) {
-	var a Article
-	rows, err := s.prepareChunks(ctx, in.Title, in.Body, in.Questions)
-	if err != nil {
-		return Article{}, err
-	}
-	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		var err error
-		a, err = scanArticle(tx.QueryRow(ctx, `UPDATE kb_articles SET title = $2, body = $3, language = $4, status = $5,
-			tags = $6, questions = $7, updated_at = now() WHERE id = $1 RETURNING `+articleCols,
-			id, in.Title, in.Body, in.Language, in.Status, in.Tags, in.Questions))
-		if err != nil {
-			return err
-		}
-		return s.writeChunksTx(ctx, tx, a.ID, rows)
-	})
-	if isUniqueViolation(err) {
-		return Article{}, fmt.Errorf("%w: an article titled %q already exists in %s", ErrConflict, in.Title, in.Language)
-	}
-	if err != nil && !errors.Is(err, ErrNotFound) {
+// ArticleUpdate replaces an article's fields, re-embeds it and records the new version. With
+// ch.BaseVersion set, a save over a newer version fails with a *StaleError; a save that changes
+// nothing records no version.
+func (s *Store) ArticleUpdate(ctx context.Context, id int64, in ArticleInput, ch Change) (Article, error) {
+	a, _, err := s.articleUpdate(ctx, id, in, ch, ActionUpdate, nil)
+	if err != nil && !errors.Is(err, ErrNotFound) && !errors.Is(err, ErrConflict) {
 		return Article{}, fmt.Errorf("kb: update article: %w", err)
 	}
 	return a, err
 }
 
-// ArticleSetStatus publishes, archives or unpublishes an article.
-func (s *Store) ArticleSetStatus(ctx context.Context, id int64, status string) (Article, error) {
-	a, err := scanArticle(s.pool.QueryRow(ctx, `UPDATE kb_articles SET status = $2, updated_at = now()
-		WHERE id = $1 RETURNING `+articleCols, id, status))
-	if err != nil && !errors.Is(err, ErrNotFound) {
+// articleUpdate is ArticleUpdate and ArticleRestore; an empty in.Status keeps the article's. It
+// reports whether anything changed.
+func (s *Store) articleUpdate(ctx context.Context, id int64, in ArticleInput, ch Change, action string, restoredFrom *int) (Article, bool, error) {
+	var a Article
+	var changed bool
+	rows, err := s.prepareChunks(ctx, in.Title, in.Body, in.Questions)
+	if err != nil {
+		return Article{}, false, err
+	}
+	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		prev, err := articleLockTx(ctx, tx, id, ch)
+		if err != nil {
+			return err
+		}
+		if in.Status == "" {
+			in.Status = prev.Status
+		}
+		if len(changedFields(prev, in)) == 0 {
+			a = prev
+			return nil
+		}
+		changed = true
+		a, err = scanArticle(tx.QueryRow(ctx, `UPDATE kb_articles SET title = $2, body = $3, language = $4, status = $5,
+			tags = $6, questions = $7, updated_at = now(), version = version + 1 WHERE id = $1 RETURNING `+articleCols,
+			id, in.Title, in.Body, in.Language, in.Status, in.Tags, in.Questions))
+		if err != nil {
+			return err
+		}
+		if textChanged(prev, a) {
+			if err := s.writeChunksTx(ctx, tx, a.ID, rows); err != nil {
+				return err
+			}
+		}
+		return versionRecordTx(ctx, tx, a, &prev, action, ch, restoredFrom)
+	})
+	if isUniqueViolation(err) {
+		return Article{}, false, fmt.Errorf("%w: an article titled %q already exists in %s", ErrConflict, in.Title, in.Language)
+	}
+	if err != nil {
+		return Article{}, false, err
+	}
+	return a, changed, nil
+}
+
+// ArticleSetStatus publishes, archives or unpublishes an article, recording the version.
+func (s *Store) ArticleSetStatus(ctx context.Context, id int64, status string, ch Change) (Article, error) {
+	var a Article
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		prev, err := articleLockTx(ctx, tx, id, ch)
+		if err != nil {
+			return err
+		}
+		if prev.Status == status {
+			a = prev
+			return nil
+		}
+		a, err = scanArticle(tx.QueryRow(ctx, `UPDATE kb_articles SET status = $2, updated_at = now(), version = version + 1
+			WHERE id = $1 RETURNING `+articleCols, id, status))
+		if err != nil {
+			return err
+		}
+		return versionRecordTx(ctx, tx, a, &prev, ActionStatus, ch, nil)
+	})
+	if err != nil && !errors.Is(err, ErrNotFound) && !errors.Is(err, ErrConflict) {
 		return Article{}, fmt.Errorf("kb: set status: %w", err)
 	}
 	return a, err
@@ -151,19 +217,30 @@ func (s *Store) ArticleGet(ctx context.Context, id int64) (Article, error) {
 type ArticleFilter struct {
 	Status   string
 	Language string
-	Query    string // substring of the title
-	Limit    int
+	Tag      string
+	// Query's words must all appear (case-insensitively) in the title, body or an alternative
+	// question; Chinese is matched as typed, so "退货" finds 退货 anywhere.
+	Query string
+	Limit int
 }
 
-// ArticleList lists articles, most recently changed first.
+// ArticleList lists articles, those whose title matches the query first, then the most recently
+// changed.
 func (s *Store) ArticleList(ctx context.Context, f ArticleFilter) ([]Article, error) {
 	if f.Limit <= 0 || f.Limit > 500 {
 		f.Limit = 200
 	}
+	words := strings.Fields(strings.ToLower(f.Query))
+	if words == nil {
+		words = []string{}
+	}
 	rows, err := s.pool.Query(ctx, `SELECT `+articleCols+` FROM kb_articles
-		WHERE ($1 = '' OR status = $1) AND ($2 = '' OR language = $2)
-		  AND ($3 = '' OR strpos(lower(title), lower($3)) > 0)
-		ORDER BY updated_at DESC, id DESC LIMIT $4`, f.Status, f.Language, f.Query, f.Limit)
+		WHERE ($1 = '' OR status = $1) AND ($2 = '' OR language = $2) AND ($3 = '' OR $3 = ANY(tags))
+		  AND NOT EXISTS (SELECT 1 FROM unnest($4::text[]) w
+		      WHERE strpos(lower(title || E'\n' || body || E'\n' || array_to_string(questions, E'\n')), w) = 0)
+		ORDER BY cardinality($4::text[]) > 0 AND NOT EXISTS (SELECT 1 FROM unnest($4::text[]) w
+		      WHERE strpos(lower(title), w) = 0) DESC, updated_at DESC, id DESC
+		LIMIT $5`, f.Status, f.Language, strings.ToLower(strings.TrimSpace(f.Tag)), words, f.Limit)
 	if err != nil {
 		return nil, fmt.Errorf("kb: list articles: %w", err)
 	}

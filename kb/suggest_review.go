@@ -225,7 +225,7 @@ func (s *Store) SuggestionMerge(ctx context.Context, id int64, m MergeRequest, b
 	if err != nil {
 		return MergeResult{}, wrapKnown("kb: merge suggestion", err)
 	}
-	res, err := s.mergeInto(ctx, g, m)
+	res, err := s.mergeInto(ctx, g, m, by)
 	if err != nil {
 		if rerr := s.releaseGroup(ctx, g.head.ID, SuggestionMerged); rerr != nil {
 			return MergeResult{}, fmt.Errorf("kb: merge suggestion: %w (and reopening it: %v)", err, rerr)
@@ -247,7 +247,7 @@ func (s *Store) articleFor(ctx context.Context, id int64) (Article, error) {
 	return a, err
 }
 
-func (s *Store) mergeInto(ctx context.Context, g reviewGroup, m MergeRequest) (MergeResult, error) {
+func (s *Store) mergeInto(ctx context.Context, g reviewGroup, m MergeRequest, by int64) (MergeResult, error) {
 	a, err := s.articleFor(ctx, m.ArticleID)
 	if err != nil {
 		return MergeResult{}, err
@@ -256,7 +256,8 @@ func (s *Store) mergeInto(ctx context.Context, g reviewGroup, m MergeRequest) (M
 	if err != nil {
 		return MergeResult{}, err
 	}
-	a, err = s.ArticleUpdate(ctx, a.ID, in)
+	// From the version just read: an editor's save in between is not overwritten (409).
+	a, err = s.ArticleUpdate(ctx, a.ID, in, Change{By: &by, BaseVersion: a.Version, Source: "suggestion"})
 	if err != nil {
 		return MergeResult{}, err
 	}

@@ -41,6 +41,10 @@ func TestUpDownUp(t *testing.T) {
 	var counted int64
 	require.NoError(t, pool.QueryRow(ctx, "SELECT df FROM kb_terms WHERE term = '#chunks'").Scan(&counted))
 	require.EqualValues(t, 1, counted, "chunks from before 0004 are counted")
+	var history []string
+	require.NoError(t, pool.QueryRow(ctx, `SELECT array_agg(v.version || ' ' || v.action || ' ' || v.title)
+		FROM kb_article_versions v JOIN kb_articles a ON a.id = v.article_id AND a.version = v.version`).Scan(&history))
+	require.Equal(t, []string{"1 baseline t"}, history, "articles from before 0006 start their history")
 
 	down, err := migrations.DownTo(ctx, pool, 0)
 	require.NoError(t, err)

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -13,8 +14,8 @@ import (
 
 // articleFilters are the list's search box and filters, kept in the URL so a link or a reload keeps them.
 type articleFilters struct {
-	Q, Status, Language string
-	Statuses, Languages []string
+	Q, Status, Language, Tag string
+	Statuses, Languages      []string
 }
 
 var articleStatuses = []string{"draft", "published", "archived"}
@@ -30,6 +31,9 @@ func (p *Pages) Articles(c *gin.Context) {
 	}
 	if slices.Contains(i18n.Languages, c.Query("language")) {
 		f.Language = c.Query("language")
+	}
+	if tag := strings.TrimSpace(c.Query("tag")); len(tag) <= 100 {
+		f.Tag = strings.ToLower(tag)
 	}
 	v := p.newView(c, "kb.title")
 	v.Nav, v.Script, v.Data = "kb", "articles.js", f

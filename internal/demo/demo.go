@@ -1,5 +1,6 @@
 // Package demo loads the demo help centre and demo staff accounts for `make run`. Loading is
-// idempotent: articles are upserted by title, accounts keep the password stored in the data dir.
+// idempotent: articles are upserted by title (except those an editor has changed since), accounts
+// keep the password stored in the data dir.
 package demo
 
 import (
@@ -8,6 +9,7 @@ import (
 	"crypto/rand"
 	_ "embed"
 	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -90,16 +92,33 @@ func Skills() []string {
 	return out
 }
 
-// LoadArticles upserts the demo knowledge base.
+// LoadArticles upserts the demo knowledge base, leaving alone the demo articles an editor has
+// changed since the demo wrote them (their latest version came from elsewhere), so a restart
+// never undoes an editor's work.
 func LoadArticles(ctx context.Context, store *kb.Store, log *slog.Logger) error {
-	res, err := store.ImportJSONL(ctx, bytes.NewReader(articles), "demo", nil)
+	edited, err := store.ArticlesLastChangedElsewhere(ctx, "demo")
+	if err != nil {
+		return fmt.Errorf("demo: articles: %w", err)
+	}
+	var load bytes.Buffer
+	kept := 0
+	for line := range bytes.Lines(articles) {
+		var in kb.ArticleInput
+		if err := json.Unmarshal(line, &in); err == nil && in.Normalize() == nil && edited[kb.ArticleKey{Language: in.Language, Title: in.Title}] {
+			kept++
+			load.WriteString("\n") // keeps the line numbers of errors
+			continue
+		}
+		load.Write(line)
+	}
+	res, err := store.ImportJSONL(ctx, &load, "demo", nil)
 	if err != nil {
 		return fmt.Errorf("demo: articles: %w", err)
 	}
 	if len(res.Errors) > 0 {
 		return fmt.Errorf("demo: articles: line %d: %s", res.Errors[0].Line, res.Errors[0].Reason)
 	}
-	log.Info("demo articles loaded", "articles", res.Imported, "created", res.Created)
+	log.Info("demo articles loaded", "articles", res.Imported, "created", res.Created, "kept_edited", kept)
 	return nil
 }
 

@@ -116,6 +116,11 @@ func (a *App) Routes() (http.Handler, error) {
 	editors.GET("/suggestions/:id", kbAPI.GetSuggestion)
 	editors.POST("/suggestions/:id/merge", kbAPI.MergeSuggestion)
 	editors.GET("/unanswered", kbAPI.Unanswered)
+	editors.GET("/articles/:id/versions", kbAPI.ListVersions)
+	editors.GET("/articles/:id/versions/:n", kbAPI.GetVersion)
+	editors.POST("/articles/:id/versions/:n/restore", kbAPI.RestoreVersion)
+	editors.GET("/tags", kbAPI.ListTags)
+	editors.POST("/preview", kbAPI.Preview)
 
 	// The bot definition: editors read, validate, change and roll it back, and try messages.
 	botAPI := &bot.API{Store: a.Bots.Store, Loader: a.Bots, Bot: a.Turns.Bot}

@@ -1,21 +1,28 @@
-// The article editor: load or start an article, a live plain-text preview, Save / Publish /
-// Archive, and a "what would the bot answer?" box that runs the bot's answer path (preview.js).
+// The article editor: load or start an article, a live Markdown preview (markdown.js), Save draft /
+// Publish / Archive (each saves the form with that status as one new version, naming the version the
+// form came from so a save over someone else's newer one is refused), the History panel
+// (history.js), and a "what would the bot answer?" box that runs the bot's answer path (preview.js).
 
-import { $, el, say, seg } from "baton/dom.js";
+import { $, say, seg } from "baton/dom.js";
 import { t, formatDateTime } from "baton/strings.js";
 import { api } from "baton/api.js";
 import { showError } from "baton/ui.js";
-import { answerPreview, renderPreview } from "baton/preview.js";
+import { livePreview } from "baton/markdown.js";
+import { answerPreview } from "baton/preview.js";
+import { createHistory, authorName } from "baton/history.js";
 
 const ui = {
   heading: $("#edit-heading"),
   badge: $("#article-status-badge"),
+  dirty: $("#article-dirty"),
   notice: $("#edit-notice"),
   error: $("#edit-error"),
+  stale: $("#edit-stale"),
+  staleText: $("#edit-stale-text"),
+  reload: $('[data-testid="article-reload"]'),
   form: $("#article-form"),
   title: $('[data-testid="article-title"]'),
   language: $('[data-testid="article-language"]'),
-  status: $('[data-testid="article-status"]'),
   tags: $('[data-testid="article-tags"]'),
   questions: $('[data-testid="article-questions"]'),
   body: $('[data-testid="article-body"]'),
@@ -23,6 +30,7 @@ const ui = {
   publish: $('[data-testid="article-publish"]'),
   archive: $('[data-testid="article-archive"]'),
   meta: $("#article-meta"),
+  hint: $("#article-hint"),
   preview: $("#article-preview"),
   testForm: $("#test-form"),
   testQuestion: $('[data-testid="test-question"]'),
@@ -30,7 +38,23 @@ const ui = {
   testAnswer: $('[data-testid="answer-preview"]'),
 };
 
+let article = null; // the article as last loaded or saved; null for a new one
 let articleID = Number($("#page").dataset.articleId) || 0;
+
+const preview = livePreview(ui.preview, {
+  empty: t("edit.preview_empty"),
+  failed: (err) => t("edit.preview_error", { error: err.message }),
+});
+
+const versions = createHistory({
+  current: () => article,
+  dirty: isDirty,
+  restored: (restored, result) => {
+    if (result.error) return fail(result.error);
+    show(restored);
+    say(ui.notice, result.restored ? t("hist.restored", { from: result.from, version: restored.version }) : t("hist.restore_same", { from: result.from }));
+  },
+});
 
 const splitList = (text, sep) =>
   text
@@ -38,64 +62,104 @@ const splitList = (text, sep) =>
     .map((s) => s.trim())
     .filter(Boolean);
 
+/** The form as the API takes it (tags lower-cased as the server stores them). */
 function readForm() {
   return {
     title: ui.title.value.trim(),
-    body: ui.body.value,
+    body: ui.body.value.trim(),
     language: ui.language.value,
-    status: ui.status.value,
-    tags: splitList(ui.tags.value, /[,，]/),
+    tags: splitList(ui.tags.value.toLowerCase(), /[,，、]/),
     questions: splitList(ui.questions.value, "\n"),
   };
 }
 
-function show(article) {
-  articleID = article.id;
-  ui.title.value = article.title ?? "";
-  ui.body.value = article.body ?? "";
-  ui.language.value = article.language;
-  ui.status.value = article.status;
-  ui.tags.value = (article.tags ?? []).join(", ");
-  ui.questions.value = (article.questions ?? []).join("\n");
+/** Whether the form differs from the article as saved. */
+function isDirty() {
+  const f = readForm();
+  if (!article) return Boolean(f.title || f.body || f.tags.length || f.questions.length);
+  return (
+    f.title !== article.title ||
+    f.body !== article.body ||
+    f.language !== article.language ||
+    f.tags.join("\n") !== (article.tags ?? []).join("\n") ||
+    f.questions.join("\n") !== (article.questions ?? []).join("\n")
+  );
+}
+
+function updateDirty() {
+  ui.dirty.hidden = !isDirty();
+}
+
+function show(a) {
+  article = a;
+  articleID = a.id;
+  ui.title.value = a.title ?? "";
+  ui.body.value = a.body ?? "";
+  ui.language.value = a.language;
+  ui.tags.value = (a.tags ?? []).join(", ");
+  ui.questions.value = (a.questions ?? []).join("\n");
   ui.heading.textContent = t("edit.title");
   ui.badge.hidden = false;
-  ui.badge.className = `badge badge--${article.status}`;
-  ui.badge.textContent = t(`article.status.${article.status}`);
-  ui.archive.hidden = article.status === "archived";
-  const meta = [t("common.updated") + ": " + formatDateTime(article.updated_at)];
-  if (article.source) meta.push(t("edit.source", { source: article.source }));
+  ui.badge.className = `badge badge--${a.status}`;
+  ui.badge.textContent = t(`article.status.${a.status}`);
+  ui.archive.hidden = a.status === "archived";
+  ui.hint.textContent = t(`edit.hint.${a.status}`);
+  const meta = [t("edit.version", { version: a.version }), t("common.updated") + ": " + formatDateTime(a.updated_at)];
+  if (a.source) meta.push(t("edit.source", { source: a.source }));
   ui.meta.textContent = meta.join(" · ");
-  document.title = `${article.title} · Baton`;
-  updatePreview();
+  ui.meta.dataset.version = a.version;
+  document.title = `${a.title} · Baton`;
+  ui.stale.hidden = true;
+  updateDirty();
+  preview.update(ui.body.value, { now: true });
+  versions.reload();
 }
 
-function updatePreview() {
-  const nodes = renderPreview(ui.body.value);
-  ui.preview.replaceChildren(...(nodes.length ? nodes : [el("p", { class: "muted", text: t("edit.preview_empty") })]));
+/** Shows a refused save: a stale form says who saved what since, and offers the latest version. */
+function fail(err) {
+  if (err.status === 409 && err.data?.code === "stale") {
+    const latest = err.data.latest;
+    ui.staleText.textContent = t("edit.stale", {
+      who: latest ? authorName(latest) : t("edit.stale_someone"),
+      current: err.data.current_version,
+      when: latest ? formatDateTime(latest.created_at) : "",
+      base: err.data.your_version,
+    });
+    ui.stale.hidden = false;
+    return;
+  }
+  showError(ui.error, err);
 }
 
-/** Saves the form (creating the article the first time); returns the saved article. */
-async function save(overrides = {}) {
-  const body = { ...readForm(), ...overrides };
-  const { article } = articleID
-    ? await api("PUT", `/api/v1/kb/articles/${seg(articleID)}`, body)
-    : await api("POST", "/api/v1/kb/articles", body);
-  if (!articleID) history.replaceState(null, "", `/workbench/kb/articles/${seg(article.id)}`);
-  show(article);
-  return article;
+const done = { draft: "edit.saved_version", published: "edit.published_version", archived: "edit.archived_version" };
+
+/** Saves the form with status (creating the article the first time) as one new version. */
+async function save(status) {
+  const body = { ...readForm(), status };
+  const before = article?.version;
+  let saved;
+  if (articleID) {
+    ({ article: saved } = await api("PUT", `/api/v1/kb/articles/${seg(articleID)}`, { ...body, version: article?.version ?? 0 }));
+  } else {
+    ({ article: saved } = await api("POST", "/api/v1/kb/articles", body));
+    history.replaceState(null, "", `/workbench/kb/articles/${seg(saved.id)}`);
+  }
+  show(saved);
+  say(ui.notice, saved.version === before ? t("edit.unchanged", { version: saved.version }) : t(done[saved.status], { version: saved.version }));
 }
 
-/** Runs action with the buttons disabled, showing done (an i18n key) or the error. */
-async function run(action, done) {
+/** Runs a save with the buttons disabled, showing the outcome or the error. */
+async function run(status) {
+  if (!ui.form.reportValidity()) return;
   const buttons = [ui.save, ui.publish, ui.archive];
   buttons.forEach((b) => (b.disabled = true));
   say(ui.notice, "");
   showError(ui.error, null);
+  ui.stale.hidden = true;
   try {
-    await action();
-    say(ui.notice, t(done));
+    await save(status);
   } catch (err) {
-    showError(ui.error, err);
+    fail(err);
   } finally {
     buttons.forEach((b) => (b.disabled = false));
   }
@@ -103,27 +167,29 @@ async function run(action, done) {
 
 ui.form.addEventListener("submit", (ev) => {
   ev.preventDefault();
-  if (ui.form.reportValidity()) run(() => save(), "edit.saved");
+  run("draft");
+});
+ui.publish.addEventListener("click", () => run("published"));
+ui.archive.addEventListener("click", () => run("archived"));
+
+ui.reload.addEventListener("click", async () => {
+  try {
+    const { article: latest } = await api("GET", `/api/v1/kb/articles/${seg(articleID)}`);
+    show(latest);
+    versions.close();
+    say(ui.notice, "");
+  } catch (err) {
+    showError(ui.error, err);
+  }
 });
 
-ui.publish.addEventListener("click", () => {
-  if (!ui.form.reportValidity()) return;
-  run(async () => {
-    await save();
-    const { article } = await api("POST", `/api/v1/kb/articles/${seg(articleID)}/publish`);
-    show(article);
-  }, "edit.published");
+ui.form.addEventListener("input", updateDirty);
+ui.body.addEventListener("input", () => preview.update(ui.body.value));
+
+// Leaving with unsaved changes asks first.
+window.addEventListener("beforeunload", (ev) => {
+  if (isDirty()) ev.preventDefault();
 });
-
-ui.archive.addEventListener("click", () =>
-  run(async () => {
-    if (!articleID) return;
-    const { article } = await api("POST", `/api/v1/kb/articles/${seg(articleID)}/archive`);
-    show(article);
-  }, "edit.archived"),
-);
-
-ui.body.addEventListener("input", updatePreview);
 
 answerPreview({
   form: ui.testForm,
@@ -136,13 +202,13 @@ answerPreview({
 
 async function init() {
   if (!articleID) {
-    updatePreview();
+    preview.update("", { now: true });
     ui.title.focus();
     return;
   }
   try {
-    const { article } = await api("GET", `/api/v1/kb/articles/${seg(articleID)}`);
-    show(article);
+    const { article: a } = await api("GET", `/api/v1/kb/articles/${seg(articleID)}`);
+    show(a);
   } catch (err) {
     showError(ui.error, err);
   }
