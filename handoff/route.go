@@ -71,13 +71,16 @@ func RouteTx(ctx context.Context, tx pgx.Tx, convID string) (int64, error) {
 	return agentID, assignTx(ctx, tx, hid, convID, agentID, name, true)
 }
 
-// assignTx gives a queued handoff to an agent whose users row the caller has locked.
+// assignTx gives a queued handoff to an agent whose users row the caller has locked. An automatic
+// assignment is an offer the agent has yet to accept (see offer.go); an agent's own claim is
+// accepted at once, and the customer hears that the agent joined.
 func assignTx(ctx context.Context, tx pgx.Tx, hid int64, convID string, agentID int64, name string, auto bool) error {
 	c, err := conversation.GetForUpdateTx(ctx, tx, convID)
 	if err != nil {
 		return err
 	}
-	tag, err := tx.Exec(ctx, `UPDATE handoffs SET status = 'assigned', claimed_by = $2, claimed_at = now(), auto_assigned = $3
+	tag, err := tx.Exec(ctx, `UPDATE handoffs SET status = 'assigned', claimed_by = $2, claimed_at = now(), auto_assigned = $3,
+		accepted_at = CASE WHEN $3 THEN NULL ELSE now() END
 		WHERE id = $1 AND status = 'queued'`, hid, agentID, auto)
 	if err != nil {
 		return fmt.Errorf("handoff: assign: %w", err)
@@ -91,12 +94,20 @@ func assignTx(ctx context.Context, tx pgx.Tx, hid int64, convID string, agentID 
 	if err := conversation.SetStatusTx(ctx, tx, convID, conversation.StatusAssigned, c.HandoffReason, &agentID); err != nil {
 		return err
 	}
-	if _, _, err := conversation.AppendTx(ctx, tx, convID, conversation.NewMessage{
-		Sender: conversation.SenderSystem, Text: fmt.Sprintf(systemText(c.Language, "joined"), name), BotDone: true,
-	}); err != nil {
-		return err
+	if !auto {
+		if err := joinedTx(ctx, tx, c, name); err != nil {
+			return err
+		}
 	}
 	return events.Notify(ctx, tx, events.Event{Topic: events.QueueTopic, Kind: "queue"})
+}
+
+// joinedTx tells the customer that a person took the conversation on.
+func joinedTx(ctx context.Context, tx pgx.Tx, c conversation.Conversation, name string) error {
+	_, _, err := conversation.AppendTx(ctx, tx, c.ID, conversation.NewMessage{
+		Sender: conversation.SenderSystem, Text: fmt.Sprintf(systemText(c.Language, "joined"), name), BotDone: true,
+	})
+	return err
 }
 
 // lockAgentTx locks an agent's row and reports presence, skills, languages, spare capacity and name.
