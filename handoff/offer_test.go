@@ -96,13 +96,21 @@ func TestOfferAcceptance(t *testing.T) {
 		name   string
 		accept func(s *Store, conv string, u auth.User) error
 	}{
-		{"accept", func(s *Store, conv string, u auth.User) error { _, err := s.Accept(context.Background(), conv, u); return err }},
-		{"claim", func(s *Store, conv string, u auth.User) error { _, err := s.Claim(context.Background(), conv, u); return err }},
+		{"accept", func(s *Store, conv string, u auth.User) error {
+			_, err := s.Accept(context.Background(), conv, u)
+			return err
+		}},
+		{"claim", func(s *Store, conv string, u auth.User) error {
+			_, err := s.Claim(context.Background(), conv, u)
+			return err
+		}},
 		{"answer", func(s *Store, conv string, u auth.User) error {
 			_, err := s.AgentMessage(context.Background(), conv, u, "Hello, I'm here")
 			return err
 		}},
-		{"open", func(s *Store, conv string, u auth.User) error { return s.acceptIfOffered(context.Background(), conv, u) }},
+		{"open", func(s *Store, conv string, u auth.User) error {
+			return s.acceptIfOffered(context.Background(), conv, u)
+		}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
