@@ -131,6 +131,7 @@ func (s *Service) takeTurn(ctx context.Context, convID string, msg conversation.
 			Confidence:     h.Confidence,
 			Slots:          h.Slots,
 			Sentiment:      &handoff.Sentiment{Score: h.Sentiment.Score, Label: h.Sentiment.Label},
+			ReplyTo:        &msg.ID,
 		})
 	})
 }

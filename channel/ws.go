@@ -40,8 +40,9 @@ const (
 const authWait = 10 * time.Second
 
 // ConversationWS streams a conversation's messages (everything after ?after=SEQ first, then live
-// ones) and its status changes; a customer waiting for a person also gets {"type":"queue"} frames
-// with their place and estimated wait whenever these change (null once they no longer wait). Staff authenticate with their session; a customer sends
+// ones) and its status changes. For a customer, the ready and conversation frames also carry
+// "queue" (their place and estimated wait while they wait for a person, else null), and
+// {"type":"queue"} frames follow whenever that changes. Staff authenticate with their session; a customer sends
 // {"type":"auth","token":"…"} as its first frame (or an Authorization header).
 func (l *Live) ConversationWS(c *gin.Context) {
 	ctx := c.Request.Context()
@@ -82,7 +83,8 @@ func (l *Live) ConversationWS(c *gin.Context) {
 		defer unsubscribeQueue()
 		queueEvs = ch
 	}
-	if err := conn.Send(gin.H{"type": "ready", "conversation": conv}); err != nil {
+	w := &waitFrames{l: l, conn: conn, conv: conv, last: "null"}
+	if err := conn.Send(w.withQueue(ctx, queueEvs != nil, gin.H{"type": "ready", "conversation": conv})); err != nil {
 		return
 	}
 	last, err := l.sendAfter(ctx, conn, conv.ID, after)
@@ -92,10 +94,6 @@ func (l *Live) ConversationWS(c *gin.Context) {
 	}
 	ping := live.Ticker()
 	defer ping.Stop()
-	w := &waitFrames{l: l, conn: conn, conv: conv, last: "null"}
-	if queueEvs != nil && w.send(ctx) != nil {
-		return
-	}
 	refresh := time.NewTicker(queueRefresh)
 	defer refresh.Stop()
 	for {
@@ -106,12 +104,12 @@ func (l *Live) ConversationWS(c *gin.Context) {
 			}
 			if ev.Kind == "status" || ev.Kind == "resync" {
 				cv, err := l.Convs.Get(ctx, conv.ID)
-				if err != nil || conn.Send(gin.H{"type": "conversation", "conversation": cv}) != nil {
+				if err != nil {
 					return
 				}
 				w.conv = cv
-				if queueEvs != nil {
-					w.soon()
+				if conn.Send(w.withQueue(ctx, queueEvs != nil, gin.H{"type": "conversation", "conversation": cv})) != nil {
+					return
 				}
 			}
 			if ev.Kind == "message" || ev.Kind == "resync" {
@@ -224,6 +222,24 @@ func (w *waitFrames) soon() {
 	}
 }
 
+// withQueue adds the customer's queue information to a ready or conversation frame, so the
+// status and where the customer stands arrive together.
+func (w *waitFrames) withQueue(ctx context.Context, on bool, frame gin.H) gin.H {
+	if !on {
+		return frame
+	}
+	q, err := queueInfo(ctx, w.l.Queue, w.conv)
+	if err != nil {
+		w.l.Log.Warn("channel: queue info", "err", err)
+		return frame
+	}
+	b, _ := json.Marshal(q)
+	w.last = string(b)
+	frame["queue"] = q
+	return frame
+}
+
+// send sends a queue frame when the customer's place or wait changed.
 func (w *waitFrames) send(ctx context.Context) error {
 	q, err := queueInfo(ctx, w.l.Queue, w.conv)
 	if err != nil {

@@ -31,6 +31,7 @@ func afterHoursTx(ctx context.Context, tx pgx.Tx, r Request, now time.Time) erro
 	meta, _ := json.Marshal(map[string]any{"kind": "after_hours", "opens_at": opens.UTC()})
 	_, _, err = conversation.AppendTx(ctx, tx, r.ConversationID, conversation.NewMessage{
 		Sender: conversation.SenderBot, Text: AfterHoursText(r.Language, now, opens, sched.Location()), Meta: meta, BotDone: true,
+		ReplyTo: r.ReplyTo,
 	})
 	return err
 }

@@ -57,6 +57,9 @@ type Request struct {
 	Confidence float64
 	Slots      map[string]string
 	Sentiment  *Sentiment
+	// ReplyTo is the customer message the handoff answers; what the bot adds (the after-hours
+	// notice) replies to it.
+	ReplyTo *int64
 }
 
 // Sentiment is the customer's mood when the conversation was handed off.
