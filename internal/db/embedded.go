@@ -21,8 +21,14 @@ import (
 )
 
 // embeddedMaxConns is how many connections the PGlite multiplexer accepts. PGlite is one Postgres
-// session behind it: transactions on different connections take turns.
-const embeddedMaxConns = 16
+// session behind it: transactions on different connections take turns. The owner's pool takes
+// ownerConns of them; a process sharing the database (a second `baton serve`, `baton migrate`)
+// takes attachedConns, so two more can share it.
+const (
+	embeddedMaxConns       = 32
+	ownerConns       int32 = 14
+	attachedConns    int32 = 8
+)
 
 // Embedded is a PGlite server serving the data directory over the Postgres wire protocol.
 // Only one process may own a data directory; a second Baton command shares the owner's server.
