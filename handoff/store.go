@@ -194,7 +194,7 @@ func (s *Store) Claim(ctx context.Context, convID string, u auth.User) (conversa
 		if err != nil {
 			return err
 		}
-		if err := assignTx(ctx, tx, hid, convID, u.ID, a.Name, false); err != nil {
+		if err := assignTx(ctx, tx, hid, u.ID, false); err != nil {
 			return err
 		}
 		conv, err = conversation.GetForUpdateTx(ctx, tx, convID)
@@ -202,41 +202,6 @@ func (s *Store) Claim(ctx context.Context, convID string, u auth.User) (conversa
 	})
 	if err != nil {
 		return conversation.Conversation{}, known("claim", err)
-	}
-	return conv, nil
-}
-
-// ClaimNext gives u the first waiting conversation they may take (highest priority, then oldest),
-// skipping those other claims hold; ErrNotFound when none waits.
-func (s *Store) ClaimNext(ctx context.Context, u auth.User) (conversation.Conversation, error) {
-	var conv conversation.Conversation
-	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		a, err := lockAgentTx(ctx, tx, u.ID)
-		if err != nil {
-			return err
-		}
-		if a.Free <= 0 {
-			return ErrAtCapacity
-		}
-		var hid int64
-		var convID string
-		err = tx.QueryRow(ctx, `SELECT id, conversation_id FROM handoffs
-			WHERE status = 'queued' AND skill = ANY($1::text[]) AND language = ANY($2::text[])
-			ORDER BY priority DESC, enqueued_at, id LIMIT 1 FOR UPDATE SKIP LOCKED`, a.Skills, a.Languages).Scan(&hid, &convID)
-		if errors.Is(err, pgx.ErrNoRows) {
-			return ErrNotFound
-		}
-		if err != nil {
-			return err
-		}
-		if err := assignTx(ctx, tx, hid, convID, u.ID, a.Name, false); err != nil {
-			return err
-		}
-		conv, err = conversation.GetForUpdateTx(ctx, tx, convID)
-		return err
-	})
-	if err != nil {
-		return conversation.Conversation{}, known("claim next", err)
 	}
 	return conv, nil
 }
@@ -305,19 +270,12 @@ func (s *Store) Resolve(ctx context.Context, convID string, u auth.User, w WrapU
 			}
 			suggested = true
 		}
-		if _, _, err := conversation.AppendTx(ctx, tx, convID, conversation.NewMessage{
-			Sender: conversation.SenderSystem, Text: systemText(c.Language, "resolved"), BotDone: true,
-		}); err != nil {
-			return err
+		// The closing line, the status and the events: one round trip (baton_resolve, migration 0010).
+		var js []byte
+		if err := tx.QueryRow(ctx, `SELECT baton_resolve($1, $2)`, convID, systemText(c.Language, "resolved")).Scan(&js); err != nil {
+			return fmt.Errorf("handoff: close: %w", err)
 		}
-		if err := conversation.SetStatusTx(ctx, tx, convID, conversation.StatusResolved, c.HandoffReason, c.AssignedAgentID); err != nil {
-			return err
-		}
-		if err := events.Notify(ctx, tx, events.Event{Topic: events.QueueTopic, Kind: "queue"}); err != nil {
-			return err
-		}
-		conv, err = conversation.GetForUpdateTx(ctx, tx, convID)
-		return err
+		return json.Unmarshal(js, &conv)
 	})
 	if err != nil {
 		return conversation.Conversation{}, false, known("resolve", err)

@@ -7,8 +7,11 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math/rand/v2"
 	"os"
 	"slices"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -37,6 +40,10 @@ type handoffBench struct {
 	LatencyP99Ms      float64 `json:"latency_p99_ms"`
 	LatencySamples    int     `json:"latency_samples"`
 	Database          string  `json:"database"`
+	// DatabaseCPUMsPerClaim is the embedded database's CPU time per claim (resolves included),
+	// measured from its process: unlike claims per second it hardly depends on what else the
+	// machine runs, and PGlite being single-threaded, 1000 / it bounds the claims per second.
+	DatabaseCPUMsPerClaim float64 `json:"database_cpu_ms_per_claim,omitempty"`
 }
 
 func newBenchHandoff() *cobra.Command {
@@ -134,6 +141,7 @@ func runHandoffBench(ctx context.Context, nAgents, nCustomers, capacity int) (ha
 	}
 
 	// Claims: every agent pulls until the queue is empty, resolving its oldest chat when full.
+	cpu0 := processCPU(d.Embedded.PID())
 	var mu sync.Mutex
 	winners := map[string]map[int64]bool{}
 	var wg sync.WaitGroup
@@ -185,6 +193,9 @@ func runHandoffBench(ctx context.Context, nAgents, nCustomers, capacity int) (ha
 		return r, fmt.Errorf("bench: claims: %w", err)
 	}
 	r.ClaimsPerSecond = float64(r.Claims) / elapsed.Seconds()
+	if cpu1 := processCPU(d.Embedded.PID()); cpu0 > 0 && r.Claims > 0 {
+		r.DatabaseCPUMsPerClaim = ms(cpu1-cpu0) / float64(r.Claims)
+	}
 	for _, w := range winners {
 		if len(w) > 1 {
 			r.DoubleAssignments++
@@ -223,6 +234,9 @@ func runHandoffBench(ctx context.Context, nAgents, nCustomers, capacity int) (ha
 			defer func() { <-sem }()
 			evs, unsubscribe := bus.Subscribe(events.ConversationTopic(conv))
 			defer unsubscribe()
+			// Customers write when they like, not just after the bus has polled (which is when a
+			// finished writer frees its place): start at a random point of the poll interval.
+			time.Sleep(rand.N(2 * events.PollInterval))
 			t0 := time.Now()
 			if _, _, err := convs.Append(ctx, conv, conversation.NewMessage{Sender: conversation.SenderCustomer, Text: "any news?", BotDone: true}); err != nil {
 				return
@@ -247,3 +261,27 @@ func runHandoffBench(ctx context.Context, nAgents, nCustomers, capacity int) (ha
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+// processCPU is the user and system CPU time a process has used so far (Linux /proc), 0 when unknown.
+func processCPU(pid int) time.Duration {
+	if pid <= 0 {
+		return 0
+	}
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0
+	}
+	// Fields after the command name (which may hold spaces, inside parentheses): utime is the 12th, stime the 13th.
+	i := strings.LastIndexByte(string(b), ')')
+	f := strings.Fields(string(b)[i+1:])
+	if len(f) < 13 {
+		return 0
+	}
+	ut, err1 := strconv.ParseInt(f[11], 10, 64)
+	st, err2 := strconv.ParseInt(f[12], 10, 64)
+	if err1 != nil || err2 != nil {
+		return 0
+	}
+	const ticksPerSecond = 100 // USER_HZ on Linux
+	return time.Duration(ut+st) * time.Second / ticksPerSecond
+}

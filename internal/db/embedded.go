@@ -197,6 +197,14 @@ func (e *Embedded) waitReady(ctx context.Context, listening <-chan struct{}, lim
 	}
 }
 
+// PID is the server process's id, 0 when this process does not own it.
+func (e *Embedded) PID() int {
+	if e == nil || e.cmd == nil || e.cmd.Process == nil {
+		return 0
+	}
+	return e.cmd.Process.Pid
+}
+
 // Owner reports whether this process started the server (rather than sharing another's).
 func (e *Embedded) Owner() bool { return e.cmd != nil }
 
