@@ -13,6 +13,9 @@ ALTER TABLE handoffs
 -- Whatever was assigned before offers existed counts as accepted.
 UPDATE handoffs SET accepted_at = claimed_at WHERE claimed_at IS NOT NULL;
 CREATE INDEX handoffs_offers_idx ON handoffs (claimed_at) WHERE status = 'assigned' AND accepted_at IS NULL;
+-- The queue in serving order per skill, ties broken by id, so taking the head is an index lookup.
+DROP INDEX handoffs_queue_idx;
+CREATE INDEX handoffs_queue_idx ON handoffs (skill, priority DESC, enqueued_at, id) WHERE status = 'queued';
 -- Recent handling times per skill, for the customer's wait estimate.
 CREATE INDEX handoffs_resolved_idx ON handoffs (skill, resolved_at DESC) WHERE status = 'resolved';
 
@@ -93,11 +96,19 @@ BEGIN
     END IF;
     v_free := v_free - (SELECT count(*) FROM handoffs x WHERE x.claimed_by = p_agent AND x.status = 'assigned');
     IF v_free > 0 THEN
-        SELECT h.id, h.conversation_id INTO v_handoff, v_conv FROM handoffs h
-         WHERE h.status = 'queued' AND h.skill = ANY(v_skills) AND h.language = ANY(v_langs)
-         ORDER BY h.priority DESC, h.enqueued_at, h.id
-         LIMIT 1
-           FOR UPDATE OF h SKIP LOCKED;
+        -- The head of each of the agent's skills' queues (an index lookup each; one ANY over all
+        -- skills would sort the whole queue), then the first of those. The heads not taken stay
+        -- locked until the statement ends; concurrent claims skip them meanwhile.
+        SELECT p.id, p.conversation_id INTO v_handoff, v_conv
+          FROM unnest(v_skills) s (skill)
+         CROSS JOIN LATERAL (
+                SELECT h.id, h.conversation_id, h.priority, h.enqueued_at FROM handoffs h
+                 WHERE h.status = 'queued' AND h.skill = s.skill AND h.language = ANY(v_langs)
+                 ORDER BY h.priority DESC, h.enqueued_at, h.id
+                 LIMIT 1
+                   FOR UPDATE OF h SKIP LOCKED) p
+         ORDER BY p.priority DESC, p.enqueued_at, p.id
+         LIMIT 1;
         IF FOUND THEN
             PERFORM baton_assign(v_handoff, p_agent, false, p_joined_en, p_joined_zh);
         END IF;
@@ -162,6 +173,8 @@ END $$;
 -- +goose StatementEnd
 
 -- +goose Down
+DROP INDEX handoffs_queue_idx;
+CREATE INDEX handoffs_queue_idx ON handoffs (skill, priority DESC, enqueued_at) WHERE status = 'queued';
 DROP FUNCTION baton_resolve(uuid, text);
 DROP FUNCTION baton_drain(bigint);
 DROP FUNCTION baton_claim_next(bigint, text, text);
