@@ -32,7 +32,7 @@ type Live struct {
 // queueCoalesce gathers a burst of queue changes into one recomputation of a customer's place;
 // queueRefresh recomputes it now and then anyway (business hours start, agents come and go).
 const (
-	queueCoalesce = 250 * time.Millisecond
+	queueCoalesce = 500 * time.Millisecond
 	queueRefresh  = 30 * time.Second
 )
 

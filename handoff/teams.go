@@ -55,6 +55,17 @@ func teamGet(ctx context.Context, q rowQuerier, skill string) (Team, Schedule, e
 	return t, sched, nil
 }
 
+// scheduleOf parses a team's stored time zone and hours (JSON, NULL for always open).
+func scheduleOf(tz string, hours []byte) (Schedule, error) {
+	var h WeekHours
+	if len(hours) > 0 && string(hours) != "null" {
+		if err := json.Unmarshal(hours, &h); err != nil {
+			return Schedule{}, fmt.Errorf("handoff: team hours: %w", err)
+		}
+	}
+	return ParseSchedule(tz, h)
+}
+
 func (t *Team) withNow(s Schedule, now time.Time) {
 	next, ok := s.NextOpen(now)
 	t.OpenNow = ok && next.Equal(now)

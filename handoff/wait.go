@@ -60,11 +60,12 @@ func EstimateWait(position, places int, handle time.Duration) (wait time.Duratio
 // waitQuery reads, in one statement, the conversation's open handoff, its place in its queue, the
 // online agents who could take it and their capacity, and the skill's recent handling times.
 const waitQuery = `
-SELECT h.status, h.skill, h.left_message,
+SELECT h.status, h.left_message, COALESCE(t.time_zone, 'UTC'), t.hours,
   (SELECT count(*) FROM handoffs q WHERE q.status = 'queued' AND q.skill = h.skill AND q.language = h.language
      AND (q.priority > h.priority OR (q.priority = h.priority AND (q.enqueued_at, q.id) < (h.enqueued_at, h.id)))) + 1,
   a.agents, a.places, r.median, r.samples
 FROM handoffs h
+LEFT JOIN routing_teams t ON t.skill = h.skill
 CROSS JOIN LATERAL (
   SELECT count(*) AS agents, COALESCE(sum(u.capacity), 0) AS places FROM users u
   WHERE u.presence = 'online' AND u.role IN ('agent', 'admin') AND h.skill = ANY(u.skills) AND h.language = ANY(u.languages)
@@ -82,19 +83,20 @@ WHERE h.conversation_id = $1 AND (h.status = 'queued' OR (h.status = 'assigned' 
 // QueueInfo tells the customer of a conversation where they stand; nil when they are not waiting
 // for a person (with the bot, with an agent who accepted, resolved).
 func (s *Store) QueueInfo(ctx context.Context, convID string) (*QueueInfo, error) {
-	var status, skill string
+	var status, tz string
+	var hours []byte
 	var q QueueInfo
 	var places, samples int
 	var median float64
 	err := s.pool.QueryRow(ctx, waitQuery, convID, HandleWindow.Seconds(), HandleSamples).
-		Scan(&status, &skill, &q.LeftMessage, &q.Position, &q.AgentsOnline, &places, &median, &samples)
+		Scan(&status, &q.LeftMessage, &tz, &hours, &q.Position, &q.AgentsOnline, &places, &median, &samples)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, nil
 	}
 	if err != nil {
 		return nil, fmt.Errorf("handoff: queue info: %w", err)
 	}
-	_, sched, err := teamGet(ctx, s.pool, skill)
+	sched, err := scheduleOf(tz, hours)
 	if err != nil {
 		return nil, err
 	}
