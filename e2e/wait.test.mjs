@@ -218,7 +218,7 @@ describe("the customer's wait", () => {
     await api("PUT", `/api/v1/agents/${agentID}/profile`, admin, { capacity: 5 });
     await api("POST", "/api/v1/agent/presence", agent, { presence: "online" });
     await api("POST", `/api/v1/conversations/${conv}/agent-messages`, agent, { text: "已给您回电，包裹今天发出。" });
-    await api("POST", `/api/v1/conversations/${conv}/resolve`, agent);
+    await api("POST", `/api/v1/conversations/${conv}/resolve`, agent, { disposition: "resolved" });
 
     // The customer comes back to /chat: the reply is there.
     const back = await newPage("third-back", { context });

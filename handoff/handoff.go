@@ -106,8 +106,6 @@ type Handoff struct {
 	Note           string     `json:"note,omitempty"`
 	// AcceptedAt is when the holder accepted; an automatic assignment is an offer until then.
 	AcceptedAt *time.Time `json:"accepted_at,omitempty"`
-	// SLABreachedAt is when the wait passed its first-response target (the priority was raised).
-	SLABreachedAt *time.Time `json:"sla_breached_at,omitempty"`
 	// LeftMessage marks a handoff made outside its team's business hours with nobody online.
 	LeftMessage bool `json:"left_message"`
 }

@@ -3,7 +3,6 @@ package handoff
 import (
 	"context"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -34,13 +33,6 @@ func TestPriorityOf(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			require.Equal(t, tc.want, PriorityOf(tc.reason, tc.sentiment, tc.bonus))
 		})
-	}
-}
-
-func TestFirstResponseTargetByBand(t *testing.T) {
-	tg := FirstResponseTargets{Urgent: time.Minute, High: 2 * time.Minute, Normal: 5 * time.Minute}
-	for p, want := range map[int]time.Duration{0: 5 * time.Minute, 9: 5 * time.Minute, 10: 2 * time.Minute, 19: 2 * time.Minute, 20: time.Minute, 55: time.Minute} {
-		require.Equal(t, want, tg.For(p), "priority %d", p)
 	}
 }
 
@@ -80,55 +72,37 @@ func TestQueueOrderedByPriorityThenAge(t *testing.T) {
 	}
 }
 
-// A handoff waiting past its band's first-response target is raised one band, once, and then
-// overtakes younger handoffs of the band it joins.
-func TestBreachedWaitIsRaisedOnce(t *testing.T) {
+// A handoff waiting past its SLA first-response target is raised (the SLA sweep, sla_sweep.go)
+// and then goes before the younger handoffs of the priority it joins: the queue and the
+// positions customers are told follow.
+func TestBreachedWaitOvertakesInTheQueue(t *testing.T) {
 	pool := dbtest.New(t)
 	ctx := context.Background()
 	s := NewStore(pool, nil)
 	require.NoError(t, s.TeamModeSet(ctx, "general", ModePull))
-	targets := FirstResponseTargets{Urgent: time.Minute, High: 2 * time.Minute, Normal: 5 * time.Minute}
 	normal := newHandoff(t, pool, "general", "en", 0)
 	high := newHandoff(t, pool, "general", "en", 10)
-	urgent := newHandoff(t, pool, "general", "en", 20)
-	age := func(conv string, d time.Duration) {
-		_, err := pool.Exec(ctx, `UPDATE handoffs SET enqueued_at = now() - make_interval(secs => $2) WHERE conversation_id = $1`, conv, d.Seconds())
+	position := func(conv string) int {
+		q, err := s.QueueInfo(ctx, conv)
 		require.NoError(t, err)
+		return q.Position
 	}
-	age(normal, 4*time.Minute)  // within 5m
-	age(high, 90*time.Second)   // within 2m
-	age(urgent, 90*time.Second) // past 1m
-	n, err := s.RaiseBreached(ctx, targets)
-	require.NoError(t, err)
-	require.Equal(t, 1, n)
-	prio := func(conv string) int {
-		h, err := s.Latest(ctx, conv)
-		require.NoError(t, err)
-		return h.Priority
-	}
-	require.Equal(t, 30, prio(urgent))
-	require.Equal(t, 10, prio(high))
+	require.Equal(t, 2, position(normal))
+	require.Equal(t, 1, position(high))
 
-	age(normal, 6*time.Minute)
-	n, err = s.RaiseBreached(ctx, targets)
+	// The normal one has waited past its tier's first response (5 minutes by default), the high
+	// one not yet past its own (3 minutes).
+	_, err := pool.Exec(ctx, `UPDATE handoffs SET enqueued_at = now() - interval '6 minutes' WHERE conversation_id = $1`, normal)
 	require.NoError(t, err)
-	require.Equal(t, 1, n)
-	require.Equal(t, 10, prio(normal), "normal breached: now high")
-	h, err := s.Latest(ctx, normal)
+	_, err = pool.Exec(ctx, `UPDATE handoffs SET enqueued_at = now() - interval '1 minute' WHERE conversation_id = $1`, high)
 	require.NoError(t, err)
-	require.NotNil(t, h.SLABreachedAt)
-
-	age(normal, time.Hour)
-	n, err = s.RaiseBreached(ctx, targets)
+	breaches, err := s.SLASweep(ctx)
 	require.NoError(t, err)
-	require.Zero(t, n, "raised once only")
-	require.Equal(t, 10, prio(normal))
-
-	// The raised, older handoff now goes before the high one enqueued after it.
-	q, err := s.QueueInfo(ctx, normal)
+	require.Len(t, breaches, 1)
+	require.Equal(t, 10, breaches[0].PriorityAfter)
+	require.Equal(t, 1, position(normal), "raised to high and older")
+	require.Equal(t, 2, position(high))
+	items, err := s.Queue(ctx, auth.User{Role: auth.RoleAdmin})
 	require.NoError(t, err)
-	require.Equal(t, 2, q.Position)
-	q, err = s.QueueInfo(ctx, high)
-	require.NoError(t, err)
-	require.Equal(t, 3, q.Position)
+	require.Equal(t, normal, items[0].ConversationID)
 }

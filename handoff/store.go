@@ -126,13 +126,13 @@ func (s *Store) AgentConversations(ctx context.Context, u auth.User) ([]AgentIte
 }
 
 const handoffCols = `id, conversation_id, reason, skill, language, priority, question, status, context,
-enqueued_at, claimed_by, claimed_at, resolved_at, auto_assigned, note, accepted_at, sla_breached_at, left_message`
+enqueued_at, claimed_by, claimed_at, resolved_at, auto_assigned, note, accepted_at, left_message`
 
 func scanHandoff(row pgx.Row) (Handoff, error) {
 	var h Handoff
 	var ctxJSON []byte
 	err := row.Scan(&h.ID, &h.ConversationID, &h.Reason, &h.Skill, &h.Language, &h.Priority, &h.Question, &h.Status,
-		&ctxJSON, &h.EnqueuedAt, &h.ClaimedBy, &h.ClaimedAt, &h.ResolvedAt, &h.AutoAssigned, &h.Note, &h.AcceptedAt, &h.SLABreachedAt, &h.LeftMessage)
+		&ctxJSON, &h.EnqueuedAt, &h.ClaimedBy, &h.ClaimedAt, &h.ResolvedAt, &h.AutoAssigned, &h.Note, &h.AcceptedAt, &h.LeftMessage)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return Handoff{}, ErrNotFound
 	}

@@ -7,17 +7,16 @@ import (
 )
 
 // Sweeper does the routing work no request triggers: it marks away agents whose workbench stopped
-// sending heartbeats, raises the priority of handoffs waiting past their first-response target,
-// moves offers not accepted in time to the next agent, reassigns chats their agent left
-// unanswered, and drains the queue to any free agent a skipped lock made the router miss. Every step is a transaction that is safe to run
-// in several processes at once.
+// sending heartbeats, moves offers not accepted in time to the next agent, reassigns chats their
+// agent left unanswered, drains the queue to any free agent a skipped lock made the router miss,
+// and records SLA breaches. Every step is a transaction that is safe to run in several processes
+// at once.
 type Sweeper struct {
 	Store         *Store
-	Every         time.Duration        // how often to sweep
-	PresenceGrace time.Duration        // an online agent not seen for this long goes away
-	ReplyTimeout  time.Duration        // an assignment unanswered for this long is reassigned
-	OfferTimeout  time.Duration        // an offer not accepted for this long goes to the next agent (0: never)
-	FirstResponse FirstResponseTargets // a handoff waiting past its target has its priority raised once
+	Every         time.Duration // how often to sweep
+	PresenceGrace time.Duration // an online agent not seen for this long goes away
+	ReplyTimeout  time.Duration // an assignment unanswered for this long is reassigned
+	OfferTimeout  time.Duration // an offer not accepted for this long goes to the next agent (0: never)
 	Log           *slog.Logger
 }
 
@@ -41,13 +40,6 @@ func (w *Sweeper) Sweep(ctx context.Context) {
 		w.logErr(ctx, "presence sweep failed", err)
 	} else if n > 0 {
 		w.Log.Info("agents marked away after missed heartbeats", "agents", n)
-	}
-	if w.FirstResponse != (FirstResponseTargets{}) {
-		if n, err := w.Store.RaiseBreached(ctx, w.FirstResponse); err != nil {
-			w.logErr(ctx, "raising breached priorities failed", err)
-		} else if n > 0 {
-			w.Log.Info("waits past their first-response target raised in priority", "handoffs", n)
-		}
 	}
 	if w.OfferTimeout > 0 {
 		if n, err := w.Store.ReassignUnaccepted(ctx, w.OfferTimeout); err != nil {

@@ -1,13 +1,11 @@
--- Routing, the customer's side: offers an agent accepts, first-response breaches that raise a
--- waiting handoff's priority once, messages left outside a team's business hours, and the
--- business hours themselves (per team, in the team's time zone).
+-- Routing, the customer's side: offers an agent accepts, messages left outside a team's business
+-- hours, and the business hours themselves (per team, in the team's time zone); assignments as
+-- functions (below).
 
 -- +goose Up
 ALTER TABLE handoffs
     -- When the holder took the conversation on. An automatic assignment is an offer until then.
     ADD COLUMN accepted_at     timestamptz,
-    -- When the wait passed the first-response target of its priority (the priority was raised then).
-    ADD COLUMN sla_breached_at timestamptz,
     -- Handed off while its team was closed and nobody was online: a message left for later.
     ADD COLUMN left_message    boolean NOT NULL DEFAULT false;
 -- Whatever was assigned before offers existed counts as accepted.
@@ -183,4 +181,4 @@ DROP FUNCTION baton_event(text, text, bigint);
 ALTER TABLE routing_teams DROP COLUMN hours, DROP COLUMN time_zone;
 DROP INDEX handoffs_resolved_idx;
 DROP INDEX handoffs_offers_idx;
-ALTER TABLE handoffs DROP COLUMN left_message, DROP COLUMN sla_breached_at, DROP COLUMN accepted_at;
+ALTER TABLE handoffs DROP COLUMN left_message, DROP COLUMN accepted_at;

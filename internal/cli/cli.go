@@ -72,8 +72,6 @@ Knowledge-base embedder (changing it re-embeds in the background at the next sta
 
 Routing (README.md, "Routing and the customer's wait"):
   BATON_OFFER_TIMEOUT   an offered chat not accepted for this long goes to the next agent (30s)
-  BATON_SLA_FIRST_RESPONSE  first-response targets per priority band; a handoff waiting past its
-                        target is raised one band (urgent=1m,high=2m,normal=5m)
 See README.md for every setting.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,

@@ -54,9 +54,6 @@ type Config struct {
 	// OfferTimeout is how long an agent has to accept a conversation the router offered them
 	// before it goes to the next agent; 0 means offers do not time out.
 	OfferTimeout time.Duration // BATON_OFFER_TIMEOUT (default 30s)
-	// FirstResponse are the first-response targets per priority band (urgent, high, normal); a
-	// handoff waiting past its target has its priority raised once.
-	FirstResponse [3]time.Duration // BATON_SLA_FIRST_RESPONSE (default urgent=1m,high=2m,normal=5m)
 	// Embed chooses the embedder knowledge-base chunks are embedded with.
 	Embed EmbedConfig
 }
@@ -115,9 +112,6 @@ func Load() (Config, error) {
 	}
 	if c.OfferTimeout, err = durationEnv("BATON_OFFER_TIMEOUT", 30*time.Second); err != nil || c.OfferTimeout < 0 {
 		return c, fmt.Errorf("config: BATON_OFFER_TIMEOUT must be a duration such as 30s (0 = never), got %q", os.Getenv("BATON_OFFER_TIMEOUT"))
-	}
-	if c.FirstResponse, err = firstResponse(env("BATON_SLA_FIRST_RESPONSE", "urgent=1m,high=2m,normal=5m")); err != nil {
-		return c, err
 	}
 	if c.AdminPassword, err = secret("BATON_ADMIN_PASSWORD"); err != nil {
 		return c, err
@@ -291,20 +285,4 @@ func floatEnv(key string, def float64) (float64, error) {
 		return def, fmt.Errorf("config: %s must be a number, got %q", key, v)
 	}
 	return f, nil
-}
-
-// firstResponse parses "urgent=1m,high=2m,normal=5m" (any subset; the rest keep their defaults).
-func firstResponse(v string) ([3]time.Duration, error) {
-	out := [3]time.Duration{time.Minute, 2 * time.Minute, 5 * time.Minute}
-	bands := map[string]int{"urgent": 0, "high": 1, "normal": 2}
-	for _, part := range strings.Split(v, ",") {
-		name, dur, ok := strings.Cut(strings.TrimSpace(part), "=")
-		i, known := bands[strings.TrimSpace(name)]
-		d, err := time.ParseDuration(strings.TrimSpace(dur))
-		if !ok || !known || err != nil || d <= 0 {
-			return out, fmt.Errorf("config: BATON_SLA_FIRST_RESPONSE must look like urgent=1m,high=2m,normal=5m, got %q", v)
-		}
-		out[i] = d
-	}
-	return out, nil
 }

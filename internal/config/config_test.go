@@ -46,29 +46,18 @@ func TestEmbedConfig(t *testing.T) {
 	require.ErrorContains(t, err, "BATON_EMBED_DIM must be a whole number")
 }
 
-// Routing clocks: offers time out after 30 s unless set (0 turns it off); first-response targets
-// per priority band parse from one variable, any subset of bands.
-func TestRoutingConfig(t *testing.T) {
+// Offers time out after 30 s unless set; 0 turns it off; a negative one is refused.
+func TestOfferTimeoutConfig(t *testing.T) {
 	t.Setenv("BATON_OFFER_TIMEOUT", "")
-	t.Setenv("BATON_SLA_FIRST_RESPONSE", "")
 	c, err := Load()
 	require.NoError(t, err)
 	require.Equal(t, 30*time.Second, c.OfferTimeout)
-	require.Equal(t, [3]time.Duration{time.Minute, 2 * time.Minute, 5 * time.Minute}, c.FirstResponse)
 
 	t.Setenv("BATON_OFFER_TIMEOUT", "0")
-	t.Setenv("BATON_SLA_FIRST_RESPONSE", "normal=10m, urgent=30s")
 	c, err = Load()
 	require.NoError(t, err)
 	require.Zero(t, c.OfferTimeout)
-	require.Equal(t, [3]time.Duration{30 * time.Second, 2 * time.Minute, 10 * time.Minute}, c.FirstResponse)
 
-	for _, bad := range []string{"urgent", "vip=1m", "normal=-1m", "high=soon"} {
-		t.Setenv("BATON_SLA_FIRST_RESPONSE", bad)
-		_, err = Load()
-		require.ErrorContains(t, err, "BATON_SLA_FIRST_RESPONSE", bad)
-	}
-	t.Setenv("BATON_SLA_FIRST_RESPONSE", "")
 	t.Setenv("BATON_OFFER_TIMEOUT", "-5s")
 	_, err = Load()
 	require.ErrorContains(t, err, "BATON_OFFER_TIMEOUT")

@@ -3,8 +3,6 @@ package server
 import (
 	"context"
 	"fmt"
-	"net/http"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -16,13 +14,10 @@ import (
 	"github.com/baton-cs/baton/internal/dbtest"
 )
 
-// dialStaff opens a conversation's WebSocket as a signed-in agent.
-func (ta *testApp) dialStaff(conv, token string) *websocket.Conn {
+// dialAgentConv opens a conversation's WebSocket as a signed-in agent.
+func (ta *testApp) dialAgentConv(conv, token string) *websocket.Conn {
 	ta.t.Helper()
-	u := "ws" + strings.TrimPrefix(ta.URL, "http") + "/api/v1/conversations/" + conv + "/ws?after=0"
-	ws, resp, err := websocket.DefaultDialer.Dial(u, http.Header{"Authorization": {"Bearer " + token}})
-	require.NoError(ta.t, err)
-	resp.Body.Close()
+	ws := ta.dialStaff("/api/v1/conversations/"+conv+"/ws?after=0", token)
 	require.Equal(ta.t, "ready", readFrame(ta.t, ws).Type)
 	return ws
 }
@@ -59,7 +54,7 @@ func TestTwoServersOnOneDatabaseBehaveAsOne(t *testing.T) {
 	b.do("GET", "/api/v1/conversations/"+conv, ann, nil, 200, &got)
 	require.Equal(t, "assigned", got.Conversation.Status, "A's handoff was offered to B's online agent")
 
-	agent := b.dialStaff(conv, ann)
+	agent := b.dialAgentConv(conv, ann)
 	defer agent.Close()
 	b.do("GET", "/api/v1/conversations/"+conv+"/context", ann, nil, 200, nil) // opening it accepts it
 	require.Contains(t, nextMessageFrom(t, customer, "system").Text, "joined the conversation", "on A, live")
@@ -68,7 +63,7 @@ func TestTwoServersOnOneDatabaseBehaveAsOne(t *testing.T) {
 	a.say(conv, tok, "Thanks, from server A")
 	for nextMessageFrom(t, agent, "customer").Text != "Thanks, from server A" { // past the backlog
 	}
-	b.do("POST", "/api/v1/conversations/"+conv+"/resolve", ann, nil, 200, nil)
+	b.do("POST", "/api/v1/conversations/"+conv+"/resolve", ann, map[string]string{"disposition": "resolved"}, 200, nil)
 
 	// Customers on both servers hand off at once to two agents; both sweepers run. Every handoff is
 	// offered to one agent at a time, nobody beyond capacity, and when both agents let the offers

@@ -201,7 +201,7 @@ func TestBusinessHoursOverHTTP(t *testing.T) {
 	// The agent comes back, gets the left message, answers and resolves it.
 	ta.do("POST", "/api/v1/agent/presence", agent, map[string]string{"presence": "online"}, 200, nil)
 	ta.do("POST", "/api/v1/conversations/"+conv+"/agent-messages", agent, map[string]string{"text": "您的订单已于今天发出。"}, 201, nil)
-	ta.do("POST", "/api/v1/conversations/"+conv+"/resolve", agent, nil, 200, nil)
+	ta.do("POST", "/api/v1/conversations/"+conv+"/resolve", agent, map[string]string{"disposition": "resolved"}, 200, nil)
 
 	// The customer comes back with their token: the reply is there.
 	var msgs struct {
