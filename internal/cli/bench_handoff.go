@@ -42,7 +42,7 @@ type handoffBench struct {
 	Database          string  `json:"database"`
 	// DatabaseCPUMsPerClaim is the embedded database's CPU time per claim (resolves included),
 	// measured from its process: unlike claims per second it hardly depends on what else the
-	// machine runs, and PGlite being single-threaded, 1000 / it bounds the claims per second.
+	// machine runs, and the single-threaded PGlite being the bottleneck, it is what limits them.
 	DatabaseCPUMsPerClaim float64 `json:"database_cpu_ms_per_claim,omitempty"`
 }
 
@@ -63,8 +63,9 @@ measured. Reported (--json prints one JSON object):
   over_capacity_assignments      agents holding more than their capacity (must be 0)
   latency_p50_ms, latency_p99_ms customer message stored → the agent's subscription hears of it
   database_cpu_ms_per_claim      the embedded database's CPU time per claim (resolves included);
-                                 it hardly depends on what else the machine runs, and the database
-                                 being single-threaded, 1000 / it bounds claims_per_second
+                                 it hardly depends on what else the machine runs, and the
+                                 single-threaded database being the bottleneck, it is what
+                                 limits claims_per_second
 
 --capacity as large as customers/agents leaves resolves out and measures claims alone.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
