@@ -125,12 +125,13 @@ func (s *Service) takeTurn(ctx context.Context, convID string, msg conversation.
 			Reason:         h.Reason,
 			Skill:          skill,
 			Language:       out.Language,
-			Priority:       handoff.Priority(h.Reason) + h.Priority,
+			Priority:       handoff.PriorityOf(h.Reason, h.Sentiment.Label, h.Priority),
 			Question:       h.Question,
 			Intent:         h.Intent,
 			Confidence:     h.Confidence,
 			Slots:          h.Slots,
 			Sentiment:      &handoff.Sentiment{Score: h.Sentiment.Score, Label: h.Sentiment.Label},
+			ReplyTo:        &msg.ID,
 		})
 	})
 }

@@ -3,6 +3,7 @@
 package channel
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"strconv"
@@ -12,6 +13,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/baton-cs/baton/bot"
+	"github.com/baton-cs/baton/handoff"
 	"github.com/baton-cs/baton/internal/auth"
 	"github.com/baton-cs/baton/internal/conversation"
 	"github.com/baton-cs/baton/internal/httpx"
@@ -21,6 +23,21 @@ import (
 type API struct {
 	Convs *conversation.Store
 	Turns *bot.Service
+	// Queue tells a customer waiting for a person where they stand; nil leaves it out.
+	Queue Waiting
+}
+
+// Waiting tells a waiting customer their place in the queue and the estimated wait.
+type Waiting interface {
+	QueueInfo(ctx context.Context, convID string) (*handoff.QueueInfo, error)
+}
+
+// queueInfo is the conversation's queue information, nil when nobody waits for a person.
+func queueInfo(ctx context.Context, w Waiting, conv conversation.Conversation) (*handoff.QueueInfo, error) {
+	if w == nil || (conv.Status != conversation.StatusQueued && conv.Status != conversation.StatusAssigned) {
+		return nil, nil
+	}
+	return w.QueueInfo(ctx, conv.ID)
 }
 
 type customerIn struct {
@@ -173,13 +190,19 @@ func (a *API) customerAccess(c *gin.Context, token, id string) (conversation.Con
 	return conv, true
 }
 
-// GetConversation returns a conversation to its customer or to staff.
+// GetConversation returns a conversation to its customer or to staff, with the customer's place
+// in the queue and estimated wait while they wait for a person ("queue", else null).
 func (a *API) GetConversation(c *gin.Context) {
 	conv, ok := a.access(c, true)
 	if !ok {
 		return
 	}
-	c.JSON(http.StatusOK, gin.H{"conversation": conv})
+	q, err := queueInfo(c.Request.Context(), a.Queue, conv)
+	if err != nil {
+		httpx.Internal(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"conversation": conv, "queue": q})
 }
 
 type messageIn struct {

@@ -2,6 +2,7 @@ package channel
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -24,13 +25,24 @@ type Live struct {
 	Log   *slog.Logger
 	// Done is closed at shutdown; open sockets then get a going-away close frame.
 	Done <-chan struct{}
+	// Queue tells a waiting customer where they stand; nil sends no queue frames.
+	Queue Waiting
 }
+
+// queueCoalesce gathers a burst of queue changes into one recomputation of a customer's place;
+// queueRefresh recomputes it now and then anyway (business hours start, agents come and go).
+const (
+	queueCoalesce = 500 * time.Millisecond
+	queueRefresh  = 30 * time.Second
+)
 
 // authWait is how long a customer has to send its auth frame.
 const authWait = 10 * time.Second
 
 // ConversationWS streams a conversation's messages (everything after ?after=SEQ first, then live
-// ones) and its status changes. Staff authenticate with their session; a customer sends
+// ones) and its status changes. For a customer, the ready and conversation frames also carry
+// "queue" (their place and estimated wait while they wait for a person, else null), and
+// {"type":"queue"} frames follow whenever that changes. Staff authenticate with their session; a customer sends
 // {"type":"auth","token":"…"} as its first frame (or an Authorization header).
 func (l *Live) ConversationWS(c *gin.Context) {
 	ctx := c.Request.Context()
@@ -65,7 +77,14 @@ func (l *Live) ConversationWS(c *gin.Context) {
 	// Subscribe before reading the backlog, so nothing falls between the two.
 	evs, unsubscribe := l.Bus.Subscribe(events.ConversationTopic(conv.ID))
 	defer unsubscribe()
-	if err := conn.Send(gin.H{"type": "ready", "conversation": conv}); err != nil {
+	var queueEvs <-chan events.Event
+	if !staff && l.Queue != nil {
+		ch, unsubscribeQueue := l.Bus.Subscribe(events.QueueTopic)
+		defer unsubscribeQueue()
+		queueEvs = ch
+	}
+	w := &waitFrames{l: l, conn: conn, conv: conv, last: "null"}
+	if err := conn.Send(w.withQueue(ctx, queueEvs != nil, gin.H{"type": "ready", "conversation": conv})); err != nil {
 		return
 	}
 	last, err := l.sendAfter(ctx, conn, conv.ID, after)
@@ -75,6 +94,8 @@ func (l *Live) ConversationWS(c *gin.Context) {
 	}
 	ping := live.Ticker()
 	defer ping.Stop()
+	refresh := time.NewTicker(queueRefresh)
+	defer refresh.Stop()
 	for {
 		select {
 		case ev := <-evs:
@@ -83,7 +104,11 @@ func (l *Live) ConversationWS(c *gin.Context) {
 			}
 			if ev.Kind == "status" || ev.Kind == "resync" {
 				cv, err := l.Convs.Get(ctx, conv.ID)
-				if err != nil || conn.Send(gin.H{"type": "conversation", "conversation": cv}) != nil {
+				if err != nil {
+					return
+				}
+				w.conv = cv
+				if conn.Send(w.withQueue(ctx, queueEvs != nil, gin.H{"type": "conversation", "conversation": cv})) != nil {
 					return
 				}
 			}
@@ -100,6 +125,19 @@ func (l *Live) ConversationWS(c *gin.Context) {
 				if conn.Send(gin.H{"type": "pong"}) != nil {
 					return
 				}
+			}
+		case <-queueEvs:
+			if w.waiting() {
+				w.soon()
+			}
+		case <-refresh.C:
+			if queueEvs != nil && w.waiting() {
+				w.soon()
+			}
+		case <-w.due:
+			w.due = nil
+			if w.send(ctx) != nil {
+				return
 			}
 		case <-ping.C:
 			if conn.Ping() != nil {
@@ -160,4 +198,58 @@ func (l *Live) sendAfter(ctx context.Context, conn *live.Conn, convID string, af
 			return after, nil
 		}
 	}
+}
+
+// waitFrames sends a customer's queue frames, only when what they say changes.
+type waitFrames struct {
+	l    *Live
+	conn *live.Conn
+	conv conversation.Conversation
+	last string           // the JSON of the last queue sent ("null": none)
+	due  <-chan time.Time // a recomputation is scheduled
+}
+
+// waiting reports whether the customer may be waiting for a person: queued, or assigned while
+// the last frame still showed an offer.
+func (w *waitFrames) waiting() bool {
+	return w.conv.Status == conversation.StatusQueued || (w.conv.Status == conversation.StatusAssigned && w.last != "null")
+}
+
+// soon schedules a recomputation, gathering the changes that arrive meanwhile.
+func (w *waitFrames) soon() {
+	if w.due == nil {
+		w.due = time.After(queueCoalesce)
+	}
+}
+
+// withQueue adds the customer's queue information to a ready or conversation frame, so the
+// status and where the customer stands arrive together.
+func (w *waitFrames) withQueue(ctx context.Context, on bool, frame gin.H) gin.H {
+	if !on {
+		return frame
+	}
+	q, err := queueInfo(ctx, w.l.Queue, w.conv)
+	if err != nil {
+		w.l.Log.Warn("channel: queue info", "err", err)
+		return frame
+	}
+	b, _ := json.Marshal(q)
+	w.last = string(b)
+	frame["queue"] = q
+	return frame
+}
+
+// send sends a queue frame when the customer's place or wait changed.
+func (w *waitFrames) send(ctx context.Context) error {
+	q, err := queueInfo(ctx, w.l.Queue, w.conv)
+	if err != nil {
+		w.l.Log.Warn("channel: queue info", "err", err)
+		return nil // the next change tries again
+	}
+	b, _ := json.Marshal(q)
+	if string(b) == w.last {
+		return nil
+	}
+	w.last = string(b)
+	return w.conn.Send(gin.H{"type": "queue", "queue": q})
 }

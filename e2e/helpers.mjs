@@ -64,12 +64,13 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * Starts `bin/baton serve` with the embedded database and demo content. Returns
- * {proc, baseURL, dataDir, readyMs, log(), accounts, adminPassword}.
+ * {proc, baseURL, dataDir, readyMs, log(), accounts, adminPassword}. Given the dataDir and
+ * adminPassword of a running baton, a second server shares its database; env adds variables.
  */
-export async function startBaton({ host = "127.0.0.1", readyTimeoutMs = 90_000 } = {}) {
+export async function startBaton({ host = "127.0.0.1", readyTimeoutMs = 90_000, dataDir: shared, adminPassword: sharedPassword, env: extra = {} } = {}) {
   const port = await freePort();
-  const dataDir = await mkdtemp(join(tmpdir(), "baton-e2e-"));
-  const adminPassword = randomBytes(18).toString("base64url");
+  const dataDir = shared ?? (await mkdtemp(join(tmpdir(), "baton-e2e-")));
+  const adminPassword = sharedPassword ?? randomBytes(18).toString("base64url");
   const env = { ...process.env };
   for (const k of Object.keys(env)) if (k.startsWith("BATON_") || k === "DATABASE_URL") delete env[k];
   Object.assign(env, {
@@ -81,6 +82,7 @@ export async function startBaton({ host = "127.0.0.1", readyTimeoutMs = 90_000 }
     BATON_COOKIE_SECURE: "true",
     BATON_LOG_FORMAT: "text",
     BATON_LOG_LEVEL: "info",
+    ...extra,
   });
 
   const started = performance.now();
@@ -112,7 +114,7 @@ export async function startBaton({ host = "127.0.0.1", readyTimeoutMs = 90_000 }
   let readyMs = null;
   while (performance.now() < deadline) {
     if (exited) {
-      await rm(dataDir, { recursive: true, force: true });
+      if (!shared) await rm(dataDir, { recursive: true, force: true });
       throw new Error(`baton exited before it was ready (${JSON.stringify(exited)}):\n${log}`);
     }
     try {

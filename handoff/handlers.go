@@ -87,6 +87,16 @@ func (a *API) Claim(c *gin.Context) {
 	c.JSON(http.StatusOK, gin.H{"conversation": conv})
 }
 
+// Accept accepts the conversation the router offered the caller.
+func (a *API) Accept(c *gin.Context) {
+	conv, err := a.Store.Accept(c.Request.Context(), c.Param("id"), me(c))
+	if err != nil {
+		a.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"conversation": conv})
+}
+
 type agentMessageIn struct {
 	Text string `json:"text"`
 }
@@ -140,6 +150,17 @@ func (a *API) ContextCard(c *gin.Context) {
 	if err != nil {
 		httpx.Internal(c, err)
 		return
+	}
+	if u := me(c); conv.Status == conversation.StatusAssigned && conv.AssignedAgentID != nil && *conv.AssignedAgentID == u.ID {
+		// Opening an offered conversation accepts it.
+		if err := a.Store.acceptIfOffered(ctx, conv.ID, u); err != nil {
+			httpx.Internal(c, err)
+			return
+		}
+		if conv, err = a.Convs.Get(ctx, conv.ID); err != nil {
+			httpx.Internal(c, err)
+			return
+		}
 	}
 	cust, err := a.Convs.CustomerGet(ctx, conv.CustomerID)
 	if err != nil {

@@ -57,23 +57,15 @@ type Request struct {
 	Confidence float64
 	Slots      map[string]string
 	Sentiment  *Sentiment
+	// ReplyTo is the customer message the handoff answers; what the bot adds (the after-hours
+	// notice) replies to it.
+	ReplyTo *int64
 }
 
 // Sentiment is the customer's mood when the conversation was handed off.
 type Sentiment struct {
 	Score float64 `json:"score"`
 	Label string  `json:"label"`
-}
-
-// Priority of a handoff by its reason: complaints first.
-func Priority(reason string) int {
-	switch reason {
-	case ReasonComplaint, ReasonNegative:
-		return 20
-	case ReasonHumanRequest, ReasonActionFailed, ReasonRetries:
-		return 10
-	}
-	return 0
 }
 
 // TranscriptLine is one message in a context snapshot.
@@ -112,6 +104,10 @@ type Handoff struct {
 	ResolvedAt     *time.Time `json:"resolved_at,omitempty"`
 	AutoAssigned   bool       `json:"auto_assigned"`
 	Note           string     `json:"note,omitempty"`
+	// AcceptedAt is when the holder accepted; an automatic assignment is an offer until then.
+	AcceptedAt *time.Time `json:"accepted_at,omitempty"`
+	// LeftMessage marks a handoff made outside its team's business hours with nobody online.
+	LeftMessage bool `json:"left_message"`
 }
 
 // QueueItem is a waiting conversation as the queue shows it.
@@ -128,6 +124,8 @@ type QueueItem struct {
 	SLA            *SLAState `json:"sla,omitempty"`
 	// Transfer is the transfer that put it back in the queue, if one did.
 	Transfer *TransferNote `json:"transfer,omitempty"`
+	// LeftMessage marks a message left while the team was closed.
+	LeftMessage bool `json:"left_message"`
 }
 
 // AgentItem is a conversation an agent holds.
@@ -144,6 +142,9 @@ type AgentItem struct {
 	Unread int `json:"unread"`
 	// Transfer is the transfer that brought it to the agent, if one did.
 	Transfer *TransferNote `json:"transfer,omitempty"`
+	// Offered means the router offered it and the agent has not accepted it yet.
+	Offered     bool `json:"offered"`
+	LeftMessage bool `json:"left_message"`
 }
 
 // Suggestion is what a resolution hands to the knowledge base.

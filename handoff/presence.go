@@ -127,19 +127,3 @@ func (s *Store) PresenceSweep(ctx context.Context, grace time.Duration) (int, er
 	}
 	return int(tag.RowsAffected()), nil
 }
-
-// TeamModeSet chooses how a skill's team gets work: auto-assign or pull.
-func (s *Store) TeamModeSet(ctx context.Context, skill, mode string) error {
-	if mode != ModeAuto && mode != ModePull || skill == "" {
-		return fmt.Errorf("%w: mode %q (auto or pull)", ErrInvalid, mode)
-	}
-	if _, err := s.pool.Exec(ctx, `INSERT INTO routing_teams (skill, mode) VALUES ($1, $2)
-		ON CONFLICT (skill) DO UPDATE SET mode = EXCLUDED.mode`, skill, mode); err != nil {
-		return fmt.Errorf("handoff: team mode: %w", err)
-	}
-	if mode == ModeAuto {
-		_, err := s.DrainAll(ctx)
-		return err
-	}
-	return nil
-}

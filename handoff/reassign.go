@@ -11,14 +11,15 @@ import (
 	"github.com/baton-cs/baton/internal/events"
 )
 
-// Offers are assignments: the router gives a handoff to an agent at once rather than waiting for
-// them to accept. What an unaccepted offer would be is an assignment the agent has not answered:
-// after the reply timeout it goes back to the queue with a note, the agent is excluded from it,
-// and it is routed to the next agent.
+// Two clocks take a conversation back from an agent: an offer (an automatic assignment) not
+// accepted within the offer time-out (see offer.go), and an assignment whose agent has not written
+// to the customer within the reply time-out. Either way the handoff goes back to the queue with a
+// note, the agent is excluded from it (lapsed_by: the router does not give it to them again,
+// though they can still take it from the queue), and it is routed to the next agent.
 
 // lapsedSelect finds assigned handoffs whose agent has not written since taking them.
 const lapsedSelect = `
-SELECT h.id, h.conversation_id, h.claimed_by FROM handoffs h
+SELECT h.id, h.conversation_id, h.claimed_by, ` + agentName + ` FROM handoffs h JOIN users u ON u.id = h.claimed_by
 WHERE h.status = 'assigned' AND h.claimed_at < now() - make_interval(secs => $1)
   AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = h.conversation_id
                   AND m.sender = 'agent' AND m.created_at >= h.claimed_at)
@@ -26,8 +27,20 @@ ORDER BY h.claimed_at
 LIMIT 100
 FOR UPDATE OF h SKIP LOCKED`
 
+// unacceptedSelect finds offers their agent has not accepted in time.
+const unacceptedSelect = `
+SELECT h.id, h.conversation_id, h.claimed_by, ` + agentName + ` FROM handoffs h JOIN users u ON u.id = h.claimed_by
+WHERE h.status = 'assigned' AND h.accepted_at IS NULL AND h.claimed_at < now() - make_interval(secs => $1)
+ORDER BY h.claimed_at
+LIMIT 100
+FOR UPDATE OF h SKIP LOCKED`
+
+// agentName is how a users row u is named to customers and colleagues.
+const agentName = `COALESCE(NULLIF(u.name, ''), split_part(u.email, '@', 1))`
+
 var reassignTexts = map[string][2]string{ // [en, zh]
 	"note":     {"Reassigned: the previous agent did not reply within %s.", "已转派：上一位客服在 %s 内未回复。"},
+	"offer":    {"Offered to %s, who did not accept it within %s; offered to the next agent.", "已分配给 %s，但其 %s 内未接受；已转给下一位客服。"},
 	"customer": {"Sorry for the wait — we are finding another agent for you.", "抱歉久等，正在为您转接其他客服。"},
 }
 
@@ -35,9 +48,26 @@ var reassignTexts = map[string][2]string{ // [en, zh]
 // noting why, and routes each to another agent. Running it in several processes at once is safe:
 // each handoff is taken by one of them (SKIP LOCKED) and is no longer lapsed afterwards.
 func (s *Store) ReassignLapsed(ctx context.Context, timeout time.Duration) (int, error) {
+	return s.requeueWhere(ctx, lapsedSelect, timeout, func(lang int, _ string) (string, string) {
+		return fmt.Sprintf(reassignTexts["note"][lang], timeout.Round(time.Second)), reassignTexts["customer"][lang]
+	})
+}
+
+// ReassignUnaccepted moves every offer not accepted within timeout to the next eligible agent.
+// The customer, who never heard that anyone joined, is not told; the agents see the note.
+func (s *Store) ReassignUnaccepted(ctx context.Context, timeout time.Duration) (int, error) {
+	return s.requeueWhere(ctx, unacceptedSelect, timeout, func(lang int, agent string) (string, string) {
+		return fmt.Sprintf(reassignTexts["offer"][lang], agent, timeout.Round(time.Second)), ""
+	})
+}
+
+// requeueWhere takes the handoffs query selects (id, conversation, agent, agent's name) back from
+// their agents and routes them again, in one transaction. texts gives the note for agents and the
+// message for the customer ("" for none) in the conversation's language (0 en, 1 zh).
+func (s *Store) requeueWhere(ctx context.Context, query string, timeout time.Duration, texts func(lang int, agent string) (string, string)) (int, error) {
 	n := 0
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		rows, err := tx.Query(ctx, lapsedSelect, timeout.Seconds())
+		rows, err := tx.Query(ctx, query, timeout.Seconds())
 		if err != nil {
 			return fmt.Errorf("handoff: lapsed: %w", err)
 		}
@@ -45,11 +75,12 @@ func (s *Store) ReassignLapsed(ctx context.Context, timeout time.Duration) (int,
 			id    int64
 			conv  string
 			agent int64
+			name  string
 		}
 		var ls []lapse
 		for rows.Next() {
 			var l lapse
-			if err := rows.Scan(&l.id, &l.conv, &l.agent); err != nil {
+			if err := rows.Scan(&l.id, &l.conv, &l.agent, &l.name); err != nil {
 				rows.Close()
 				return err
 			}
@@ -68,18 +99,21 @@ func (s *Store) ReassignLapsed(ctx context.Context, timeout time.Duration) (int,
 			if c.Language == "zh" {
 				lang = 1
 			}
-			note := fmt.Sprintf(reassignTexts["note"][lang], timeout.Round(time.Second))
+			note, toCustomer := texts(lang, l.name)
 			if _, err := tx.Exec(ctx, `UPDATE handoffs SET status = 'queued', claimed_by = NULL, claimed_at = NULL,
-				auto_assigned = false, lapsed_by = array_append(lapsed_by, $2), note = $3 WHERE id = $1`, l.id, l.agent, note); err != nil {
+				accepted_at = NULL, auto_assigned = false, lapsed_by = array_append(lapsed_by, $2), note = $3 WHERE id = $1`,
+				l.id, l.agent, note); err != nil {
 				return fmt.Errorf("handoff: requeue: %w", err)
 			}
 			if err := conversation.SetStatusTx(ctx, tx, l.conv, conversation.StatusQueued, c.HandoffReason, nil); err != nil {
 				return err
 			}
-			if _, _, err := conversation.AppendTx(ctx, tx, l.conv, conversation.NewMessage{
-				Sender: conversation.SenderSystem, Text: reassignTexts["customer"][lang], BotDone: true,
-			}); err != nil {
-				return err
+			if toCustomer != "" {
+				if _, _, err := conversation.AppendTx(ctx, tx, l.conv, conversation.NewMessage{
+					Sender: conversation.SenderSystem, Text: toCustomer, BotDone: true,
+				}); err != nil {
+					return err
+				}
 			}
 			if _, err := RouteTx(ctx, tx, l.conv); err != nil {
 				return err

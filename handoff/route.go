@@ -9,7 +9,6 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/baton-cs/baton/internal/conversation"
-	"github.com/baton-cs/baton/internal/events"
 )
 
 // Routing is decided in the database transaction that changes the queue, never in process memory,
@@ -23,7 +22,7 @@ import (
 // by another transaction are skipped rather than waited for (the sweeper's drain catches the rare
 // handoff that misses its agent that way).
 const pickAgent = `
-SELECT u.id, COALESCE(NULLIF(u.name, ''), split_part(u.email, '@', 1))
+SELECT u.id
 FROM users u
 WHERE u.presence = 'online' AND u.role IN ('agent', 'supervisor', 'admin')
   AND $1::text = ANY(u.skills) AND $2::text = ANY(u.languages) AND NOT (u.id = ANY($3::bigint[]))
@@ -60,43 +59,38 @@ func RouteTx(ctx context.Context, tx pgx.Tx, convID string) (int64, error) {
 		lapsed = []int64{}
 	}
 	var agentID int64
-	var name string
-	err = tx.QueryRow(ctx, pickAgent, skill, lang, lapsed).Scan(&agentID, &name)
+	err = tx.QueryRow(ctx, pickAgent, skill, lang, lapsed).Scan(&agentID)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return 0, nil
 	}
 	if err != nil {
 		return 0, fmt.Errorf("handoff: route pick: %w", err)
 	}
-	return agentID, assignTx(ctx, tx, hid, convID, agentID, name, true)
+	return agentID, assignTx(ctx, tx, hid, agentID, true)
 }
 
-// assignTx gives a queued handoff to an agent whose users row the caller has locked.
-func assignTx(ctx context.Context, tx pgx.Tx, hid int64, convID string, agentID int64, name string, auto bool) error {
-	c, err := conversation.GetForUpdateTx(ctx, tx, convID)
-	if err != nil {
-		return err
-	}
-	tag, err := tx.Exec(ctx, `UPDATE handoffs SET status = 'assigned', claimed_by = $2, claimed_at = now(), auto_assigned = $3
-		WHERE id = $1 AND status = 'queued'`, hid, agentID, auto)
-	if err != nil {
+// assignTx gives a queued handoff to an agent whose users row the caller has locked. An automatic
+// assignment is an offer the agent has yet to accept (see offer.go); an agent's own claim is
+// accepted at once, and the customer hears that the agent joined. The writes are the database
+// function baton_assign (migration 0010), one round trip.
+func assignTx(ctx context.Context, tx pgx.Tx, hid int64, agentID int64, auto bool) error {
+	var ok bool
+	if err := tx.QueryRow(ctx, `SELECT baton_assign($1, $2, $3, $4, $5)`, hid, agentID, auto,
+		systemTexts["joined"][0], systemTexts["joined"][1]).Scan(&ok); err != nil {
 		return fmt.Errorf("handoff: assign: %w", err)
 	}
-	if tag.RowsAffected() == 0 {
+	if !ok {
 		return ErrTaken
 	}
-	if _, err := tx.Exec(ctx, `UPDATE users SET last_assigned_at = now() WHERE id = $1`, agentID); err != nil {
-		return fmt.Errorf("handoff: assign: %w", err)
-	}
-	if err := conversation.SetStatusTx(ctx, tx, convID, conversation.StatusAssigned, c.HandoffReason, &agentID); err != nil {
-		return err
-	}
-	if _, _, err := conversation.AppendTx(ctx, tx, convID, conversation.NewMessage{
+	return nil
+}
+
+// joinedTx tells the customer that a person took the conversation on.
+func joinedTx(ctx context.Context, tx pgx.Tx, c conversation.Conversation, name string) error {
+	_, _, err := conversation.AppendTx(ctx, tx, c.ID, conversation.NewMessage{
 		Sender: conversation.SenderSystem, Text: fmt.Sprintf(systemText(c.Language, "joined"), name), BotDone: true,
-	}); err != nil {
-		return err
-	}
-	return events.Notify(ctx, tx, events.Event{Topic: events.QueueTopic, Kind: "queue"})
+	})
+	return err
 }
 
 // lockAgentTx locks an agent's row and reports presence, skills, languages, spare capacity and name.
@@ -131,62 +125,26 @@ func lockAgentTx(ctx context.Context, tx pgx.Tx, id int64) (agentState, error) {
 	return a, nil
 }
 
-// drainSelect takes the queued handoffs an agent may get, highest priority then oldest, from
-// auto-assigning teams, skipping those another transaction holds.
-const drainSelect = `
-SELECT h.id, h.conversation_id FROM handoffs h
-WHERE h.status = 'queued' AND h.skill = ANY($1::text[]) AND h.language = ANY($2::text[])
-  AND NOT ($3::bigint = ANY(h.lapsed_by))
-  AND COALESCE((SELECT mode FROM routing_teams t WHERE t.skill = h.skill), 'auto') = 'auto'
-ORDER BY h.priority DESC, h.enqueued_at, h.id
-LIMIT $4
-FOR UPDATE OF h SKIP LOCKED`
-
-// DrainAgentTx gives an online agent with spare capacity the waiting handoffs they can take.
-// It returns how many were assigned.
+// DrainAgentTx gives an online agent with spare capacity the waiting handoffs they can take, as
+// offers, highest priority then oldest, from auto-assigning teams, skipping those another
+// transaction holds and those the agent let lapse (the database function baton_drain, migration
+// 0010). It returns how many were offered.
 func DrainAgentTx(ctx context.Context, tx pgx.Tx, agentID int64) (int, error) {
-	a, err := lockAgentTx(ctx, tx, agentID)
-	if err != nil || !a.Online || a.Free <= 0 {
-		return 0, err
-	}
-	rows, err := tx.Query(ctx, drainSelect, a.Skills, a.Languages, agentID, a.Free)
-	if err != nil {
+	var n int
+	if err := tx.QueryRow(ctx, `SELECT baton_drain($1)`, agentID).Scan(&n); err != nil {
 		return 0, fmt.Errorf("handoff: drain: %w", err)
 	}
-	type pick struct {
-		id   int64
-		conv string
-	}
-	var picks []pick
-	for rows.Next() {
-		var p pick
-		if err := rows.Scan(&p.id, &p.conv); err != nil {
-			rows.Close()
-			return 0, err
-		}
-		picks = append(picks, p)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return 0, err
-	}
-	for _, p := range picks {
-		if err := assignTx(ctx, tx, p.id, p.conv, agentID, a.Name, true); err != nil {
-			return 0, err
-		}
-	}
-	return len(picks), nil
+	return n, nil
 }
 
-// DrainAgent runs DrainAgentTx in its own transaction.
+// DrainAgent runs DrainAgentTx on its own.
 func (s *Store) DrainAgent(ctx context.Context, agentID int64) (int, error) {
 	var n int
-	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		var err error
-		n, err = DrainAgentTx(ctx, tx, agentID)
-		return err
-	})
-	return n, err
+	// One statement is its own transaction: no BEGIN and COMMIT round trips.
+	if err := s.pool.QueryRow(ctx, `SELECT baton_drain($1)`, agentID).Scan(&n); err != nil {
+		return 0, fmt.Errorf("handoff: drain: %w", err)
+	}
+	return n, nil
 }
 
 // DrainAll drains the queue to every online agent with spare capacity, emptiest first. The sweeper

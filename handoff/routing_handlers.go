@@ -77,19 +77,29 @@ func (a *API) SetProfile(c *gin.Context) {
 	c.JSON(http.StatusOK, gin.H{"profile": p})
 }
 
-// SetTeamMode lets an admin choose auto-assign or pull for a skill's team.
-func (a *API) SetTeamMode(c *gin.Context) {
-	var in struct {
-		Mode string `json:"mode"`
-	}
-	if !httpx.BindJSON(c, &in, 1<<10) {
+// SetTeam lets an admin set a skill's team: routing mode (auto or pull), time zone and business
+// hours; fields left out stay as they are.
+func (a *API) SetTeam(c *gin.Context) {
+	var in TeamSpec
+	if !httpx.BindJSON(c, &in, 8<<10) {
 		return
 	}
-	if err := a.Store.TeamModeSet(c.Request.Context(), c.Param("skill"), in.Mode); err != nil {
+	t, err := a.Store.TeamSet(c.Request.Context(), c.Param("skill"), in)
+	if err != nil {
 		a.failRouting(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, gin.H{"skill": c.Param("skill"), "mode": in.Mode})
+	c.JSON(http.StatusOK, gin.H{"skill": t.Skill, "mode": t.Mode, "team": t})
+}
+
+// Teams lists the teams (skills) with their mode and business hours.
+func (a *API) Teams(c *gin.Context) {
+	ts, err := a.Store.Teams(c.Request.Context())
+	if err != nil {
+		httpx.Internal(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"teams": ts})
 }
 
 // ClaimNext takes the first waiting conversation the caller may take (pull mode).

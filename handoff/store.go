@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -67,12 +68,16 @@ func EnqueueTx(ctx context.Context, tx pgx.Tx, r Request) error {
 	if err := events.Notify(ctx, tx, events.Event{Topic: events.QueueTopic, Kind: "queue"}); err != nil {
 		return err
 	}
-	_, err = RouteTx(ctx, tx, r.ConversationID)
-	return err
+	agent, err := RouteTx(ctx, tx, r.ConversationID)
+	if err != nil || agent != 0 {
+		return err
+	}
+	return afterHoursTx(ctx, tx, r, time.Now())
 }
 
 const queueSelect = `
-SELECT h.conversation_id, h.id, h.reason, h.skill, h.language, h.priority, h.question, cu.name, h.enqueued_at
+SELECT h.conversation_id, h.id, h.reason, h.skill, h.language, h.priority, h.question, cu.name, h.enqueued_at,
+  h.left_message
 FROM handoffs h
 JOIN conversations c ON c.id = h.conversation_id
 JOIN customers cu ON cu.id = c.customer_id
@@ -91,7 +96,7 @@ func (s *Store) Queue(ctx context.Context, u auth.User) ([]QueueItem, error) {
 	out := []QueueItem{}
 	for rows.Next() {
 		var q QueueItem
-		if err := rows.Scan(&q.ConversationID, &q.HandoffID, &q.Reason, &q.Skill, &q.Language, &q.Priority, &q.Question, &q.CustomerName, &q.EnqueuedAt); err != nil {
+		if err := rows.Scan(&q.ConversationID, &q.HandoffID, &q.Reason, &q.Skill, &q.Language, &q.Priority, &q.Question, &q.CustomerName, &q.EnqueuedAt, &q.LeftMessage); err != nil {
 			return nil, err
 		}
 		out = append(out, q)
@@ -101,7 +106,8 @@ func (s *Store) Queue(ctx context.Context, u auth.User) ([]QueueItem, error) {
 
 // AgentConversations lists the conversations u holds.
 func (s *Store) AgentConversations(ctx context.Context, u auth.User) ([]AgentItem, error) {
-	rows, err := s.pool.Query(ctx, `SELECT c.id, c.status, h.reason, h.question, cu.name, h.claimed_at, c.updated_at
+	rows, err := s.pool.Query(ctx, `SELECT c.id, c.status, h.reason, h.question, cu.name, h.claimed_at, c.updated_at,
+		h.accepted_at IS NULL, h.left_message
 		FROM handoffs h JOIN conversations c ON c.id = h.conversation_id JOIN customers cu ON cu.id = c.customer_id
 		WHERE h.status = 'assigned' AND h.claimed_by = $1 ORDER BY c.updated_at DESC`, u.ID)
 	if err != nil {
@@ -111,7 +117,7 @@ func (s *Store) AgentConversations(ctx context.Context, u auth.User) ([]AgentIte
 	out := []AgentItem{}
 	for rows.Next() {
 		var a AgentItem
-		if err := rows.Scan(&a.ConversationID, &a.Status, &a.Reason, &a.Question, &a.CustomerName, &a.ClaimedAt, &a.UpdatedAt); err != nil {
+		if err := rows.Scan(&a.ConversationID, &a.Status, &a.Reason, &a.Question, &a.CustomerName, &a.ClaimedAt, &a.UpdatedAt, &a.Offered, &a.LeftMessage); err != nil {
 			return nil, err
 		}
 		out = append(out, a)
@@ -120,13 +126,13 @@ func (s *Store) AgentConversations(ctx context.Context, u auth.User) ([]AgentIte
 }
 
 const handoffCols = `id, conversation_id, reason, skill, language, priority, question, status, context,
-enqueued_at, claimed_by, claimed_at, resolved_at, auto_assigned, note`
+enqueued_at, claimed_by, claimed_at, resolved_at, auto_assigned, note, accepted_at, left_message`
 
 func scanHandoff(row pgx.Row) (Handoff, error) {
 	var h Handoff
 	var ctxJSON []byte
 	err := row.Scan(&h.ID, &h.ConversationID, &h.Reason, &h.Skill, &h.Language, &h.Priority, &h.Question, &h.Status,
-		&ctxJSON, &h.EnqueuedAt, &h.ClaimedBy, &h.ClaimedAt, &h.ResolvedAt, &h.AutoAssigned, &h.Note)
+		&ctxJSON, &h.EnqueuedAt, &h.ClaimedBy, &h.ClaimedAt, &h.ResolvedAt, &h.AutoAssigned, &h.Note, &h.AcceptedAt, &h.LeftMessage)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return Handoff{}, ErrNotFound
 	}
@@ -165,8 +171,12 @@ func (s *Store) Claim(ctx context.Context, convID string, u auth.User) (conversa
 		switch c.Status {
 		case conversation.StatusAssigned:
 			if c.AssignedAgentID != nil && *c.AssignedAgentID == u.ID {
-				conv = c
-				return nil
+				// Claiming what one was offered accepts it.
+				if _, err := acceptTx(ctx, tx, c, u.ID); err != nil {
+					return err
+				}
+				conv, err = conversation.GetForUpdateTx(ctx, tx, convID)
+				return err
 			}
 			return ErrTaken
 		case conversation.StatusQueued:
@@ -184,7 +194,7 @@ func (s *Store) Claim(ctx context.Context, convID string, u auth.User) (conversa
 		if err != nil {
 			return err
 		}
-		if err := assignTx(ctx, tx, hid, convID, u.ID, a.Name, false); err != nil {
+		if err := assignTx(ctx, tx, hid, u.ID, false); err != nil {
 			return err
 		}
 		conv, err = conversation.GetForUpdateTx(ctx, tx, convID)
@@ -192,41 +202,6 @@ func (s *Store) Claim(ctx context.Context, convID string, u auth.User) (conversa
 	})
 	if err != nil {
 		return conversation.Conversation{}, known("claim", err)
-	}
-	return conv, nil
-}
-
-// ClaimNext gives u the first waiting conversation they may take (highest priority, then oldest),
-// skipping those other claims hold; ErrNotFound when none waits.
-func (s *Store) ClaimNext(ctx context.Context, u auth.User) (conversation.Conversation, error) {
-	var conv conversation.Conversation
-	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		a, err := lockAgentTx(ctx, tx, u.ID)
-		if err != nil {
-			return err
-		}
-		if a.Free <= 0 {
-			return ErrAtCapacity
-		}
-		var hid int64
-		var convID string
-		err = tx.QueryRow(ctx, `SELECT id, conversation_id FROM handoffs
-			WHERE status = 'queued' AND skill = ANY($1::text[]) AND language = ANY($2::text[])
-			ORDER BY priority DESC, enqueued_at, id LIMIT 1 FOR UPDATE SKIP LOCKED`, a.Skills, a.Languages).Scan(&hid, &convID)
-		if errors.Is(err, pgx.ErrNoRows) {
-			return ErrNotFound
-		}
-		if err != nil {
-			return err
-		}
-		if err := assignTx(ctx, tx, hid, convID, u.ID, a.Name, false); err != nil {
-			return err
-		}
-		conv, err = conversation.GetForUpdateTx(ctx, tx, convID)
-		return err
-	})
-	if err != nil {
-		return conversation.Conversation{}, known("claim next", err)
 	}
 	return conv, nil
 }
@@ -241,6 +216,10 @@ func (s *Store) AgentMessage(ctx context.Context, convID string, u auth.User, te
 		}
 		if c.Status != conversation.StatusAssigned || c.AssignedAgentID == nil || *c.AssignedAgentID != u.ID {
 			return ErrNotHolder
+		}
+		// Answering an offer accepts it; the customer first hears who joined.
+		if _, err := acceptTx(ctx, tx, c, u.ID); err != nil {
+			return err
 		}
 		m, _, err = conversation.AppendTx(ctx, tx, convID, conversation.NewMessage{
 			Sender: conversation.SenderAgent, AuthorID: &u.ID, Text: text, BotDone: true,
@@ -291,19 +270,12 @@ func (s *Store) Resolve(ctx context.Context, convID string, u auth.User, w WrapU
 			}
 			suggested = true
 		}
-		if _, _, err := conversation.AppendTx(ctx, tx, convID, conversation.NewMessage{
-			Sender: conversation.SenderSystem, Text: systemText(c.Language, "resolved"), BotDone: true,
-		}); err != nil {
-			return err
+		// The closing line, the status and the events: one round trip (baton_resolve, migration 0010).
+		var js []byte
+		if err := tx.QueryRow(ctx, `SELECT baton_resolve($1, $2)`, convID, systemText(c.Language, "resolved")).Scan(&js); err != nil {
+			return fmt.Errorf("handoff: close: %w", err)
 		}
-		if err := conversation.SetStatusTx(ctx, tx, convID, conversation.StatusResolved, c.HandoffReason, c.AssignedAgentID); err != nil {
-			return err
-		}
-		if err := events.Notify(ctx, tx, events.Event{Topic: events.QueueTopic, Kind: "queue"}); err != nil {
-			return err
-		}
-		conv, err = conversation.GetForUpdateTx(ctx, tx, convID)
-		return err
+		return json.Unmarshal(js, &conv)
 	})
 	if err != nil {
 		return conversation.Conversation{}, false, known("resolve", err)

@@ -95,7 +95,7 @@ func (s *Store) Reassign(ctx context.Context, convID string, toAgent int64, by a
 			}
 		}
 		if toAgent != 0 {
-			if err := assignTx(ctx, tx, hid, convID, toAgent, target.Name, false); err != nil {
+			if err := assignTx(ctx, tx, hid, toAgent, false); err != nil {
 				return err
 			}
 		} else {

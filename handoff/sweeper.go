@@ -7,14 +7,16 @@ import (
 )
 
 // Sweeper does the routing work no request triggers: it marks away agents whose workbench stopped
-// sending heartbeats, reassigns chats their agent left unanswered, and drains the queue to any
-// free agent a skipped lock made the router miss. Every step is a transaction that is safe to run
-// in several processes at once.
+// sending heartbeats, moves offers not accepted in time to the next agent, reassigns chats their
+// agent left unanswered, drains the queue to any free agent a skipped lock made the router miss,
+// and records SLA breaches. Every step is a transaction that is safe to run in several processes
+// at once.
 type Sweeper struct {
 	Store         *Store
 	Every         time.Duration // how often to sweep
 	PresenceGrace time.Duration // an online agent not seen for this long goes away
 	ReplyTimeout  time.Duration // an assignment unanswered for this long is reassigned
+	OfferTimeout  time.Duration // an offer not accepted for this long goes to the next agent (0: never)
 	Log           *slog.Logger
 }
 
@@ -38,6 +40,13 @@ func (w *Sweeper) Sweep(ctx context.Context) {
 		w.logErr(ctx, "presence sweep failed", err)
 	} else if n > 0 {
 		w.Log.Info("agents marked away after missed heartbeats", "agents", n)
+	}
+	if w.OfferTimeout > 0 {
+		if n, err := w.Store.ReassignUnaccepted(ctx, w.OfferTimeout); err != nil {
+			w.logErr(ctx, "moving unaccepted offers failed", err)
+		} else if n > 0 {
+			w.Log.Info("unaccepted offers moved to the next agent", "offers", n)
+		}
 	}
 	if n, err := w.Store.ReassignLapsed(ctx, w.ReplyTimeout); err != nil {
 		w.logErr(ctx, "reassigning unanswered chats failed", err)

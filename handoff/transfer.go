@@ -147,8 +147,8 @@ func (s *Store) Transfer(ctx context.Context, convID string, u auth.User, r Tran
 // reassignTx gives an assigned handoff to another agent whose row the caller has locked; the
 // customer is told who joined, the receiver's reply timer starts now.
 func reassignTx(ctx context.Context, tx pgx.Tx, hid int64, c conversation.Conversation, to agentState, note string) error {
-	if _, err := tx.Exec(ctx, `UPDATE handoffs SET claimed_by = $2, claimed_at = now(), auto_assigned = false, note = $3
-		WHERE id = $1`, hid, to.ID, note); err != nil {
+	if _, err := tx.Exec(ctx, `UPDATE handoffs SET claimed_by = $2, claimed_at = now(), auto_assigned = false, note = $3,
+		accepted_at = now() WHERE id = $1`, hid, to.ID, note); err != nil {
 		return fmt.Errorf("handoff: transfer: %w", err)
 	}
 	if _, err := tx.Exec(ctx, `UPDATE users SET last_assigned_at = now() WHERE id = $1`, to.ID); err != nil {

@@ -7,8 +7,11 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math/rand/v2"
 	"os"
 	"slices"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -37,6 +40,10 @@ type handoffBench struct {
 	LatencyP99Ms      float64 `json:"latency_p99_ms"`
 	LatencySamples    int     `json:"latency_samples"`
 	Database          string  `json:"database"`
+	// DatabaseCPUMsPerClaim is the embedded database's CPU time per claim (resolves included),
+	// measured from its process: unlike claims per second it hardly depends on what else the
+	// machine runs, and the single-threaded PGlite being the bottleneck, it is what limits them.
+	DatabaseCPUMsPerClaim float64 `json:"database_cpu_ms_per_claim,omitempty"`
 }
 
 func newBenchHandoff() *cobra.Command {
@@ -46,9 +53,21 @@ func newBenchHandoff() *cobra.Command {
 		Use:   "handoff",
 		Short: "Measure claims per second, assignment safety and message-to-agent latency on a throwaway database",
 		Long: `K simulated agents pull N handed-off conversations from the queue concurrently (resolving one
-whenever they reach capacity), on a temporary embedded database. Then each customer writes while
-the agent holding the conversation is subscribed to it through the event bus, and the time from
-the customer's message being stored to the agent's subscription hearing of it is measured.`,
+whenever they reach capacity), on a temporary embedded database. Then each customer writes, at a
+random moment, while the agent holding the conversation is subscribed to it through the event bus,
+and the time from the customer's message being stored to the agent's subscription hearing of it is
+measured. Reported (--json prints one JSON object):
+
+  claims_per_second              claims over the wall time of the pull phase (resolves included)
+  double_assignments             conversations two agents won (must be 0)
+  over_capacity_assignments      agents holding more than their capacity (must be 0)
+  latency_p50_ms, latency_p99_ms customer message stored → the agent's subscription hears of it
+  database_cpu_ms_per_claim      the embedded database's CPU time per claim (resolves included);
+                                 it hardly depends on what else the machine runs, and the
+                                 single-threaded database being the bottleneck, it is what
+                                 limits claims_per_second
+
+--capacity as large as customers/agents leaves resolves out and measures claims alone.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if agents < 1 || customers < 1 || capacity < 1 {
 				return usageError{errors.New("--agents, --customers and --capacity must be positive")}
@@ -67,6 +86,9 @@ the customer's message being stored to the agent's subscription hearing of it is
 			fmt.Fprintf(out, "claims: %d at %.0f/s\n", r.Claims, r.ClaimsPerSecond)
 			fmt.Fprintf(out, "double assignments: %d   over-capacity assignments: %d\n", r.DoubleAssignments, r.OverCapacity)
 			fmt.Fprintf(out, "customer message → agent: p50 %.1f ms, p99 %.1f ms (%d messages)\n", r.LatencyP50Ms, r.LatencyP99Ms, r.LatencySamples)
+			if r.DatabaseCPUMsPerClaim > 0 {
+				fmt.Fprintf(out, "database CPU per claim: %.2f ms\n", r.DatabaseCPUMsPerClaim)
+			}
 			if r.DoubleAssignments > 0 || r.OverCapacity > 0 {
 				return errors.New("bench: unsafe assignments")
 			}
@@ -134,6 +156,7 @@ func runHandoffBench(ctx context.Context, nAgents, nCustomers, capacity int) (ha
 	}
 
 	// Claims: every agent pulls until the queue is empty, resolving its oldest chat when full.
+	cpu0 := processCPU(d.Embedded.PID())
 	var mu sync.Mutex
 	winners := map[string]map[int64]bool{}
 	var wg sync.WaitGroup
@@ -185,6 +208,9 @@ func runHandoffBench(ctx context.Context, nAgents, nCustomers, capacity int) (ha
 		return r, fmt.Errorf("bench: claims: %w", err)
 	}
 	r.ClaimsPerSecond = float64(r.Claims) / elapsed.Seconds()
+	if cpu1 := processCPU(d.Embedded.PID()); cpu0 > 0 && r.Claims > 0 {
+		r.DatabaseCPUMsPerClaim = ms(cpu1-cpu0) / float64(r.Claims)
+	}
 	for _, w := range winners {
 		if len(w) > 1 {
 			r.DoubleAssignments++
@@ -223,6 +249,9 @@ func runHandoffBench(ctx context.Context, nAgents, nCustomers, capacity int) (ha
 			defer func() { <-sem }()
 			evs, unsubscribe := bus.Subscribe(events.ConversationTopic(conv))
 			defer unsubscribe()
+			// Customers write when they like, not just after the bus has polled (which is when a
+			// finished writer frees its place): start at a random point of the poll interval.
+			time.Sleep(rand.N(2 * events.PollInterval))
 			t0 := time.Now()
 			if _, _, err := convs.Append(ctx, conv, conversation.NewMessage{Sender: conversation.SenderCustomer, Text: "any news?", BotDone: true}); err != nil {
 				return
@@ -247,3 +276,27 @@ func runHandoffBench(ctx context.Context, nAgents, nCustomers, capacity int) (ha
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+// processCPU is the user and system CPU time a process has used so far (Linux /proc), 0 when unknown.
+func processCPU(pid int) time.Duration {
+	if pid <= 0 {
+		return 0
+	}
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0
+	}
+	// Fields after the command name (which may hold spaces, inside parentheses): utime is the 12th, stime the 13th.
+	i := strings.LastIndexByte(string(b), ')')
+	f := strings.Fields(string(b)[i+1:])
+	if len(f) < 13 {
+		return 0
+	}
+	ut, err1 := strconv.ParseInt(f[11], 10, 64)
+	st, err2 := strconv.ParseInt(f[12], 10, 64)
+	if err1 != nil || err2 != nil {
+		return 0
+	}
+	const ticksPerSecond = 100 // USER_HZ on Linux
+	return time.Duration(ut+st) * time.Second / ticksPerSecond
+}

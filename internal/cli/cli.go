@@ -69,6 +69,9 @@ Knowledge-base embedder (changing it re-embeds in the background at the next sta
   BATON_OPENAI_API_KEY  API key (or BATON_OPENAI_API_KEY_FILE); optional for local servers
   BATON_EMBED_BATCH, BATON_EMBED_TIMEOUT, BATON_EMBED_RETRIES  texts per request (64),
                         per-request timeout (30s), retries on 429/5xx/network errors (4)
+
+Routing (README.md, "Routing and the customer's wait"):
+  BATON_OFFER_TIMEOUT   an offered chat not accepted for this long goes to the next agent (30s)
 See README.md for every setting.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,

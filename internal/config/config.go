@@ -51,6 +51,9 @@ type Config struct {
 	ReplyTimeout time.Duration // BATON_REPLY_TIMEOUT (default 3m)
 	// RoutingSweep is how often the routing sweeper runs.
 	RoutingSweep time.Duration // BATON_ROUTING_SWEEP (default 2s)
+	// OfferTimeout is how long an agent has to accept a conversation the router offered them
+	// before it goes to the next agent; 0 means offers do not time out.
+	OfferTimeout time.Duration // BATON_OFFER_TIMEOUT (default 30s)
 	// Embed chooses the embedder knowledge-base chunks are embedded with.
 	Embed EmbedConfig
 }
@@ -106,6 +109,9 @@ func Load() (Config, error) {
 				return c, fmt.Errorf("config: %s must be a duration such as 90s, got %q", d.name, v)
 			}
 		}
+	}
+	if c.OfferTimeout, err = durationEnv("BATON_OFFER_TIMEOUT", 30*time.Second); err != nil || c.OfferTimeout < 0 {
+		return c, fmt.Errorf("config: BATON_OFFER_TIMEOUT must be a duration such as 30s (0 = never), got %q", os.Getenv("BATON_OFFER_TIMEOUT"))
 	}
 	if c.AdminPassword, err = secret("BATON_ADMIN_PASSWORD"); err != nil {
 		return c, err

@@ -45,3 +45,20 @@ func TestEmbedConfig(t *testing.T) {
 	_, err = Load()
 	require.ErrorContains(t, err, "BATON_EMBED_DIM must be a whole number")
 }
+
+// Offers time out after 30 s unless set; 0 turns it off; a negative one is refused.
+func TestOfferTimeoutConfig(t *testing.T) {
+	t.Setenv("BATON_OFFER_TIMEOUT", "")
+	c, err := Load()
+	require.NoError(t, err)
+	require.Equal(t, 30*time.Second, c.OfferTimeout)
+
+	t.Setenv("BATON_OFFER_TIMEOUT", "0")
+	c, err = Load()
+	require.NoError(t, err)
+	require.Zero(t, c.OfferTimeout)
+
+	t.Setenv("BATON_OFFER_TIMEOUT", "-5s")
+	_, err = Load()
+	require.ErrorContains(t, err, "BATON_OFFER_TIMEOUT")
+}

@@ -38,6 +38,13 @@ func scanMessage(row pgx.Row) (Message, error) {
 	return m, nil
 }
 
+// messageInsert takes the conversation's next seq and stores the message with it, in one statement.
+const messageInsert = `
+WITH s AS (UPDATE conversations SET last_seq = last_seq + 1, updated_at = now() WHERE id = $1 RETURNING last_seq)
+INSERT INTO messages (conversation_id, seq, sender, author_id, text, client_message_id, reply_to, citations, meta, bot_done)
+SELECT $1, s.last_seq, $2::text, $3::bigint, $4::text, NULLIF($5::text, ''), $6::bigint, $7::jsonb, $8::jsonb, $9::boolean FROM s
+RETURNING ` + messageCols
+
 // AppendTx adds a message with the conversation's next seq and tells subscribers. When the
 // message carries a client message id already stored, it returns the stored one and false.
 func AppendTx(ctx context.Context, tx pgx.Tx, convID string, nm NewMessage) (Message, bool, error) {
@@ -51,15 +58,6 @@ func AppendTx(ctx context.Context, tx pgx.Tx, convID string, nm NewMessage) (Mes
 			return Message{}, false, fmt.Errorf("conversation: find client message: %w", err)
 		}
 	}
-	var seq int64
-	err := tx.QueryRow(ctx, `UPDATE conversations SET last_seq = last_seq + 1, updated_at = now()
-		WHERE id = $1 RETURNING last_seq`, convID).Scan(&seq)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return Message{}, false, ErrNotFound
-	}
-	if err != nil {
-		return Message{}, false, fmt.Errorf("conversation: next seq: %w", err)
-	}
 	var cites *string // jsonb travels as text, so it works in the simple protocol too
 	if len(nm.Citations) > 0 {
 		b, _ := json.Marshal(nm.Citations)
@@ -71,14 +69,15 @@ func AppendTx(ctx context.Context, tx pgx.Tx, convID string, nm NewMessage) (Mes
 		s := string(nm.Meta)
 		meta = &s
 	}
-	m, err := scanMessage(tx.QueryRow(ctx, `INSERT INTO messages
-		(conversation_id, seq, sender, author_id, text, client_message_id, reply_to, citations, meta, bot_done)
-		VALUES ($1, $2, $3, $4, $5, NULLIF($6, ''), $7, $8, $9, $10) RETURNING `+messageCols,
-		convID, seq, nm.Sender, nm.AuthorID, nm.Text, nm.ClientMessageID, nm.ReplyTo, cites, meta, nm.BotDone))
+	m, err := scanMessage(tx.QueryRow(ctx, messageInsert,
+		convID, nm.Sender, nm.AuthorID, nm.Text, nm.ClientMessageID, nm.ReplyTo, cites, meta, nm.BotDone))
+	if errors.Is(err, ErrNotFound) {
+		return Message{}, false, ErrNotFound // no such conversation
+	}
 	if err != nil {
 		return Message{}, false, fmt.Errorf("conversation: insert message: %w", err)
 	}
-	if err := events.Notify(ctx, tx, events.Event{Topic: events.ConversationTopic(convID), Kind: "message", Seq: seq}); err != nil {
+	if err := events.Notify(ctx, tx, events.Event{Topic: events.ConversationTopic(convID), Kind: "message", Seq: m.Seq}); err != nil {
 		return Message{}, false, err
 	}
 	return m, true, nil

@@ -31,7 +31,11 @@ func Open(ctx context.Context, url, dataDir, nodeModules string, log *slog.Logge
 		}
 		d.Embedded, d.URL = e, e.URL
 	}
-	pool, err := NewPool(ctx, d.URL, d.OnEmbedded())
+	conns := ownerConns
+	if d.Embedded != nil && !d.Embedded.Owner() {
+		conns = attachedConns
+	}
+	pool, err := newPool(ctx, d.URL, d.OnEmbedded(), conns)
 	if err != nil {
 		d.Embedded.Stop()
 		return nil, err
@@ -57,13 +61,18 @@ func (d *Database) OnEmbedded() bool { return d.Embedded != nil || IsEmbeddedURL
 // Parse/Bind/Execute messages of concurrent connections (measured here: "portal does not exist"),
 // while each simple Query message runs whole. pgx still escapes every parameter.
 func NewPool(ctx context.Context, url string, embedded bool) (*pgxpool.Pool, error) {
+	return newPool(ctx, url, embedded, ownerConns)
+}
+
+// newPool is NewPool with at most conns connections to the embedded server.
+func newPool(ctx context.Context, url string, embedded bool, conns int32) (*pgxpool.Pool, error) {
 	cfg, err := pgxpool.ParseConfig(url)
 	if err != nil {
 		return nil, fmt.Errorf("db: parse url: %w", err)
 	}
 	if embedded {
 		cfg.ConnConfig.DefaultQueryExecMode = pgx.QueryExecModeSimpleProtocol
-		cfg.MaxConns = embeddedMaxConns - 2 // leave room for a second command
+		cfg.MaxConns = conns // the multiplexer has room for other processes too
 		// PGlite does not answer cancel requests; interrupt a cancelled query by deadline instead
 		// of waiting out pgx's cancel timeout.
 		cfg.ConnConfig.BuildContextWatcherHandler = deadlineWatcher

@@ -21,8 +21,14 @@ import (
 )
 
 // embeddedMaxConns is how many connections the PGlite multiplexer accepts. PGlite is one Postgres
-// session behind it: transactions on different connections take turns.
-const embeddedMaxConns = 16
+// session behind it: transactions on different connections take turns. The owner's pool takes
+// ownerConns of them; a process sharing the database (a second `baton serve`, `baton migrate`)
+// takes attachedConns, so two more can share it.
+const (
+	embeddedMaxConns       = 32
+	ownerConns       int32 = 14
+	attachedConns    int32 = 8
+)
 
 // Embedded is a PGlite server serving the data directory over the Postgres wire protocol.
 // Only one process may own a data directory; a second Baton command shares the owner's server.
@@ -189,6 +195,14 @@ func (e *Embedded) waitReady(ctx context.Context, listening <-chan struct{}, lim
 			return fmt.Errorf("db: pglite not ready after %s", limit)
 		}
 	}
+}
+
+// PID is the server process's id, 0 when this process does not own it.
+func (e *Embedded) PID() int {
+	if e == nil || e.cmd == nil || e.cmd.Process == nil {
+		return 0
+	}
+	return e.cmd.Process.Pid
 }
 
 // Owner reports whether this process started the server (rather than sharing another's).

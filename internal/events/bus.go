@@ -34,13 +34,14 @@ type Event struct {
 // ConversationTopic is the topic of one conversation's messages and status.
 func ConversationTopic(id string) string { return "conv:" + id }
 
+// notifySQL records an event and notifies listeners in one statement (one round trip).
+const notifySQL = `WITH e AS (INSERT INTO events (topic, kind, seq) VALUES ($1, $2, $3) RETURNING id)
+SELECT pg_notify($4, $5) FROM e`
+
 // Notify records ev in tx; subscribers see it once tx commits.
 func Notify(ctx context.Context, tx pgx.Tx, ev Event) error {
 	b, _ := json.Marshal(ev)
-	if _, err := tx.Exec(ctx, `INSERT INTO events (topic, kind, seq) VALUES ($1, $2, $3)`, ev.Topic, ev.Kind, ev.Seq); err != nil {
-		return fmt.Errorf("events: record: %w", err)
-	}
-	if _, err := tx.Exec(ctx, "SELECT pg_notify($1, $2)", Channel, string(b)); err != nil {
+	if _, err := tx.Exec(ctx, notifySQL, ev.Topic, ev.Kind, ev.Seq, Channel, string(b)); err != nil {
 		return fmt.Errorf("events: notify: %w", err)
 	}
 	return nil

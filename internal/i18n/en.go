@@ -87,6 +87,15 @@ var en = map[string]string{
 	"chat.error.too_many":  "You are sending messages too fast. Please wait a moment.",
 	"chat.hint":            "Enter to send, Shift+Enter for a new line",
 
+	"chat.status.offered":       "Connecting you to an agent…",
+	"chat.queue.position":       "You are number {position} in the queue, {wait}.",
+	"chat.queue.no_agents":      "You are number {position} in the queue. No agent is online right now; leave a message and we will reply here.",
+	"chat.queue.wait_under_min": "less than a minute",
+	"chat.queue.wait_one":       "about 1 minute",
+	"chat.queue.wait_minutes":   "about {minutes} minutes",
+	"chat.queue.offered":        "An agent will be with you in a moment…",
+	"chat.queue.closed":         "Our team is away right now and back {when} (your time). Leave a message and we will reply here.",
+
 	"queue.title":       "Queue",
 	"queue.empty":       "No one is waiting.",
 	"queue.claim":       "Claim",

@@ -87,6 +87,15 @@ var zh = map[string]string{
 	"chat.error.too_many":  "发送太频繁，请稍候再试。",
 	"chat.hint":            "Enter 发送，Shift+Enter 换行",
 
+	"chat.status.offered":       "正在为您接通客服…",
+	"chat.queue.position":       "您在队列中排第 {position} 位，预计等待{wait}。",
+	"chat.queue.no_agents":      "您在队列中排第 {position} 位。目前没有客服在线，请留言，我们会在这里回复您。",
+	"chat.queue.wait_under_min": "不到 1 分钟",
+	"chat.queue.wait_one":       "约 1 分钟",
+	"chat.queue.wait_minutes":   "约 {minutes} 分钟",
+	"chat.queue.offered":        "客服马上就来，请稍候…",
+	"chat.queue.closed":         "客服团队暂时不在，将于{when}（您的当地时间）回来。请留言，我们会在这里回复您。",
+
 	"queue.title":       "待接入队列",
 	"queue.empty":       "暂无排队的客户。",
 	"queue.claim":       "接入",

@@ -41,8 +41,8 @@ func (a *App) Routes() (http.Handler, error) {
 	r.GET("/api/openapi.yaml", openAPI)
 
 	// Customers: public, rate-limited per IP.
-	convs := &channel.API{Convs: a.Convs, Turns: a.Turns}
-	liveConv := &channel.Live{Convs: a.Convs, Bus: a.Bus, Log: a.Log, Done: a.Done}
+	convs := &channel.API{Convs: a.Convs, Turns: a.Turns, Queue: a.Handoffs}
+	liveConv := &channel.Live{Convs: a.Convs, Bus: a.Bus, Log: a.Log, Done: a.Done, Queue: a.Handoffs}
 	public := r.Group("/api/v1", httpx.NewRateLimiter(a.Config.PublicRate, 20).Middleware())
 	public.POST("/conversations", convs.CreateConversation)
 	public.GET("/conversations/:id", convs.GetConversation)
@@ -67,12 +67,14 @@ func (a *App) Routes() (http.Handler, error) {
 	agents.POST("/conversations/:id/agent-messages", ho.AgentMessage)
 	agents.POST("/conversations/:id/resolve", ho.Resolve)
 	agents.POST("/queue/next", ho.ClaimNext)
+	agents.POST("/conversations/:id/accept", ho.Accept)
 	agents.GET("/agent/profile", ho.MyProfile)
 	agents.POST("/agent/presence", ho.SetPresence)
 	agents.POST("/agent/heartbeat", ho.Heartbeat)
 	admins := r.Group("/api/v1", auth.Require(auth.RoleAdmin))
 	admins.PUT("/agents/:id/profile", ho.SetProfile)
-	admins.PUT("/teams/:skill", ho.SetTeamMode)
+	admins.PUT("/teams/:skill", ho.SetTeam)
+	agents.GET("/teams", ho.Teams)
 	// SLA targets and the supervisor's board (admins and supervisors; admins set the targets).
 	supervisors := r.Group("/api/v1", auth.Require(auth.RoleSupervisor))
 	supervisors.GET("/sla", ho.GetSLA)

@@ -130,7 +130,7 @@ func Serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	}
 	app.Handoffs = handoff.NewStore(d.Pool, kbSuggestionSink)
 	sweeper := &handoff.Sweeper{Store: app.Handoffs, Every: cfg.RoutingSweep, PresenceGrace: cfg.PresenceGrace,
-		ReplyTimeout: cfg.ReplyTimeout, Log: log}
+		ReplyTimeout: cfg.ReplyTimeout, OfferTimeout: cfg.OfferTimeout, Log: log}
 	go sweeper.Run(busCtx)
 	app.Bots = loader
 	app.Turns = &bot.Service{Convs: app.Convs, Skill: cfg.DefaultSkill,

@@ -10,7 +10,9 @@ import (
 	"net/http/httptest"
 	"os"
 	"testing"
+	"time"
 
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/require"
 
 	"github.com/baton-cs/baton/bot"
@@ -38,11 +40,21 @@ type testApp struct {
 
 type appOptions struct {
 	demo bool
+	// sweep runs the routing sweeper this often (0: not at all); offerTimeout is its offer time-out.
+	sweep, offerTimeout time.Duration
+	// shared: the database already holds the content (another app loaded it); just read the bot.
+	shared bool
 }
 
 func newTestApp(t *testing.T, opt appOptions) *testApp {
 	t.Helper()
-	pool := dbtest.New(t)
+	return newTestAppOn(t, dbtest.New(t), opt)
+}
+
+// newTestAppOn wires a Baton on pool, as `baton serve` would: its own event bus, and the
+// routing sweeper when asked for.
+func newTestAppOn(t *testing.T, pool *pgxpool.Pool, opt appOptions) *testApp {
+	t.Helper()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	if os.Getenv("BATON_TEST_VERBOSE") != "" {
 		log = slog.New(slog.NewTextHandler(os.Stderr, nil))
@@ -66,6 +78,14 @@ func newTestApp(t *testing.T, opt appOptions) *testApp {
 	a.Bots = &bot.Loader{Store: bot.NewStore(pool), Holder: &bot.Holder{}, Env: map[string]string{"orders_url": orders.URL}, Log: log}
 	a.Turns = &bot.Service{Convs: a.Convs, Skill: "general",
 		Bot: &bot.Bot{KB: kbStore, Threshold: cfg.AnswerThreshold, Engines: a.Bots.Holder, HTTP: orders.Client()}}
+	if opt.shared {
+		require.NoError(t, a.Bots.Reload(ctx))
+	}
+	if opt.sweep > 0 {
+		sw := &handoff.Sweeper{Store: a.Handoffs, Every: opt.sweep, PresenceGrace: time.Hour, ReplyTimeout: time.Hour,
+			OfferTimeout: opt.offerTimeout, Log: log}
+		go sw.Run(ctx)
+	}
 	if opt.demo {
 		_, err := demo.Load(ctx, kbStore, users, t.TempDir(), log)
 		require.NoError(t, err)

@@ -38,17 +38,22 @@ export class ChatSession {
 
   /** The stored conversation as the server has it now. */
   async conversation() {
-    const { conversation } = await this.call("GET", `/api/v1/conversations/${seg(this.id)}`);
-    return conversation;
+    return (await this.state()).conversation;
+  }
+
+  /** {conversation, queue}: the conversation and, while waiting for a person, where it stands. */
+  async state() {
+    const { conversation, queue } = await this.call("GET", `/api/v1/conversations/${seg(this.id)}`);
+    return { conversation, queue: queue ?? null };
   }
 
   /** The stored conversation and its messages, or null when there is none (any more). */
   async resume() {
     if (!this.id) return null;
     try {
-      const conversation = await this.conversation();
+      const { conversation, queue } = await this.state();
       const { messages } = await this.call("GET", `/api/v1/conversations/${seg(this.id)}/messages?after=0`);
-      return { conversation, messages: messages ?? [] };
+      return { conversation, queue, messages: messages ?? [] };
     } catch (err) {
       if ([401, 403, 404].includes(err.status)) this.forget();
       throw err;

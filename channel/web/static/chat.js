@@ -17,6 +17,7 @@ const ui = {
   scroll: $(".chat__scroll"),
   welcome: $("#chat-welcome"),
   status: $('[data-testid="chat-status"]'),
+  queue: $('[data-testid="chat-queue"]'),
   connection: $('[data-testid="chat-connection"]'),
   error: $('[data-testid="chat-error"]'),
   newLink: $('[data-testid="new-conversation"]'),
@@ -32,6 +33,8 @@ transcript.onChange = () => (ui.welcome.hidden = transcript.size > 0);
 
 let live = null;
 let busy = false;
+let conv = null;
+let queue = null; // where the customer stands while waiting for a person, else null
 
 // The agent sees "the customer is typing…" once there is a conversation; the customer sees theirs.
 const typing = wireTyping({
@@ -44,17 +47,71 @@ const typing = wireTyping({
     session.call("POST", `/api/v1/conversations/${encodeURIComponent(session.id)}/typing`, { typing: on }),
 });
 
-function setConversation(conv) {
-  if (!conv) return;
-  ui.status.dataset.status = conv.status;
-  ui.status.textContent = t(`chat.status.${conv.status}`);
+function setConversation(c) {
+  if (!c) return;
+  conv = c;
+  ui.status.dataset.status = c.status;
+  // Assigned while the last word was a place in the queue: the agent has yet to accept the offer.
+  const offered = c.status === "assigned" && queue !== null;
+  ui.status.textContent = t(offered ? "chat.status.offered" : `chat.status.${c.status}`);
   // Asking again while a person is coming or here would only add noise.
-  ui.handoff.disabled = conv.status === "queued" || conv.status === "assigned";
+  ui.handoff.disabled = c.status === "queued" || c.status === "assigned";
+  if (c.status !== "queued" && c.status !== "assigned") setQueue(null);
+}
+
+/** "about 2 minutes" for an estimate in seconds. */
+function waitText(secs) {
+  if (secs < 60) return t("chat.queue.wait_under_min");
+  const minutes = Math.round(secs / 60);
+  return minutes <= 1 ? t("chat.queue.wait_one") : t("chat.queue.wait_minutes", { minutes });
+}
+
+/** When the team is back, in the customer's own time zone ("Mon 09:00"). */
+function backAt(iso) {
+  const d = new Date(iso);
+  const opts = { weekday: "short", hour: "2-digit", minute: "2-digit" };
+  return Number.isNaN(d.getTime()) ? "" : d.toLocaleString(lang === "zh" ? "zh-CN" : "en", opts);
+}
+
+/** Shows the customer's place in the queue (q from the API or a "queue" frame; null hides it). */
+function setQueue(q) {
+  queue = q ?? null;
+  const box = ui.queue;
+  if (!queue) {
+    box.hidden = true;
+    box.textContent = "";
+    delete box.dataset.state;
+    if (conv?.status === "assigned") ui.status.textContent = t("chat.status.assigned");
+    return;
+  }
+  let state;
+  let text;
+  if (queue.offered) {
+    state = "offered";
+    text = t("chat.queue.offered");
+  } else if (!queue.open && queue.agents_online === 0 && queue.opens_at) {
+    state = "closed";
+    text = t("chat.queue.closed", { when: backAt(queue.opens_at) });
+  } else if (queue.estimated_wait_seconds === null || queue.estimated_wait_seconds === undefined) {
+    state = "no-agents";
+    text = t("chat.queue.no_agents", { position: queue.position });
+  } else {
+    state = "waiting";
+    text = t("chat.queue.position", { position: queue.position, wait: waitText(queue.estimated_wait_seconds) });
+  }
+  box.dataset.state = state;
+  box.dataset.position = String(queue.position);
+  box.dataset.wait = String(queue.estimated_wait_seconds ?? "");
+  box.textContent = text;
+  box.hidden = false;
+  if (conv) setConversation(conv);
 }
 
 async function refreshStatus() {
   try {
-    setConversation(await session.conversation());
+    const { conversation, queue: q } = await session.state();
+    setQueue(q);
+    setConversation(conversation);
   } catch {
     // the socket will tell us
   }
@@ -72,7 +129,10 @@ function openLive() {
     },
     onFrame(frame) {
       typing.frame(frame);
-      if (frame.type === "ready" || frame.type === "conversation") setConversation(frame.conversation);
+      if (frame.type === "ready" || frame.type === "conversation") {
+        if ("queue" in frame) setQueue(frame.queue);
+        setConversation(frame.conversation);
+      } else if (frame.type === "queue") setQueue(frame.queue);
       else if (frame.type === "message") transcript.add(frame.message);
     },
   });
@@ -153,6 +213,7 @@ async function init() {
   if (!session.id) return;
   try {
     const resumed = await session.resume();
+    setQueue(resumed.queue);
     setConversation(resumed.conversation);
     resumed.messages.forEach((m) => transcript.add(m));
     transcript.scrollToEnd();
