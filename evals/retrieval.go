@@ -7,6 +7,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"hash/fnv"
 	"io"
 	"math"
 	"sort"
@@ -88,6 +89,8 @@ func (o RetrievalOutcome) Correct(t float64) bool {
 // answerable questions only; NoResultRate is the share of answerable questions with no result at or
 // above the threshold; OffTopicNoResultRate the share of off-topic ones (higher is better there).
 type RetrievalMetrics struct {
+	// Answered counts the questions answered (a first result at or above the threshold), off-topic ones included.
+	Answered             int     `json:"answered"`
 	Queries              int     `json:"queries"`
 	Answerable           int     `json:"answerable"`
 	OffTopic             int     `json:"off_topic"`
@@ -98,7 +101,10 @@ type RetrievalMetrics struct {
 	OffTopicNoResultRate float64 `json:"offtopic_no_result_rate"`
 	// AnsweredCorrect is the share of answerable questions answered with the expected article.
 	AnsweredCorrect float64 `json:"answered_correct_rate"`
-	// WrongAnswerRate is the share of all questions answered with a wrong article (or answered at all, off-topic).
+	// AnsweredRate is the share of answerable questions answered at all (rightly or not).
+	AnsweredRate float64 `json:"answered_rate"`
+	// WrongAnswerRate is the share of answered questions answered wrongly: with another article
+	// than the expected one, or at all when the question is off-topic.
 	WrongAnswerRate float64 `json:"wrong_answer_rate"`
 	// DecisionAccuracy is the share of all questions where the bot's decision is right (see Correct).
 	DecisionAccuracy float64 `json:"decision_accuracy"`
@@ -113,6 +119,9 @@ func RetrievalMetricsAt(outs []RetrievalOutcome, t float64) RetrievalMetrics {
 		m.Queries++
 		if o.Correct(t) {
 			correct++
+		}
+		if o.Answered(t) {
+			m.Answered++
 		}
 		if o.Case.Article == "" {
 			m.OffTopic++
@@ -146,12 +155,15 @@ func RetrievalMetricsAt(outs []RetrievalOutcome, t float64) RetrievalMetrics {
 		n := float64(m.Answerable)
 		m.HitAt1, m.HitAt5, m.MRR = round4(float64(h1)/n), round4(float64(h5)/n), round4(rr/n)
 		m.NoResultRate, m.AnsweredCorrect = round4(float64(noRes)/n), round4(float64(ansOK)/n)
+		m.AnsweredRate = round4(1 - float64(noRes)/n)
 	}
 	if m.OffTopic > 0 {
 		m.OffTopicNoResultRate = round4(float64(offNoRes) / float64(m.OffTopic))
 	}
+	if m.Answered > 0 {
+		m.WrongAnswerRate = round4(float64(wrong) / float64(m.Answered))
+	}
 	if m.Queries > 0 {
-		m.WrongAnswerRate = round4(float64(wrong) / float64(m.Queries))
 		m.DecisionAccuracy = round4(float64(correct) / float64(m.Queries))
 	}
 	return m
@@ -160,10 +172,12 @@ func RetrievalMetricsAt(outs []RetrievalOutcome, t float64) RetrievalMetrics {
 // RetrievalReport is the result of a retrieval run.
 type RetrievalReport struct {
 	RetrievalMetrics
-	Threshold  float64                     `json:"threshold"`
-	Embedder   string                      `json:"embedder,omitempty"`
-	ByLanguage map[string]RetrievalMetrics `json:"by_language"`
-	BySplit    map[string]RetrievalMetrics `json:"by_split,omitempty"`
+	Threshold float64 `json:"threshold"`
+	Embedder  string  `json:"embedder,omitempty"`
+	// Calibration is what the knowledge base's calibration measured before the questions were asked.
+	Calibration []kb.CalibrationReport      `json:"calibration,omitempty"`
+	ByLanguage  map[string]RetrievalMetrics `json:"by_language"`
+	BySplit     map[string]RetrievalMetrics `json:"by_split,omitempty"`
 	// Sweep shows the decision figures at other thresholds, to choose one.
 	Sweep  []ThresholdPoint `json:"threshold_sweep"`
 	Misses []RetrievalMiss  `json:"misses"`
@@ -177,6 +191,7 @@ type ThresholdPoint struct {
 	NoResultRate         float64 `json:"no_result_rate"`
 	OffTopicNoResultRate float64 `json:"offtopic_no_result_rate"`
 	WrongAnswerRate      float64 `json:"wrong_answer_rate"`
+	AnsweredRate         float64 `json:"answered_rate"`
 }
 
 // RetrievalMiss is a question whose first result is not the expected article, or an off-topic
@@ -200,6 +215,9 @@ func RunRetrieval(ctx context.Context, s Searcher, cases []RetrievalCase, thresh
 	for i, c := range cases {
 		if c.Language == "" {
 			c.Language = QueryLanguage(c.Query)
+		}
+		if c.Split == "" {
+			c.Split = DefaultSplit(c.Query)
 		}
 		res, err := s.Search(ctx, c.Query, kb.SearchOptions{Language: c.Language, K: 10})
 		if err != nil {
@@ -260,10 +278,21 @@ func Report(outs []RetrievalOutcome, threshold float64) RetrievalReport {
 		m := RetrievalMetricsAt(outs, t)
 		rep.Sweep = append(rep.Sweep, ThresholdPoint{Threshold: round4(t), DecisionAccuracy: m.DecisionAccuracy,
 			AnsweredCorrect: m.AnsweredCorrect, NoResultRate: m.NoResultRate,
-			OffTopicNoResultRate: m.OffTopicNoResultRate, WrongAnswerRate: m.WrongAnswerRate})
+			OffTopicNoResultRate: m.OffTopicNoResultRate, WrongAnswerRate: m.WrongAnswerRate, AnsweredRate: m.AnsweredRate})
 	}
 	sort.SliceStable(rep.Misses, func(i, j int) bool { return rep.Misses[i].Language < rep.Misses[j].Language })
 	return rep
+}
+
+// DefaultSplit halves question sets that name no split, by a hash of the question: "tune" or
+// "test". Tuning reads the tune half only (kb/faqtune_test.go computes the same halves).
+func DefaultSplit(q string) string {
+	h := fnv.New32a()
+	h.Write([]byte(q))
+	if h.Sum32()%2 == 0 {
+		return "tune"
+	}
+	return "test"
 }
 
 // QueryLanguage picks the language the bot would search in: Chinese as soon as the text has a

@@ -28,7 +28,9 @@ func TestRetrievalMetrics(t *testing.T) {
 	require.Equal(t, 0.5, m.NoResultRate)
 	require.Equal(t, 0.5, m.OffTopicNoResultRate)
 	require.Equal(t, 0.25, m.AnsweredCorrect)
-	require.Equal(t, 0.3333, m.WrongAnswerRate)
+	require.Equal(t, 3, m.Answered)
+	require.Equal(t, 0.5, m.AnsweredRate)
+	require.Equal(t, 0.6667, m.WrongAnswerRate) // 2 of the 3 answered: B's and the off-topic one
 	require.Equal(t, 0.3333, m.DecisionAccuracy)
 
 	rep := Report(outs, 0.5)

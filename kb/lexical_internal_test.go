@@ -1,6 +1,7 @@
 package kb
 
 import (
+	"math"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -52,15 +53,28 @@ func TestCandidateTerms(t *testing.T) {
 	require.Equal(t, []string{"rare"}, sel)
 }
 
-// The calibration maps fused evidence to a confidence: increasing, a coin flip at the centre.
-func TestConfidence(t *testing.T) {
-	sc := defaultScoring
-	require.InDelta(t, 0.5, sc.confidence(sc.Center), 1e-9)
-	prev := 0.0
-	for x := 0.0; x <= 1; x += 0.05 {
-		c := sc.confidence(x)
-		require.Greater(t, c, prev)
-		require.Less(t, c, 1.0)
-		prev = c
+// A knowledge base's calibration maps its embedder's medians onto the reference scale, and an
+// uncalibrated one keeps the raw scores.
+func TestCosScale(t *testing.T) {
+	require.Equal(t, 0.42, cosScale{}.apply(0.42))
+	sc := cosScale{Pos: 0.9, Neg: 0.78} // a neural embedder: everything looks similar
+	require.InDelta(t, refPos, sc.apply(0.9), 1e-9)
+	require.InDelta(t, refNeg, sc.apply(0.78), 1e-9)
+	require.Greater(t, sc.apply(0.95), sc.apply(0.9))
+}
+
+// The decision rises with the lead over the next article and with the classifier's agreement.
+func TestDecideMonotone(t *testing.T) {
+	base := [10]float64{0.6, 0.1, 0.5, 0.6, 0.7, 0, 0, 0.5, 0.6, 0.1}
+	p0, ev := decide(base, true, true)
+	require.Len(t, ev.Signals, len(signalNames))
+	lead := base
+	lead[1], lead[9] = 0.4, 0.4
+	p1, _ := decide(lead, true, true)
+	require.Greater(t, p1, p0)
+	var sum float64
+	for _, s := range ev.Signals {
+		sum += s.Contribution
 	}
+	require.InDelta(t, p0, 1/(1+math.Exp(-(sum+ev.Bias))), 1e-3)
 }

@@ -115,7 +115,7 @@ func TestTermStatsFollowChunks(t *testing.T) {
 			SELECT t AS term, count(*) AS df FROM kb_chunks, unnest(tokens) t GROUP BY t
 			UNION ALL SELECT '#chunks', count(*) FROM kb_chunks
 			UNION ALL SELECT '#tokens', coalesce(sum(cardinality(tokens)), 0) FROM kb_chunks)
-		SELECT count(*) FROM actual a FULL JOIN (SELECT * FROM kb_terms WHERE df <> 0) k ON k.term = a.term
+		SELECT count(*) FROM actual a FULL JOIN (SELECT * FROM kb_terms WHERE df <> 0 AND term <> '#generation') k ON k.term = a.term
 		WHERE a.df IS DISTINCT FROM k.df`).Scan(&mismatches))
 	require.Zero(t, mismatches)
 }

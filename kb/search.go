@@ -14,8 +14,10 @@ type Result struct {
 	ArticleID int64  `json:"article_id"`
 	Title     string `json:"title"`
 	Snippet   string `json:"snippet"`
-	// Score is the confidence that this article answers the query, 0..1, comparable across
-	// queries: the bot answers when the first result's Score reaches BATON_ANSWER_THRESHOLD.
+	// Score is the probability that this article answers the query, 0..1, decided from the
+	// evidence below by a logistic model and comparable across queries, knowledge bases and
+	// embedders (see decide.go): the bot answers when the first result's Score reaches
+	// BATON_ANSWER_THRESHOLD.
 	Score    float64 `json:"score"`
 	Language string  `json:"language"`
 	// MatchKind is the kind of the best chunk: title, question or body.
@@ -23,13 +25,23 @@ type Result struct {
 	ChunkID   int64  `json:"chunk_id"`
 	// Heading is the best chunk's section ("Returns > Who pays"), "" outside any.
 	Heading string `json:"heading,omitempty"`
-	// VectorScore (cosine similarity, 0..1) and LexicalScore (the share of the query's term weight
-	// the chunk holds, length-normalised, 0..1) are the two signals Score fuses.
+	// VectorScore (cosine similarity mapped by the knowledge base's calibration, 0..1) and
+	// LexicalScore (the share of the query's term weight the chunk holds, length-normalised, 0..1)
+	// are the retrieval signals.
 	VectorScore  float64 `json:"vector_score"`
 	LexicalScore float64 `json:"lexical_score"`
-	// FusedScore is VectorWeight·vector + (1-VectorWeight)·lexical, before Score calibrates it.
+	// FusedScore is VectorWeight·vector + (1-VectorWeight)·lexical.
 	FusedScore float64 `json:"fused_score"`
-	Body       string  `json:"-"`
+	// ClassifierScore is the probability the knowledge base's article classifier gives this
+	// article (0 when it ranks it below its top five, or there is no classifier).
+	ClassifierScore float64 `json:"classifier_score"`
+	// RankScore orders the results: FusedScore mixed with ClassifierScore.
+	RankScore float64 `json:"rank_score"`
+	// Coverage is the share of the query's term weight the article's matching chunks hold.
+	Coverage float64 `json:"coverage"`
+	// Evidence explains Score signal by signal.
+	Evidence *Evidence `json:"evidence,omitempty"`
+	Body     string    `json:"-"`
 	// Passage is the best chunk's text (plain text), which the bot answers from for a body match.
 	Passage string `json:"-"`
 }
@@ -40,6 +52,16 @@ type SearchOptions struct {
 	K        int    // how many articles, default 5
 	// MinScore drops results scoring below it (0 keeps all).
 	MinScore float64
+	// held is what calibration leaves out of the knowledge base to ask it a question it holds
+	// (nil in every other search).
+	held *heldOut
+}
+
+// heldOut is a part of the knowledge base a calibration search behaves as if it did not hold:
+// its chunks are not candidates and their terms do not count in the document frequencies.
+type heldOut struct {
+	chunks   []int64
+	articles []int64
 }
 
 // Candidate pools. lexicalBudget bounds the postings the lexical query may score (see candidateTerms);
@@ -74,19 +96,41 @@ func (s *Store) Search(ctx context.Context, q string, opt SearchOptions) ([]Resu
 	if err != nil {
 		return nil, err
 	}
-	out := cs.fuse(s.scoring, opt)
+	out := s.rank(ctx, q, cs, opt)
 	if err := s.fillBodies(ctx, out); err != nil {
 		return nil, err
 	}
 	return out, nil
 }
 
+// rank decides the candidates' scores with the knowledge base's model of the candidates'
+// generation: its article classifier for the query's language (all of them when the search is
+// in every language) and its calibration.
+func (s *Store) rank(ctx context.Context, q string, cs candidateSet, opt SearchOptions) []Result {
+	if len(cs.chunks) == 0 {
+		return []Result{}
+	}
+	m := s.modelFor(ctx, cs.generation)
+	lang := opt.Language
+	if lang == "" {
+		lang = cs.chunks[0].language
+	}
+	lm := m.lang(lang)
+	var probs map[int64]float64
+	var scale cosScale
+	if lm != nil {
+		probs, scale = lm.classify(q), lm.scale
+	}
+	return cs.results(s.scoring, scale, probs, scale != (cosScale{}), opt)
+}
+
 // candidateSet is what the database returned for a query, before scoring.
 type candidateSet struct {
-	chunks []*candidate
-	terms  []queryTerm
-	avgLen float64
-	n      int64 // chunks in the corpus
+	chunks     []*candidate
+	terms      []queryTerm
+	avgLen     float64
+	n          int64 // chunks in the corpus
+	generation int64 // the knowledge base's generation when searched
 }
 
 func (s *Store) candidates(ctx context.Context, q string, opt SearchOptions) (candidateSet, error) {
@@ -116,6 +160,12 @@ func (s *Store) candidates(ctx context.Context, q string, opt SearchOptions) (ca
 		if err != nil {
 			return err
 		}
+		cs.generation = df["#generation"]
+		if opt.held != nil {
+			if n, total, err = opt.held.discount(ctx, tx, df, n, total); err != nil {
+				return err
+			}
+		}
 		if cs.n = n; n > 0 {
 			cs.avgLen = float64(total) / float64(n)
 		}
@@ -129,14 +179,18 @@ func (s *Store) candidates(ctx context.Context, q string, opt SearchOptions) (ca
 			ts[i] = t.Term
 		}
 		seen := map[int64]bool{}
+		heldChunks, heldArticles := []int64{}, []int64{}
+		if opt.held != nil {
+			heldChunks, heldArticles = append(heldChunks, opt.held.chunks...), append(heldArticles, opt.held.articles...)
+		}
 		if embedder != "" {
-			if err := collect(ctx, tx, &cs, seen, s.sql.vector, qvec, ts, embedder, opt.Language, limit); err != nil {
+			if err := collect(ctx, tx, &cs, seen, s.sql.vector, qvec, ts, embedder, opt.Language, limit, heldChunks, heldArticles); err != nil {
 				return fmt.Errorf("vector candidates: %w", err)
 			}
 		}
 		sel, selW := candidateTerms(cs.terms, lexicalBudget)
 		if len(sel) > 0 && df[sel[0]] <= lexicalMaxDF {
-			if err := collect(ctx, tx, &cs, seen, s.sql.lexical, qvec, ts, embedder, opt.Language, limit, sel, selW); err != nil {
+			if err := collect(ctx, tx, &cs, seen, s.sql.lexical, qvec, ts, embedder, opt.Language, limit, heldChunks, heldArticles, sel, selW); err != nil {
 				return fmt.Errorf("lexical candidates: %w", err)
 			}
 		}
@@ -150,7 +204,7 @@ func (s *Store) candidates(ctx context.Context, q string, opt SearchOptions) (ca
 
 // termStats reads the document frequencies of tokens, the chunk count and the token count.
 func termStats(ctx context.Context, tx pgx.Tx, tokens []string) (df map[string]int64, chunks, total int64, err error) {
-	rows, err := tx.Query(ctx, `SELECT term, df FROM kb_terms WHERE term = ANY($1::text[])`, append([]string{"#chunks", "#tokens"}, tokens...))
+	rows, err := tx.Query(ctx, `SELECT term, df FROM kb_terms WHERE term = ANY($1::text[])`, append([]string{"#chunks", "#tokens", "#generation"}, tokens...))
 	if err != nil {
 		return nil, 0, 0, err
 	}
@@ -165,6 +219,30 @@ func termStats(ctx context.Context, tx pgx.Tx, tokens []string) (df map[string]i
 		df[t] = max(d, 0)
 	}
 	return df, df["#chunks"], df["#tokens"], rows.Err()
+}
+
+// discount takes the held-out chunks' terms out of the document frequencies df (of the query's
+// terms), the chunk count n and the token count total.
+func (h *heldOut) discount(ctx context.Context, tx pgx.Tx, df map[string]int64, n, total int64) (int64, int64, error) {
+	rows, err := tx.Query(ctx, `SELECT tokens FROM kb_chunks WHERE id = ANY($1) OR article_id = ANY($2)`, h.chunks, h.articles)
+	if err != nil {
+		return n, total, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var toks []string
+		if err := rows.Scan(&toks); err != nil {
+			return n, total, err
+		}
+		n--
+		total -= int64(len(toks))
+		for _, t := range toks {
+			if d, ok := df[t]; ok {
+				df[t] = max(d-1, 0)
+			}
+		}
+	}
+	return max(n, 0), max(total, 0), rows.Err()
 }
 
 func collect(ctx context.Context, tx pgx.Tx, into *candidateSet, seen map[int64]bool, sql string, args ...any) error {

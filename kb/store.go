@@ -19,11 +19,12 @@ type Store struct {
 	sql      searchSQL
 	efSearch int
 	scoring  scoring
+	models   *modelCache
 }
 
 // NewStore returns a store that embeds chunks with e.
 func NewStore(pool *pgxpool.Pool, e Embedder) *Store {
-	return &Store{pool: pool, embedder: e, sql: newSearchSQL(e.Dim()), efSearch: DefaultEfSearch, scoring: defaultScoring}
+	return &Store{pool: pool, embedder: e, sql: newSearchSQL(e.Dim()), efSearch: DefaultEfSearch, scoring: defaultScoring, models: &modelCache{}}
 }
 
 // Embedder is the store's embedder.

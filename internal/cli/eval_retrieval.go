@@ -33,12 +33,20 @@ search every question the way the bot does, report, and remove the scratch datab
 Questions are JSONL: {"query": "...", "article": "expected article title", "language": "zh|en", "split": "tune|test"}.
 An empty "article" marks a question the knowledge base does not cover: no result above the
 threshold is the right outcome there. language defaults to zh when the query has a Chinese
-character, else en; split is optional and reported separately.
+character, else en. split defaults to a hash of the question ("tune" or "test", so a file without
+splits still has a half nobody tuned on); both halves are reported separately.
 
-hit@1, hit@5 and MRR count answerable questions; no_result_rate is the share of answerable
-questions with no result at or above the threshold; offtopic_no_result_rate the share of off-topic
-questions correctly left unanswered; decision_accuracy counts both. The embedder is the configured
-one (BATON_EMBEDDER, see baton --help). Progress goes to stderr; --json prints one JSON object on stdout.`,
+Before the questions are asked, the knowledge base is calibrated as the server does after every
+change (its own titles and alternative questions asked with themselves held out; see the README's
+"Retrieval" section). The decision is the bot's: a question is answered when the first result's
+score (the probability that it is the right article) reaches the threshold.
+
+hit@1, hit@5 and MRR count answerable questions. answered_correct_rate is the share of answerable
+questions answered with the expected article, answered_rate the share answered at all;
+wrong_answer_rate the share of answered questions answered wrongly (another article, or an
+off-topic question answered at all); offtopic_no_result_rate the share of off-topic questions left
+unanswered; decision_accuracy counts every right decision. The embedder is the configured one
+(BATON_EMBEDDER, see baton --help). Progress goes to stderr; --json prints one JSON object on stdout.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			cfg, err := loadConfig(cmd)
@@ -67,6 +75,9 @@ one (BATON_EMBEDDER, see baton --help). Progress goes to stderr; --json prints o
 					return fmt.Errorf("%s: %w", qf, err)
 				}
 				for _, c := range cs {
+					if c.Split == "" {
+						c.Split = evals.DefaultSplit(c.Query)
+					}
 					if split == "" || c.Split == split {
 						cases = append(cases, c)
 					}
@@ -100,6 +111,16 @@ one (BATON_EMBEDDER, see baton --help). Progress goes to stderr; --json prints o
 			if res.Imported == 0 {
 				return fmt.Errorf("no valid article in %s", kbFile)
 			}
+			cbar := newProgressBar(stderr, 1, "calibrating")
+			cal, err := store.Calibrate(ctx, func(done, total int) {
+				cbar.ChangeMax(total)
+				_ = cbar.Set(done)
+			})
+			_ = cbar.Finish()
+			fmt.Fprintln(stderr)
+			if err != nil {
+				return err
+			}
 			bar := newProgressBar(stderr, len(cases), "searching")
 			rep, err := evals.RunRetrieval(ctx, store, cases, threshold, func(done, _ int) { _ = bar.Set(done) })
 			_ = bar.Finish()
@@ -107,7 +128,7 @@ one (BATON_EMBEDDER, see baton --help). Progress goes to stderr; --json prints o
 			if err != nil {
 				return err
 			}
-			rep.Embedder = store.Embedder().Name()
+			rep.Embedder, rep.Calibration = store.Embedder().Name(), cal
 			if asJSON {
 				enc := json.NewEncoder(cmd.OutOrStdout())
 				enc.SetEscapeHTML(false)
@@ -128,8 +149,8 @@ one (BATON_EMBEDDER, see baton --help). Progress goes to stderr; --json prints o
 
 func printRetrievalReport(w io.Writer, r evals.RetrievalReport) {
 	line := func(name string, m evals.RetrievalMetrics) {
-		fmt.Fprintf(w, "%-8s n=%-4d hit@1 %.3f  hit@5 %.3f  MRR %.3f  no-result %.3f  off-topic refused %.3f  decisions right %.3f\n",
-			name, m.Queries, m.HitAt1, m.HitAt5, m.MRR, m.NoResultRate, m.OffTopicNoResultRate, m.DecisionAccuracy)
+		fmt.Fprintf(w, "%-8s n=%-4d hit@1 %.3f  hit@5 %.3f  answered right %.3f  wrong of answered %.3f  off-topic refused %.3f  decisions right %.3f\n",
+			name, m.Queries, m.HitAt1, m.HitAt5, m.AnsweredCorrect, m.WrongAnswerRate, m.OffTopicNoResultRate, m.DecisionAccuracy)
 	}
 	fmt.Fprintf(w, "retrieval at threshold %.2f (%s)\n", r.Threshold, r.Embedder)
 	line("all", r.RetrievalMetrics)

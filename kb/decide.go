@@ -1,0 +1,94 @@
+package kb
+
+import "math"
+
+// The answer/refuse decision. A result's Score is the probability that it is the article that
+// answers the question: a logistic model over the evidence below, each signal on the reference
+// scale (vector scores mapped by the knowledge base's calibration, see calibrate.go). The bot
+// answers when the first result's Score reaches BATON_ANSWER_THRESHOLD.
+
+// Signal names, in the order of decisionFeatures.
+var signalNames = []string{
+	"rank",       // the ranking score: fused retrieval evidence mixed with the classifier
+	"margin",     // how far the ranking score leads the best other article's
+	"classifier", // the article classifier's probability
+	"fused",      // the fused vector and lexical score
+	"coverage",   // the share of the question's term weight the article's matching chunks hold
+	"agreement",  // 1 when the vector+lexical evidence and the classifier pick the same article
+	"unknown",    // the share of the question's term weight the knowledge base has never seen
+	"vector",     // the vector (cosine) score, calibrated
+	"lexical",    // the lexical score
+	"fused_lead", // how far the fused score leads the best other article's
+}
+
+// decisionModel is one logistic model: a weight per signal and an intercept.
+type decisionModel struct {
+	w    [10]float64
+	bias float64
+}
+
+// decisionModels were fitted on the tune halves of the tuning sets (Banking77, HINT3, CMRC 2018 and
+// the demo set, each weighing the same), one with the article classifier and one for knowledge
+// bases without one; `go test -tags tune -run TestFitDecision ./kb` refits and prints them.
+var decisionModels = map[bool]decisionModel{
+	true:  {w: [10]float64{0.40, 3.49, 1.62, -0.26, 2.23, 0.32, -0.05, 0.27, -0.61, 2.81}, bias: -2.42},
+	false: {w: [10]float64{-0.24, 4.70, 0.00, -0.24, 4.17, -1.02, 1.15, 2.41, -2.00, 4.70}, bias: -2.04},
+}
+
+// Signal is one piece of evidence behind a Score: its value, its weight in the decision and their
+// product (the log-odds it adds).
+type Signal struct {
+	Name         string  `json:"name"`
+	Value        float64 `json:"value"`
+	Weight       float64 `json:"weight"`
+	Contribution float64 `json:"contribution"`
+}
+
+// Evidence explains a Score: Score = 1/(1+e^-(Bias + Σ contributions)).
+type Evidence struct {
+	Signals []Signal `json:"signals"`
+	Bias    float64  `json:"bias"`
+	// Classifier says an article classifier trained on this knowledge base took part.
+	Classifier bool `json:"classifier"`
+	// Calibrated says vector scores were mapped by this knowledge base's calibration (false: not
+	// calibrated yet, the embedder's raw scores were used).
+	Calibrated bool `json:"calibrated"`
+}
+
+// decisionFeatures are article i's signals among the ranked evidence ev.
+func decisionFeatures(ev []evidence, i int, unknown float64, hasClassifier bool) [10]float64 {
+	e := ev[i]
+	otherRank, otherFused := 0.0, 0.0
+	bestFused, bestCls := true, true
+	for j, o := range ev {
+		if j == i {
+			continue
+		}
+		otherRank = math.Max(otherRank, o.rank)
+		otherFused = math.Max(otherFused, o.fused)
+		if o.fused > e.fused {
+			bestFused = false
+		}
+		if o.cls > e.cls {
+			bestCls = false
+		}
+	}
+	agree := 0.0
+	if bestFused && (bestCls || !hasClassifier) {
+		agree = 1
+	}
+	return [10]float64{e.rank, e.rank - otherRank, e.cls, e.fused, e.cov, agree, unknown, e.cos, e.lex, e.fused - otherFused}
+}
+
+// decide turns signals into a Score and its explanation.
+func decide(x [10]float64, hasClassifier, calibrated bool) (float64, *Evidence) {
+	m := decisionModels[hasClassifier]
+	ev := &Evidence{Bias: m.bias, Classifier: hasClassifier, Calibrated: calibrated, Signals: make([]Signal, 0, len(x))}
+	z := m.bias
+	for k, v := range x {
+		c := m.w[k] * v
+		z += c
+		ev.Signals = append(ev.Signals, Signal{Name: signalNames[k], Value: round4(v), Weight: m.w[k], Contribution: round4(c)})
+	}
+	return round4(1 / (1 + math.Exp(-z))), ev
+}

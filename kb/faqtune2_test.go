@@ -1,0 +1,280 @@
+//go:build tune
+
+package kb
+
+// Fitting the decision (not part of the normal suite), over the cache TestFAQCache writes:
+//   go test -tags tune -run TestFAQRank -v ./kb       hit@1 by classifier weight, each set
+//   go test -tags tune -run TestFitDecision -v ./kb   the reference scale, the decision weights,
+//                                                     and each set's figures by threshold
+// Everything here reads the tune halves only.
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"os"
+	"sort"
+	"strings"
+	"testing"
+)
+
+type setModel struct {
+	name   string
+	c      tuneCache
+	probs  []map[int64]float64 // per query
+	scale  map[string]cosScale
+	hasCls map[string]bool
+	raw    map[string]cosScale // uncalibrated medians
+}
+
+func loadSetModel(t *testing.T, name string) setModel {
+	c := loadCache(t, name)
+	sm := setModel{name: name, c: c, scale: map[string]cosScale{}, raw: map[string]cosScale{}, hasCls: map[string]bool{}}
+	byLang := map[string][]articleTexts{}
+	for _, a := range c.Texts {
+		byLang[a.Language] = append(byLang[a.Language], articleTexts{a.ID, a.Language, a.Texts})
+	}
+	models := map[string]*langModel{}
+	for lang, as := range byLang {
+		cls, _, err := trainClassifier(context.Background(), as)
+		if err != nil {
+			t.Fatal(err)
+		}
+		models[lang] = &langModel{cls: cls}
+		sm.hasCls[lang] = cls != nil
+		var pos, neg []float64
+		for _, l := range c.LOO {
+			if l.Language != lang {
+				continue
+			}
+			v := 0.0
+			for _, ch := range l.Set.Chunks {
+				if ch.Cos != nil && *ch.Cos > v {
+					v = *ch.Cos
+				}
+			}
+			if l.Pos {
+				pos = append(pos, v)
+			} else {
+				neg = append(neg, v)
+			}
+		}
+		sm.raw[lang] = cosScale{median(pos), median(neg)}
+		sm.scale[lang] = sm.raw[lang]
+	}
+	for _, q := range c.Queries {
+		sm.probs = append(sm.probs, models[q.Language].classify(q.Query))
+	}
+	return sm
+}
+
+func titleOf(c tuneCache) map[int64]string {
+	m := map[int64]string{}
+	for _, q := range c.Queries {
+		for _, ch := range q.Set.Chunks {
+			m[ch.ArticleID] = ch.Title
+		}
+	}
+	for _, l := range c.LOO {
+		for _, ch := range l.Set.Chunks {
+			m[ch.ArticleID] = ch.Title
+		}
+	}
+	return m
+}
+
+type fitSample struct {
+	x   [10]float64
+	ok  bool // the top article is the expected one
+	oos bool
+	w   float64
+}
+
+// samples computes every tune query's top-result signals as search would.
+func (sm setModel) samples(sc scoring, useCls bool) []fitSample {
+	var out []fitSample
+	for i, q := range sm.c.Queries {
+		cs := q.Set.set()
+		probs := sm.probs[i]
+		if !useCls || !sm.hasCls[q.Language] {
+			probs = nil
+		}
+		ev := cs.evidence(sc, sm.scale[q.Language], probs)
+		s := fitSample{oos: q.Article == ""}
+		if len(ev) > 0 {
+			s.x = decisionFeatures(ev, 0, cs.unknownShare(), probs != nil)
+			s.ok = !s.oos && ev[0].Title == q.Article
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+func fitDecision(ss []fitSample, l2 float64) decisionModel {
+	var m decisionModel
+	var tot float64
+	for _, s := range ss {
+		tot += s.w
+	}
+	const lr = 0.5
+	for it := 0; it < 6000; it++ {
+		var g [10]float64
+		var gb float64
+		for _, s := range ss {
+			z := m.bias
+			for k := range s.x {
+				z += m.w[k] * s.x[k]
+			}
+			y := 0.0
+			if s.ok {
+				y = 1
+			}
+			d := (1/(1+math.Exp(-z)) - y) * s.w
+			for k := range s.x {
+				g[k] += d * s.x[k]
+			}
+			gb += d
+		}
+		for k := range m.w {
+			m.w[k] -= lr * (g[k]/tot + l2*m.w[k])
+		}
+		m.bias -= lr * gb / tot
+	}
+	return m
+}
+
+func (m decisionModel) p(x [10]float64) float64 {
+	z := m.bias
+	for k := range x {
+		z += m.w[k] * x[k]
+	}
+	return 1 / (1 + math.Exp(-z))
+}
+
+// figures: answered-correct of answerable, wrong of answered, off-topic refused.
+func figures(ss []fitSample, ps []float64, tau float64) (ok, wrong, off float64) {
+	var nAns, nOff, okN, wrongN, ans, offR float64
+	for i, s := range ss {
+		answered := ps[i] >= tau
+		if s.oos {
+			nOff++
+			if !answered {
+				offR++
+			}
+		} else {
+			nAns++
+			if answered && s.ok {
+				okN++
+			}
+		}
+		if answered {
+			ans++
+			if !s.ok {
+				wrongN++
+			}
+		}
+	}
+	return okN / math.Max(nAns, 1), wrongN / math.Max(ans, 1), offR / math.Max(nOff, 1)
+}
+
+func tuneNames() []string { return strings.Split(envOr("SETS", "banking77,hint3,demo,cmrc"), ",") }
+
+func envOr(k, d string) string {
+	if v := os.Getenv(k); v != "" {
+		return v
+	}
+	return d
+}
+
+func TestFAQRank(t *testing.T) {
+	for _, name := range tuneNames() {
+		sm := loadSetModel(t, name)
+		line := fmt.Sprintf("%-9s", name)
+		for _, beta := range []float64{0, 0.2, 0.35, 0.5, 0.65, 1} {
+			sc := defaultScoring
+			sc.ClassifierWeight = beta
+			var h1, h5, n float64
+			for i, q := range sm.c.Queries {
+				if q.Article == "" {
+					continue
+				}
+				n++
+				ev := q.Set.set().evidence(sc, sm.scale[q.Language], sm.probs[i])
+				for r, e := range ev {
+					if e.Title == q.Article {
+						if r == 0 {
+							h1++
+						}
+						if r < 5 {
+							h5++
+						}
+					}
+				}
+			}
+			line += fmt.Sprintf("  β=%.2f hit@1 %.3f hit@5 %.3f", beta, h1/n, h5/n)
+		}
+		t.Log(line)
+	}
+}
+
+func TestFitDecision(t *testing.T) {
+	var sets []setModel
+	var pos, neg float64
+	for _, name := range tuneNames() {
+		sm := loadSetModel(t, name)
+		for l, r := range sm.raw {
+			t.Logf("%s %s: LOO medians pos %.3f neg %.3f", name, l, r.Pos, r.Neg)
+		}
+		var ps, ns float64
+		for _, r := range sm.raw {
+			ps += r.Pos / float64(len(sm.raw))
+			ns += r.Neg / float64(len(sm.raw))
+		}
+		pos += ps / float64(len(tuneNames()))
+		neg += ns / float64(len(tuneNames()))
+		sets = append(sets, sm)
+	}
+	t.Logf("reference scale: refPos %.3f refNeg %.3f (in code: %.2f %.2f)", pos, neg, refPos, refNeg)
+	l2 := 1e-4
+	for _, useCls := range []bool{true, false} {
+		var pooled []fitSample
+		per := make([][]fitSample, len(sets))
+		for i, sm := range sets {
+			per[i] = sm.samples(defaultScoring, useCls)
+			for _, s := range per[i] {
+				s.w = 300 / float64(len(per[i]))
+				if !useCls {
+					s.x[2] = 0
+				}
+				pooled = append(pooled, s)
+			}
+		}
+		m := fitDecision(pooled, l2)
+		if !useCls {
+			m.w[2] = 0
+		}
+		t.Logf("classifier=%v: {w: [10]float64{%s}, bias: %.2f}", useCls, joinF(m.w[:]), m.bias)
+		for i, sm := range sets {
+			ps := make([]float64, len(per[i]))
+			for j, s := range per[i] {
+				ps[j] = m.p(s.x)
+			}
+			line := fmt.Sprintf("  %-9s", sm.name)
+			for _, tau := range []float64{0.5, 0.6, 0.7, 0.8, 0.9} {
+				ok, wr, off := figures(per[i], ps, tau)
+				line += fmt.Sprintf(" | τ%.1f ok %.2f wr %.3f off %.2f", tau, ok, wr, off)
+			}
+			t.Log(line)
+		}
+	}
+}
+
+func joinF(v []float64) string {
+	var s []string
+	for _, x := range v {
+		s = append(s, fmt.Sprintf("%.2f", x))
+	}
+	return strings.Join(s, ", ")
+}
+
+var _ = sort.Float64s

@@ -1,0 +1,241 @@
+package kb
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/baton-cs/baton/intent"
+)
+
+// The knowledge base's own model: what Baton learns from the published articles themselves,
+// rebuilt whenever they change (the '#generation' counter, see migration 0015). Per language it
+// holds an article classifier, trained on each article's title, alternative questions (the ones
+// editors write and the ones approved from agents' answers) and passages, and the calibration of
+// the embedder's vector scores (see calibrate.go).
+
+// Classifier limits. Up to syncArticles published articles the classifier is retrained within the
+// search that first sees a change (well under a second), so an article approved a moment ago
+// answers the very next question; larger knowledge bases retrain in the background and search
+// with the previous classifier meanwhile. Above maxClassifierArticles in a language there is no
+// classifier (its one-vs-rest weights would grow with articles × features) and search ranks on
+// retrieval alone, with the decision weights fitted for that case.
+const (
+	syncArticles          = 400
+	maxClassifierArticles = 1500
+	maxExamplesPerArticle = 40
+)
+
+// kbModel is the model of one generation of the knowledge base.
+type kbModel struct {
+	generation int64
+	langs      map[string]*langModel
+	built      time.Time
+}
+
+// langModel is one language's part.
+type langModel struct {
+	cls      *intent.Model // nil without one (see maxClassifierArticles)
+	articles int
+	examples int
+	scale    cosScale
+}
+
+func (m *kbModel) lang(l string) *langModel {
+	if m == nil {
+		return nil
+	}
+	return m.langs[l]
+}
+
+// classify returns the classifier's probability for each article it ranks among its top five.
+func (lm *langModel) classify(q string) map[int64]float64 {
+	if lm == nil || lm.cls == nil {
+		return nil
+	}
+	out := map[int64]float64{}
+	for _, s := range lm.cls.Predict(q).Ranked {
+		if id, err := strconv.ParseInt(s.Intent, 10, 64); err == nil {
+			out[id] = s.Prob
+		}
+	}
+	return out
+}
+
+// modelCache keeps the current model and rebuilds it when the generation moves.
+type modelCache struct {
+	mu       sync.Mutex
+	cur      *kbModel
+	building bool
+	log      *slog.Logger
+}
+
+// SetLogger makes the store log model rebuilds and calibrations (default: silent).
+func (s *Store) SetLogger(l *slog.Logger) { s.models.log = l }
+
+func (s *Store) logger() *slog.Logger {
+	if s.models.log != nil {
+		return s.models.log
+	}
+	return slog.New(slog.DiscardHandler)
+}
+
+// modelFor returns the model for generation gen: the cached one when it is current; otherwise a
+// small knowledge base's is rebuilt now, a large one's in the background (the previous model
+// serves meanwhile). chunks is the knowledge base's chunk count, which says how large it is
+// before anything is loaded.
+func (s *Store) modelFor(ctx context.Context, gen int64) *kbModel {
+	c := s.models
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.cur != nil && c.cur.generation == gen {
+		return c.cur
+	}
+	if c.cur == nil || c.cur.articles() <= syncArticles {
+		m, err := s.buildModel(ctx, gen, c.cur)
+		if err != nil {
+			s.logger().Warn("kb: rebuilding the knowledge base's model failed", "err", err)
+			return c.cur
+		}
+		c.cur = m
+		if m.articles() > syncArticles {
+			return m
+		}
+		return m
+	}
+	if !c.building {
+		c.building = true
+		prev := c.cur
+		go func() {
+			bctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+			defer cancel()
+			m, err := s.buildModel(bctx, gen, prev)
+			c.mu.Lock()
+			defer c.mu.Unlock()
+			c.building = false
+			if err != nil {
+				s.logger().Warn("kb: rebuilding the knowledge base's model failed", "err", err)
+				return
+			}
+			if c.cur == nil || c.cur.generation != gen {
+				c.cur = m
+			}
+		}()
+	}
+	return c.cur
+}
+
+func (m *kbModel) articles() int {
+	n := 0
+	for _, lm := range m.langs {
+		n += lm.articles
+	}
+	return n
+}
+
+// setScale replaces one language's calibration in the current model (after a calibration).
+func (c *modelCache) setScale(lang string, sc cosScale) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.cur == nil {
+		return
+	}
+	lm := c.cur.langs[lang]
+	if lm == nil || lm.scale == sc {
+		return
+	}
+	cp := *c.cur
+	cp.langs = make(map[string]*langModel, len(c.cur.langs))
+	for l, v := range c.cur.langs {
+		cp.langs[l] = v
+	}
+	nl := *lm
+	nl.scale = sc
+	cp.langs[lang] = &nl
+	c.cur = &cp
+}
+
+// articleTexts is what the classifier learns an article from.
+type articleTexts struct {
+	id       int64
+	language string
+	texts    []string
+}
+
+// buildModel trains the classifiers of generation gen and loads its calibration.
+func (s *Store) buildModel(ctx context.Context, gen int64, prev *kbModel) (*kbModel, error) {
+	start := time.Now()
+	arts, err := s.publishedTexts(ctx)
+	if err != nil {
+		return nil, err
+	}
+	scales, err := s.loadScales(ctx)
+	if err != nil {
+		return nil, err
+	}
+	m := &kbModel{generation: gen, langs: map[string]*langModel{}, built: time.Now()}
+	byLang := map[string][]articleTexts{}
+	for _, a := range arts {
+		byLang[a.language] = append(byLang[a.language], a)
+	}
+	for lang, as := range byLang {
+		lm := &langModel{articles: len(as), scale: scales[lang]}
+		if lm.cls, lm.examples, err = trainClassifier(ctx, as); err != nil {
+			return nil, fmt.Errorf("kb: train the %s article classifier: %w", lang, err)
+		}
+		m.langs[lang] = lm
+	}
+	s.logger().Debug("kb: model rebuilt", "generation", gen, "articles", len(arts), "seconds", time.Since(start).Seconds())
+	return m, nil
+}
+
+// publishedTexts reads every published article's title, alternative questions and passages.
+func (s *Store) publishedTexts(ctx context.Context) ([]articleTexts, error) {
+	rows, err := s.pool.Query(ctx, `SELECT a.id, a.language, a.title, a.questions,
+			coalesce(array_agg(c.text ORDER BY c.ord) FILTER (WHERE c.kind = 'body'), '{}')
+		FROM kb_articles a LEFT JOIN kb_chunks c ON c.article_id = a.id
+		WHERE a.status = 'published'
+		GROUP BY a.id ORDER BY a.id`)
+	if err != nil {
+		return nil, fmt.Errorf("kb: read articles for the model: %w", err)
+	}
+	defer rows.Close()
+	var out []articleTexts
+	for rows.Next() {
+		var a articleTexts
+		var title string
+		var questions, body []string
+		if err := rows.Scan(&a.id, &a.language, &title, &questions, &body); err != nil {
+			return nil, err
+		}
+		a.texts = append(append([]string{title}, questions...), body...)
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+// trainClassifier trains one language's article classifier (nil with fewer than two articles or
+// more than maxClassifierArticles) and says on how many examples.
+func trainClassifier(ctx context.Context, as []articleTexts) (*intent.Model, int, error) {
+	if len(as) < 2 || len(as) > maxClassifierArticles {
+		return nil, 0, nil
+	}
+	var exs []intent.Example
+	for _, a := range as {
+		label := strconv.FormatInt(a.id, 10)
+		for i, t := range a.texts {
+			if i >= maxExamplesPerArticle {
+				break
+			}
+			exs = append(exs, intent.Example{Text: t, Intent: label})
+		}
+	}
+	cls, err := intent.Train(ctx, exs, intent.TrainOptions{})
+	if err != nil {
+		return nil, 0, err
+	}
+	return cls, len(exs), nil
+}
