@@ -2,317 +2,172 @@ package kb
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
 	"fmt"
-	"math/rand/v2"
-	"slices"
-	"time"
-
-	"github.com/jackc/pgx/v5"
+	"sync"
 )
 
-// Calibration: an embedder's vector scores mean different things on different knowledge bases and
-// with different models (the local embedder gives unrelated texts about 0.1 and paraphrases 0.5;
-// a neural model may give 0.75 and 0.9). Baton measures its own knowledge base: each article's
-// title and alternative questions are asked as customers would, once with that question held out
-// (the article should still be found: a positive) and once with the whole article held out
-// (nothing should answer: a negative, a question close to the knowledge base that it does not
-// cover). The medians of the best result's vector score over each set place the embedder's
-// scale on this knowledge base; search maps every vector score onto the reference scale those
-// two medians have with the local embedder on the tuning sets, before any other evidence is
-// weighed. The decision weights (decide.go), fitted once on that reference scale, then hold for
-// any embedder and any knowledge base.
+// Calibration: an embedder's vector scores mean different things with different models (the
+// local embedder gives two unrelated questions about 0.0 and two phrasings of one question about
+// 0.4; a neural model may give 0.7 and 0.9). Baton measures the configured embedder on a fixed set
+// of customer questions per language: pairs that ask the same thing in other words (positives)
+// and pairs that ask different things (negatives, every question against the other pairs'). A
+// vector score is mapped linearly so that the embedder's mean positive and negative scores land
+// where the local embedder's do, before any other evidence is weighed: the decision weights
+// (decide.go), fitted once with the local embedder, then hold for any embedder. The measurement is
+// about the embedder, not about the knowledge base, so a five-article help centre is calibrated
+// as well as a large one; what is particular to a knowledge base is learnt by its article
+// classifier, whose probabilities are calibrated by cross-validation over the knowledge base's
+// own titles and alternative questions (see model.go and intent.Train).
 
-// refPos and refNeg are the reference medians: the mean over the four tuning sets (the tune
-// halves of ../shared/datasets/faq and of the demo set) of the local embedder's positive and
-// negative medians.
-const (
-	refPos = 0.62
-	refNeg = 0.44
-)
-
-// Calibration sizes: at most maxCalibrationQuestions questions per language are asked (a
-// random sample for large knowledge bases, seeded by the generation so reruns agree); below
-// minProbes negatives, general off-topic questions are asked too (a one-article knowledge base
-// has no other article to miss).
-const (
-	maxCalibrationQuestions = 300
-	minProbes               = 12
-)
-
-// cosScale maps a language's vector scores onto the reference scale; the zero value is the
-// identity (no calibration yet: the local embedder's scale is close to the reference).
+// cosScale maps an embedder's vector scores onto the local embedder's scale; the zero value is
+// the identity.
 type cosScale struct {
-	Pos, Neg float64
+	Pos, Neg       float64 // the embedder's means
+	RefPos, RefNeg float64 // the local embedder's
 }
 
 func (c cosScale) apply(x float64) float64 {
 	if c.Pos-c.Neg < 0.01 {
 		return x
 	}
-	return refNeg + (x-c.Neg)*(refPos-refNeg)/(c.Pos-c.Neg)
+	return c.RefNeg + (x-c.Neg)*(c.RefPos-c.RefNeg)/(c.Pos-c.Neg)
 }
 
-// CalibrationReport says what one language's calibration found.
-type CalibrationReport struct {
-	Language   string    `json:"language"`
-	Embedder   string    `json:"embedder"`
-	Generation int64     `json:"generation"`
-	Questions  int       `json:"questions"`
-	Negatives  int       `json:"negatives"`
-	PosCosine  float64   `json:"pos_cosine"`
-	NegCosine  float64   `json:"neg_cosine"`
-	Seconds    float64   `json:"seconds"`
-	At         time.Time `json:"computed_at"`
+// Calibration says what one language's calibration found.
+type Calibration struct {
+	// Calibrated is false when the embedder tells paraphrases from unrelated questions too
+	// poorly to map (its raw scores are used), or when it is the local embedder itself.
+	Calibrated bool `json:"calibrated"`
+	// PosCosine and NegCosine are the embedder's mean vector scores for paraphrase pairs and for
+	// unrelated pairs; RefPos and RefNeg the local embedder's, where search maps them.
+	PosCosine float64 `json:"pos_cosine"`
+	NegCosine float64 `json:"neg_cosine"`
+	RefPos    float64 `json:"ref_pos"`
+	RefNeg    float64 `json:"ref_neg"`
 }
 
-// calibrationQuestion is one title or alternative question with its chunk and article.
-type calibrationQuestion struct {
-	chunk, article int64
-	text           string
-}
-
-// Calibrate measures every language's score scale on the knowledge base as it is now, stores it
-// and makes search use it. progress (optional) hears how many of the searches are done.
-func (s *Store) Calibrate(ctx context.Context, progress func(done, total int)) ([]CalibrationReport, error) {
-	gen, err := s.Generation(ctx)
-	if err != nil {
-		return nil, err
+func (c Calibration) scale() cosScale {
+	if !c.Calibrated {
+		return cosScale{}
 	}
-	qs, err := s.calibrationQuestions(ctx)
-	if err != nil {
-		return nil, err
+	return cosScale{Pos: c.PosCosine, Neg: c.NegCosine, RefPos: c.RefPos, RefNeg: c.RefNeg}
+}
+
+// calibrate measures the store's embedder for lang (once per store and language).
+func (s *Store) calibrate(ctx context.Context, lang string) (Calibration, error) {
+	s.probes.mu.Lock()
+	defer s.probes.mu.Unlock()
+	if c, ok := s.probes.cal[lang]; ok {
+		return c, nil
 	}
-	langs := make([]string, 0, len(qs))
-	total := 0
-	for l, list := range qs {
-		langs = append(langs, l)
-		rng := rand.New(rand.NewPCG(uint64(gen), 7))
-		rng.Shuffle(len(list), func(i, j int) { list[i], list[j] = list[j], list[i] })
-		if len(list) > maxCalibrationQuestions {
-			list = list[:maxCalibrationQuestions]
+	ref, err := probeMeans(ctx, LocalEmbedder{}, lang)
+	if err != nil {
+		return Calibration{}, err
+	}
+	c := Calibration{RefPos: ref[0], RefNeg: ref[1]}
+	if s.embedder.Name() != (LocalEmbedder{}).Name() {
+		m, err := probeMeans(ctx, s.embedder, lang)
+		if err != nil {
+			return Calibration{}, err
 		}
-		qs[l] = list
-		total += 2 * len(list)
+		c.PosCosine, c.NegCosine = m[0], m[1]
+		c.Calibrated = m[0]-m[1] >= 0.01
+	} else {
+		c.PosCosine, c.NegCosine = ref[0], ref[1]
 	}
-	slices.Sort(langs)
-	var out []CalibrationReport
-	done := 0
-	for _, lang := range langs {
-		start := time.Now()
-		var pos, neg []float64
-		for _, q := range qs[lang] {
-			p, err := s.topCosine(ctx, q.text, lang, &heldOut{chunks: []int64{q.chunk}})
-			if err != nil {
-				return nil, err
-			}
-			n, err := s.topCosine(ctx, q.text, lang, &heldOut{articles: []int64{q.article}})
-			if err != nil {
-				return nil, err
-			}
-			pos, neg = append(pos, p), append(neg, n)
-			done += 2
-			if progress != nil {
-				progress(done, total)
-			}
-		}
-		if len(neg) < minProbes {
-			for _, p := range offTopicProbes[lang] {
-				n, err := s.topCosine(ctx, p, lang, nil)
-				if err != nil {
-					return nil, err
-				}
-				neg = append(neg, n)
-			}
-		}
-		r := CalibrationReport{Language: lang, Embedder: s.embedder.Name(), Generation: gen, Questions: len(pos),
-			Negatives: len(neg), PosCosine: round4(median(pos)), NegCosine: round4(median(neg)), At: time.Now().UTC()}
-		r.Seconds = round4(time.Since(start).Seconds())
-		if err := s.saveCalibration(ctx, r); err != nil {
-			return nil, err
-		}
-		s.models.setScale(lang, cosScale{Pos: r.PosCosine, Neg: r.NegCosine})
-		out = append(out, r)
+	if s.probes.cal == nil {
+		s.probes.cal = map[string]Calibration{}
 	}
-	return out, nil
+	s.probes.cal[lang] = c
+	return c, nil
 }
 
-// topCosine is the best vector score among a search's candidates (0 without any).
-func (s *Store) topCosine(ctx context.Context, q, lang string, held *heldOut) (float64, error) {
-	cs, err := s.candidates(ctx, q, SearchOptions{Language: lang, K: 5, held: held})
+// probeCache keeps each language's calibration of the store's embedder.
+type probeCache struct {
+	mu  sync.Mutex
+	cal map[string]Calibration
+}
+
+// probeMeans embeds lang's paraphrase pairs with e and returns the mean vector score of the pairs
+// and of unrelated pairs (each question against the other pairs' questions).
+func probeMeans(ctx context.Context, e Embedder, lang string) ([2]float64, error) {
+	pairs := paraphrasePairs[lang]
+	if len(pairs) == 0 {
+		pairs = paraphrasePairs["en"]
+	}
+	texts := make([]string, 0, 2*len(pairs))
+	for _, p := range pairs {
+		texts = append(texts, p[0], p[1])
+	}
+	vecs, err := e.Embed(ctx, texts)
 	if err != nil {
-		return 0, err
+		return [2]float64{}, fmt.Errorf("kb: embed calibration questions: %w", err)
 	}
-	best := 0.0
-	for _, c := range cs.chunks {
-		if c.cos != nil && *c.cos > best {
-			best = *c.cos
-		}
+	if len(vecs) != len(texts) {
+		return [2]float64{}, fmt.Errorf("kb: embed calibration questions: %d vectors for %d texts", len(vecs), len(texts))
 	}
-	return best, nil
-}
-
-func median(v []float64) float64 {
-	if len(v) == 0 {
-		return 0
+	for i, v := range vecs {
+		vecs[i] = unitVector(v)
 	}
-	v = slices.Clone(v)
-	slices.Sort(v)
-	if len(v)%2 == 1 {
-		return v[len(v)/2]
-	}
-	return (v[len(v)/2-1] + v[len(v)/2]) / 2
-}
-
-// calibrationQuestions lists the published articles' titles and alternative questions by language.
-func (s *Store) calibrationQuestions(ctx context.Context) (map[string][]calibrationQuestion, error) {
-	rows, err := s.pool.Query(ctx, `SELECT a.language, c.id, a.id, c.text
-		FROM kb_chunks c JOIN kb_articles a ON a.id = c.article_id
-		WHERE a.status = 'published' AND c.kind IN ('title', 'question') AND c.embedder = $1 AND c.dim = $2
-		ORDER BY c.id`, s.embedder.Name(), s.embedder.Dim())
-	if err != nil {
-		return nil, fmt.Errorf("kb: calibration questions: %w", err)
-	}
-	defer rows.Close()
-	out := map[string][]calibrationQuestion{}
-	for rows.Next() {
-		var lang string
-		var q calibrationQuestion
-		if err := rows.Scan(&lang, &q.chunk, &q.article, &q.text); err != nil {
-			return nil, err
-		}
-		out[lang] = append(out[lang], q)
-	}
-	return out, rows.Err()
-}
-
-// Generation is the knowledge base's current generation (see migration 0015).
-func (s *Store) Generation(ctx context.Context) (int64, error) {
-	var g int64
-	err := s.pool.QueryRow(ctx, `SELECT df FROM kb_terms WHERE term = '#generation'`).Scan(&g)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return 0, nil
-	}
-	if err != nil {
-		return 0, fmt.Errorf("kb: generation: %w", err)
-	}
-	return g, nil
-}
-
-func (s *Store) saveCalibration(ctx context.Context, r CalibrationReport) error {
-	rep, _ := json.Marshal(r)
-	_, err := s.pool.Exec(ctx, `INSERT INTO kb_calibration (language, embedder, generation, pos_cosine, neg_cosine, questions, report, computed_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, now())
-		ON CONFLICT (language, embedder) DO UPDATE SET generation = EXCLUDED.generation, pos_cosine = EXCLUDED.pos_cosine,
-			neg_cosine = EXCLUDED.neg_cosine, questions = EXCLUDED.questions, report = EXCLUDED.report, computed_at = now()`,
-		r.Language, r.Embedder, r.Generation, r.PosCosine, r.NegCosine, r.Questions, rep)
-	if err != nil {
-		return fmt.Errorf("kb: save calibration: %w", err)
-	}
-	return nil
-}
-
-// loadScales reads the stored calibration of the store's embedder, by language.
-func (s *Store) loadScales(ctx context.Context) (map[string]cosScale, error) {
-	rows, err := s.pool.Query(ctx, `SELECT language, pos_cosine, neg_cosine FROM kb_calibration WHERE embedder = $1`, s.embedder.Name())
-	if err != nil {
-		return nil, fmt.Errorf("kb: read calibration: %w", err)
-	}
-	defer rows.Close()
-	out := map[string]cosScale{}
-	for rows.Next() {
-		var l string
-		var sc cosScale
-		if err := rows.Scan(&l, &sc.Pos, &sc.Neg); err != nil {
-			return nil, err
-		}
-		out[l] = sc
-	}
-	return out, rows.Err()
-}
-
-// Calibrations lists the stored calibration of the store's embedder.
-func (s *Store) Calibrations(ctx context.Context) ([]CalibrationReport, error) {
-	rows, err := s.pool.Query(ctx, `SELECT report FROM kb_calibration WHERE embedder = $1 ORDER BY language`, s.embedder.Name())
-	if err != nil {
-		return nil, fmt.Errorf("kb: read calibration: %w", err)
-	}
-	defer rows.Close()
-	out := []CalibrationReport{}
-	for rows.Next() {
-		var r CalibrationReport
-		if err := rows.Scan(&r); err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
-}
-
-// calibrationStale reports whether the stored calibration is older than generation gen (or missing).
-func (s *Store) calibrationStale(ctx context.Context, gen int64) (bool, error) {
-	var n int
-	err := s.pool.QueryRow(ctx, `SELECT count(*) FROM kb_calibration WHERE embedder = $1 AND generation = $2`, s.embedder.Name(), gen).Scan(&n)
-	if err != nil {
-		return false, fmt.Errorf("kb: read calibration: %w", err)
-	}
-	return n == 0, nil
-}
-
-// RunCalibrator recalibrates in the background whenever the knowledge base has changed and then
-// stayed unchanged for quiet (edits and imports come in bursts), and picks up calibrations other
-// Baton processes stored, until ctx ends. It checks every interval.
-func (s *Store) RunCalibrator(ctx context.Context, interval, quiet time.Duration) {
-	log := s.logger()
-	var lastGen int64 = -1
-	var since time.Time
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
-		gen, err := s.Generation(ctx)
-		if err == nil {
-			if gen != lastGen {
-				lastGen, since = gen, time.Now()
-			}
-			stale, err := s.calibrationStale(ctx, gen)
-			switch {
-			case err != nil:
-				log.Warn("kb: calibration check failed", "err", err)
-			case stale && time.Since(since) >= quiet:
-				if reps, err := s.Calibrate(ctx, nil); err != nil {
-					if ctx.Err() == nil {
-						log.Warn("kb: calibration failed", "err", err)
-					}
-				} else {
-					for _, r := range reps {
-						log.Info("kb: calibrated", "language", r.Language, "questions", r.Questions,
-							"pos_cosine", r.PosCosine, "neg_cosine", r.NegCosine, "seconds", r.Seconds)
-					}
-				}
-			case !stale:
-				if scales, err := s.loadScales(ctx); err == nil {
-					for l, sc := range scales {
-						s.models.setScale(l, sc)
-					}
-				}
+	var pos, neg float64
+	var nNeg int
+	for i := range pairs {
+		pos += Cosine(vecs[2*i], vecs[2*i+1])
+		for j := range pairs {
+			if j != i {
+				neg += Cosine(vecs[2*i], vecs[2*j+1])
+				nNeg++
 			}
 		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
 	}
+	return [2]float64{round4(pos / float64(len(pairs))), round4(neg / float64(nNeg))}, nil
 }
 
-// offTopicProbes are general questions no shop's help centre answers, asked only when a
-// knowledge base is too small to miss its own articles often enough (see minProbes).
-var offTopicProbes = map[string][]string{
-	"en": {"what's the weather like tomorrow", "who won the football match last night", "how do I bake sourdough bread",
-		"what is the capital of australia", "recommend a good movie to watch", "how far away is the moon",
-		"tell me a joke", "what time is it in tokyo", "how do I learn to play the guitar", "who wrote hamlet",
-		"is it going to snow this weekend", "what is the meaning of life"},
-	"zh": {"明天天气怎么样", "昨晚的足球比赛谁赢了", "红烧肉怎么做", "澳大利亚的首都是哪里", "推荐一部好看的电影", "月亮离地球有多远",
-		"给我讲个笑话", "东京现在几点", "怎么学吉他", "哈姆雷特是谁写的", "这个周末会下雪吗", "人生的意义是什么"},
+func unitVector(v []float32) []float32 {
+	f := make([]float64, len(v))
+	for i, x := range v {
+		f[i] = float64(x)
+	}
+	return unit(f)
+}
+
+// paraphrasePairs are customer questions asked two ways, in the words of several kinds of shop
+// and service; they calibrate an embedder and are never searched.
+var paraphrasePairs = map[string][][2]string{
+	"en": {
+		{"where is my parcel", "my package still hasn't arrived"},
+		{"how do I reset my password", "I forgot my login password"},
+		{"can I return a jacket that doesn't fit", "how do I send back clothes that are too small"},
+		{"when will I get my refund", "how long until the money is back on my card"},
+		{"do you ship to Canada", "can you deliver to an address in Canada"},
+		{"how do I cancel my subscription", "I want to stop my monthly plan"},
+		{"what are your opening hours", "when is your support team available"},
+		{"my card was declined", "why did my payment not go through"},
+		{"can I change my delivery address", "I need to update where my order goes"},
+		{"is there a warranty on this laptop", "how long is the guarantee for the computer"},
+		{"how much does shipping cost", "what is the delivery fee"},
+		{"I was charged twice", "there are two identical payments on my statement"},
+		{"how do I use a discount code", "where do I enter my coupon"},
+		{"can I pay in instalments", "do you offer monthly payment plans"},
+		{"the item arrived broken", "my order came damaged"},
+		{"how do I delete my account", "I want to close my profile for good"},
+	},
+	"zh": {
+		{"我的快递到哪了", "包裹怎么还没送到"},
+		{"密码忘了怎么办", "怎么重置登录密码"},
+		{"衣服不合适可以退吗", "买的衣服太小了能退货吗"},
+		{"退款多久到账", "钱什么时候能退回来"},
+		{"能寄到国外吗", "可以发货到海外吗"},
+		{"怎么取消订阅", "我不想续费了怎么关掉"},
+		{"客服几点上班", "你们的服务时间是几点到几点"},
+		{"银行卡付款失败", "为什么我的卡支付不了"},
+		{"能改收货地址吗", "地址填错了怎么修改"},
+		{"这个电脑保修多久", "笔记本的质保期是多长时间"},
+		{"运费多少钱", "邮费怎么收"},
+		{"被扣了两次钱", "同一笔订单重复扣款了"},
+		{"优惠券怎么用", "在哪里输入优惠码"},
+		{"可以分期付款吗", "支持分期吗"},
+		{"收到的东西坏了", "商品到货就是破损的"},
+		{"怎么注销账号", "我想永久删除我的账户"},
+	},
 }

@@ -9,21 +9,27 @@ import "math"
 
 // Signal names, in the order of decisionFeatures.
 var signalNames = []string{
-	"rank",       // the ranking score: fused retrieval evidence mixed with the classifier
-	"margin",     // how far the ranking score leads the best other article's
-	"classifier", // the article classifier's probability
-	"fused",      // the fused vector and lexical score
-	"coverage",   // the share of the question's term weight the article's matching chunks hold
-	"agreement",  // 1 when the vector+lexical evidence and the classifier pick the same article
-	"unknown",    // the share of the question's term weight the knowledge base has never seen
-	"vector",     // the vector (cosine) score, calibrated
-	"lexical",    // the lexical score
-	"fused_lead", // how far the fused score leads the best other article's
+	"rank",        // the ranking score: fused retrieval evidence mixed with the classifier
+	"margin",      // how far the ranking score leads the best other article's
+	"classifier",  // the article classifier's probability
+	"fused",       // the fused vector and lexical score
+	"coverage",    // the share of the question's term weight the article's matching chunks hold
+	"agreement",   // 1 when the vector+lexical evidence and the classifier pick the same article
+	"unknown",     // the share of the question's term weight the knowledge base has never seen
+	"vector",      // the vector (cosine) score, calibrated
+	"lexical",     // the lexical score
+	"fused_lead",  // how far the fused score leads the best other article's
+	"terms",       // log(1 + the number of the question's terms the article's matching chunks hold)
+	"information", // log(1 + the question's total term weight): how much the question says
+	"key_term",    // 1 when the article holds the question's most informative term
 }
+
+// nSignals is the number of signals.
+const nSignals = 13
 
 // decisionModel is one logistic model: a weight per signal and an intercept.
 type decisionModel struct {
-	w    [10]float64
+	w    [nSignals]float64
 	bias float64
 }
 
@@ -31,8 +37,8 @@ type decisionModel struct {
 // the demo set, each weighing the same), one with the article classifier and one for knowledge
 // bases without one; `go test -tags tune -run TestFitDecision ./kb` refits and prints them.
 var decisionModels = map[bool]decisionModel{
-	true:  {w: [10]float64{0.40, 3.49, 1.62, -0.26, 2.23, 0.32, -0.05, 0.27, -0.61, 2.81}, bias: -2.42},
-	false: {w: [10]float64{-0.24, 4.70, 0.00, -0.24, 4.17, -1.02, 1.15, 2.41, -2.00, 4.70}, bias: -2.04},
+	true:  {w: [nSignals]float64{0.70, 2.67, 1.95, 0.03, 0.74, 0.46, 0.50, 0.78, -0.47, 2.48, 1.46, -0.35, 0}, bias: -3.43},
+	false: {w: [nSignals]float64{-0.10, 4.57, 0.00, -0.10, 2.15, -0.99, 1.70, 2.75, -2.01, 4.57, 2.01, -0.76, 0}, bias: -2.02},
 }
 
 // Signal is one piece of evidence behind a Score: its value, its weight in the decision and their
@@ -56,7 +62,7 @@ type Evidence struct {
 }
 
 // decisionFeatures are article i's signals among the ranked evidence ev.
-func decisionFeatures(ev []evidence, i int, unknown float64, hasClassifier bool) [10]float64 {
+func decisionFeatures(ev []evidence, i int, q queryStats, hasClassifier bool) [nSignals]float64 {
 	e := ev[i]
 	otherRank, otherFused := 0.0, 0.0
 	bestFused, bestCls := true, true
@@ -77,11 +83,12 @@ func decisionFeatures(ev []evidence, i int, unknown float64, hasClassifier bool)
 	if bestFused && (bestCls || !hasClassifier) {
 		agree = 1
 	}
-	return [10]float64{e.rank, e.rank - otherRank, e.cls, e.fused, e.cov, agree, unknown, e.cos, e.lex, e.fused - otherFused}
+	return [nSignals]float64{e.rank, e.rank - otherRank, e.cls, e.fused, e.cov, agree, q.unknown, e.cos, e.lex, e.fused - otherFused,
+		math.Log1p(float64(e.terms)), math.Log1p(q.weight), b2f(e.key)}
 }
 
 // decide turns signals into a Score and its explanation.
-func decide(x [10]float64, hasClassifier, calibrated bool) (float64, *Evidence) {
+func decide(x [nSignals]float64, hasClassifier, calibrated bool) (float64, *Evidence) {
 	m := decisionModels[hasClassifier]
 	ev := &Evidence{Bias: m.bias, Classifier: hasClassifier, Calibrated: calibrated, Signals: make([]Signal, 0, len(x))}
 	z := m.bias
@@ -91,4 +98,11 @@ func decide(x [10]float64, hasClassifier, calibrated bool) (float64, *Evidence) 
 		ev.Signals = append(ev.Signals, Signal{Name: signalNames[k], Value: round4(v), Weight: m.w[k], Contribution: round4(c)})
 	}
 	return round4(1 / (1 + math.Exp(-z))), ev
+}
+
+func b2f(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
 }

@@ -13,9 +13,11 @@ import (
 	"context"
 	"encoding/gob"
 	"encoding/json"
+	"fmt"
 	"hash/fnv"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/baton-cs/baton/internal/dbtest"
@@ -265,4 +267,44 @@ func loadCache(t *testing.T, name string) tuneCache {
 		t.Fatal(err)
 	}
 	return c
+}
+
+// TestDebugQueries prints the evidence behind each query's results: KB=file.jsonl Q="q1|q2".
+func TestDebugQueries(t *testing.T) {
+	ctx := context.Background()
+	s := NewStore(dbtest.New(t), LocalEmbedder{})
+	b, err := os.ReadFile(os.Getenv("KB"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.ImportJSONL(ctx, bytes.NewReader(b), "debug", nil); err != nil {
+		t.Fatal(err)
+	}
+	info, err := s.Model(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for l, lm := range info.Languages {
+		t.Logf("model %s: %+v", l, lm)
+	}
+	for _, q := range strings.Split(os.Getenv("Q"), "|") {
+		lang := "en"
+		for _, r := range q {
+			if r >= 0x4E00 && r <= 0x9FFF {
+				lang = "zh"
+			}
+		}
+		res, err := s.Search(ctx, q, SearchOptions{Language: lang, K: 3})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("%q", q)
+		for _, r := range res {
+			line := fmt.Sprintf("   %.3f %-30s rank %.3f fused %.3f cos %.3f lex %.3f cls %.3f cov %.3f |", r.Score, r.Title, r.RankScore, r.FusedScore, r.VectorScore, r.LexicalScore, r.ClassifierScore, r.Coverage)
+			for _, sg := range r.Evidence.Signals {
+				line += fmt.Sprintf(" %s=%.2f(%+.2f)", sg.Name, sg.Value, sg.Contribution)
+			}
+			t.Log(line)
+		}
+	}
 }

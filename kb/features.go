@@ -133,8 +133,8 @@ like guys hey plz pls u ur wanna gonna kinda sorta btw lol hmm um uh yeah yep no
 // englishSynonyms folds common customer words onto the words help articles use.
 var englishSynonyms = map[string]string{
 	"parcel": "package", "shipment": "package", "delivery": "shipping", "deliver": "ship", "delivered": "shipped",
-	"money": "refund", "reimburse": "refund", "reimbursement": "refund", "send": "return", "exchange": "exchange",
-	"pw": "password", "login": "account", "signin": "account", "bill": "invoice", "receipt": "invoice", "fapiao": "invoice",
+	"reimburse": "refund", "reimbursement": "refund",
+	"pw": "password", "fapiao": "invoice",
 	"cancelled": "cancel", "canceled": "cancel", "abroad": "international", "overseas": "international",
 	"coupon": "coupon", "voucher": "coupon", "discount": "coupon", "broken": "damaged", "faulty": "defective",
 }

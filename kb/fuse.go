@@ -37,6 +37,10 @@ type evidence struct {
 	// cls is the article classifier's probability (0 when it does not rank the article or there is none).
 	cls  float64
 	rank float64
+	// terms is how many of the query's terms the article's matching chunks hold; key says whether
+	// they hold its most informative one.
+	terms int
+	key   bool
 }
 
 // evidence scores every candidate chunk (vector scores mapped by scale), keeps each article's best,
@@ -71,6 +75,12 @@ func (cs candidateSet) evidence(sc scoring, scale cosScale, probs map[int64]floa
 			m[t] = true
 		}
 	}
+	keyTerm, keyW := "", 0.0
+	for _, t := range cs.terms {
+		if t.W > keyW && t.DF > 0 {
+			keyTerm, keyW = t.Term, t.W
+		}
+	}
 	articleLex := map[int64]float64{}
 	for id, m := range articleTerms {
 		terms := make([]string, 0, len(m))
@@ -93,7 +103,8 @@ func (cs candidateSet) evidence(sc scoring, scale cosScale, probs map[int64]floa
 			continue
 		}
 		best[c.articleID] = &evidence{Result: Result{ArticleID: c.articleID, Title: c.title, Language: c.language,
-			MatchKind: c.kind, ChunkID: c.chunkID, Heading: c.heading}, fused: fused, cos: cos, lex: lex, cov: articleLex[c.articleID]}
+			MatchKind: c.kind, ChunkID: c.chunkID, Heading: c.heading}, fused: fused, cos: cos, lex: lex, cov: articleLex[c.articleID],
+			terms: len(articleTerms[c.articleID]), key: articleTerms[c.articleID][keyTerm]}
 	}
 	out := make([]evidence, 0, len(best))
 	beta := sc.ClassifierWeight
@@ -118,7 +129,7 @@ func (cs candidateSet) evidence(sc scoring, scale cosScale, probs map[int64]floa
 // opt.MinScore, in rank order.
 func (cs candidateSet) results(sc scoring, scale cosScale, probs map[int64]float64, calibrated bool, opt SearchOptions) []Result {
 	ev := cs.evidence(sc, scale, probs)
-	unk := cs.unknownShare()
+	qs := cs.queryStats()
 	out := make([]Result, 0, min(len(ev), opt.K))
 	for i := range ev {
 		if len(out) == opt.K {
@@ -127,7 +138,7 @@ func (cs candidateSet) results(sc scoring, scale cosScale, probs map[int64]float
 		r := ev[i].Result
 		r.VectorScore, r.LexicalScore, r.FusedScore = round4(ev[i].cos), round4(ev[i].lex), round4(ev[i].fused)
 		r.ClassifierScore, r.RankScore, r.Coverage = round4(ev[i].cls), round4(ev[i].rank), round4(ev[i].cov)
-		x := decisionFeatures(ev, i, unk, probs != nil)
+		x := decisionFeatures(ev, i, qs, probs != nil)
 		r.Score, r.Evidence = decide(x, probs != nil, calibrated)
 		if r.Score >= opt.MinScore {
 			out = append(out, r)
@@ -136,9 +147,11 @@ func (cs candidateSet) results(sc scoring, scale cosScale, probs map[int64]float
 	return out
 }
 
-// unknownShare is the share of the query's term weight that no chunk holds (words the knowledge
-// base has never seen).
-func (cs candidateSet) unknownShare() float64 {
+// queryStats describe the query itself: its total term weight, and the share of it no chunk
+// holds (words the knowledge base has never seen).
+type queryStats struct{ weight, unknown float64 }
+
+func (cs candidateSet) queryStats() queryStats {
 	var tw, uw float64
 	for _, t := range cs.terms {
 		tw += t.W
@@ -146,10 +159,11 @@ func (cs candidateSet) unknownShare() float64 {
 			uw += t.W
 		}
 	}
-	if tw == 0 {
-		return 0
+	q := queryStats{weight: tw}
+	if tw > 0 {
+		q.unknown = uw / tw
 	}
-	return uw / tw
+	return q
 }
 
 func round4(f float64) float64 { return math.Round(f*10000) / 10000 }

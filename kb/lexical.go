@@ -52,8 +52,10 @@ func idf(df, n int64) float64 {
 	return math.Log(1 + (float64(n)-float64(df)+0.5)/(float64(df)+0.5))
 }
 
-// weighQuery gives each query token its weight from the corpus statistics; a misspelt token is
-// replaced by its correction at a discount.
+// weighQuery gives each query token its weight from the corpus statistics and, for English, from
+// how common its word is in the language at large (see commonness: a small knowledge base's own
+// statistics cannot tell a common verb from a product name); a misspelt token is replaced by its
+// correction at a discount.
 func (sc scoring) weighQuery(tokens []string, fixes map[string]string, df map[string]int64, n int64) []queryTerm {
 	out := make([]queryTerm, 0, len(tokens))
 	seen := map[string]bool{}
@@ -67,7 +69,7 @@ func (sc scoring) weighQuery(tokens []string, fixes map[string]string, df map[st
 		}
 		seen[t] = true
 		d := df[t]
-		out = append(out, queryTerm{Term: t, DF: d, W: w * sc.termKindWeight(t) * idf(d, n)})
+		out = append(out, queryTerm{Term: t, DF: d, W: w * sc.termKindWeight(t) * idf(d, n) * commonness(t)})
 	}
 	return out
 }

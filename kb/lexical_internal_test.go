@@ -53,19 +53,19 @@ func TestCandidateTerms(t *testing.T) {
 	require.Equal(t, []string{"rare"}, sel)
 }
 
-// A knowledge base's calibration maps its embedder's medians onto the reference scale, and an
-// uncalibrated one keeps the raw scores.
+// Calibration maps an embedder's means onto the local embedder's, and no calibration keeps the raw
+// scores.
 func TestCosScale(t *testing.T) {
 	require.Equal(t, 0.42, cosScale{}.apply(0.42))
-	sc := cosScale{Pos: 0.9, Neg: 0.78} // a neural embedder: everything looks similar
-	require.InDelta(t, refPos, sc.apply(0.9), 1e-9)
-	require.InDelta(t, refNeg, sc.apply(0.78), 1e-9)
+	sc := cosScale{Pos: 0.9, Neg: 0.78, RefPos: 0.4, RefNeg: 0.02} // a neural embedder: everything looks similar
+	require.InDelta(t, 0.4, sc.apply(0.9), 1e-9)
+	require.InDelta(t, 0.02, sc.apply(0.78), 1e-9)
 	require.Greater(t, sc.apply(0.95), sc.apply(0.9))
 }
 
 // The decision rises with the lead over the next article and with the classifier's agreement.
 func TestDecideMonotone(t *testing.T) {
-	base := [10]float64{0.6, 0.1, 0.5, 0.6, 0.7, 0, 0, 0.5, 0.6, 0.1}
+	base := [nSignals]float64{0.6, 0.1, 0.5, 0.6, 0.7, 0, 0, 0.5, 0.6, 0.1, 1, 2}
 	p0, ev := decide(base, true, true)
 	require.Len(t, ev.Signals, len(signalNames))
 	lead := base

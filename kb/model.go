@@ -41,6 +41,7 @@ type langModel struct {
 	cls      *intent.Model // nil without one (see maxClassifierArticles)
 	articles int
 	examples int
+	cal      Calibration
 	scale    cosScale
 }
 
@@ -95,24 +96,20 @@ func (s *Store) modelFor(ctx context.Context, gen int64) *kbModel {
 		return c.cur
 	}
 	if c.cur == nil || c.cur.articles() <= syncArticles {
-		m, err := s.buildModel(ctx, gen, c.cur)
+		m, err := s.buildModel(ctx, gen)
 		if err != nil {
 			s.logger().Warn("kb: rebuilding the knowledge base's model failed", "err", err)
 			return c.cur
 		}
 		c.cur = m
-		if m.articles() > syncArticles {
-			return m
-		}
 		return m
 	}
 	if !c.building {
 		c.building = true
-		prev := c.cur
 		go func() {
 			bctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 			defer cancel()
-			m, err := s.buildModel(bctx, gen, prev)
+			m, err := s.buildModel(bctx, gen)
 			c.mu.Lock()
 			defer c.mu.Unlock()
 			c.building = false
@@ -136,28 +133,6 @@ func (m *kbModel) articles() int {
 	return n
 }
 
-// setScale replaces one language's calibration in the current model (after a calibration).
-func (c *modelCache) setScale(lang string, sc cosScale) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.cur == nil {
-		return
-	}
-	lm := c.cur.langs[lang]
-	if lm == nil || lm.scale == sc {
-		return
-	}
-	cp := *c.cur
-	cp.langs = make(map[string]*langModel, len(c.cur.langs))
-	for l, v := range c.cur.langs {
-		cp.langs[l] = v
-	}
-	nl := *lm
-	nl.scale = sc
-	cp.langs[lang] = &nl
-	c.cur = &cp
-}
-
 // articleTexts is what the classifier learns an article from.
 type articleTexts struct {
 	id       int64
@@ -165,14 +140,10 @@ type articleTexts struct {
 	texts    []string
 }
 
-// buildModel trains the classifiers of generation gen and loads its calibration.
-func (s *Store) buildModel(ctx context.Context, gen int64, prev *kbModel) (*kbModel, error) {
+// buildModel trains the classifiers of generation gen and calibrates its scores.
+func (s *Store) buildModel(ctx context.Context, gen int64) (*kbModel, error) {
 	start := time.Now()
 	arts, err := s.publishedTexts(ctx)
-	if err != nil {
-		return nil, err
-	}
-	scales, err := s.loadScales(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -182,10 +153,14 @@ func (s *Store) buildModel(ctx context.Context, gen int64, prev *kbModel) (*kbMo
 		byLang[a.language] = append(byLang[a.language], a)
 	}
 	for lang, as := range byLang {
-		lm := &langModel{articles: len(as), scale: scales[lang]}
+		lm := &langModel{articles: len(as)}
 		if lm.cls, lm.examples, err = trainClassifier(ctx, as); err != nil {
 			return nil, fmt.Errorf("kb: train the %s article classifier: %w", lang, err)
 		}
+		if lm.cal, err = s.calibrate(ctx, lang); err != nil {
+			return nil, err
+		}
+		lm.scale = lm.cal.scale()
 		m.langs[lang] = lm
 	}
 	s.logger().Debug("kb: model rebuilt", "generation", gen, "articles", len(arts), "seconds", time.Since(start).Seconds())
@@ -238,4 +213,56 @@ func trainClassifier(ctx context.Context, as []articleTexts) (*intent.Model, int
 		return nil, 0, err
 	}
 	return cls, len(exs), nil
+}
+
+// ModelInfo describes the knowledge base's model: for each language, how many published articles
+// it learnt from, whether it has an article classifier and on how many examples, and the
+// calibration of the embedder's scores.
+type ModelInfo struct {
+	Generation int64                `json:"generation"`
+	Embedder   string               `json:"embedder"`
+	Languages  map[string]LangModel `json:"languages"`
+}
+
+// LangModel is one language's part of ModelInfo.
+type LangModel struct {
+	Articles    int         `json:"articles"`
+	Classifier  bool        `json:"classifier"`
+	Examples    int         `json:"examples"`
+	Calibration Calibration `json:"calibration"`
+}
+
+// Model builds (or returns) the model of the knowledge base as it is now, waiting for it however
+// large the knowledge base is, and describes it.
+func (s *Store) Model(ctx context.Context) (ModelInfo, error) {
+	gen, err := s.Generation(ctx)
+	if err != nil {
+		return ModelInfo{}, err
+	}
+	c := s.models
+	c.mu.Lock()
+	m := c.cur
+	if m == nil || m.generation != gen {
+		if m, err = s.buildModel(ctx, gen); err != nil {
+			c.mu.Unlock()
+			return ModelInfo{}, err
+		}
+		c.cur = m
+	}
+	c.mu.Unlock()
+	info := ModelInfo{Generation: m.generation, Embedder: s.embedder.Name(), Languages: map[string]LangModel{}}
+	for l, lm := range m.langs {
+		info.Languages[l] = LangModel{Articles: lm.articles, Classifier: lm.cls != nil, Examples: lm.examples, Calibration: lm.cal}
+	}
+	return info, nil
+}
+
+// Generation is the knowledge base's current generation (see migration 0015).
+func (s *Store) Generation(ctx context.Context) (int64, error) {
+	var g int64
+	err := s.pool.QueryRow(ctx, `SELECT coalesce((SELECT df FROM kb_terms WHERE term = '#generation'), 0)`).Scan(&g)
+	if err != nil {
+		return 0, fmt.Errorf("kb: generation: %w", err)
+	}
+	return g, nil
 }

@@ -121,7 +121,7 @@ func (s *Store) rank(ctx context.Context, q string, cs candidateSet, opt SearchO
 	if lm != nil {
 		probs, scale = lm.classify(q), lm.scale
 	}
-	return cs.results(s.scoring, scale, probs, scale != (cosScale{}), opt)
+	return cs.results(s.scoring, scale, probs, lm != nil && lm.cal.Calibrated, opt)
 }
 
 // candidateSet is what the database returned for a query, before scoring.

@@ -20,11 +20,12 @@ type Store struct {
 	efSearch int
 	scoring  scoring
 	models   *modelCache
+	probes   *probeCache
 }
 
 // NewStore returns a store that embeds chunks with e.
 func NewStore(pool *pgxpool.Pool, e Embedder) *Store {
-	return &Store{pool: pool, embedder: e, sql: newSearchSQL(e.Dim()), efSearch: DefaultEfSearch, scoring: defaultScoring, models: &modelCache{}}
+	return &Store{pool: pool, embedder: e, sql: newSearchSQL(e.Dim()), efSearch: DefaultEfSearch, scoring: defaultScoring, models: &modelCache{}, probes: &probeCache{}}
 }
 
 // Embedder is the store's embedder.
