@@ -238,7 +238,7 @@ func TestRequestsForAPersonAndAnger(t *testing.T) {
 	newSim(t).say("I want to talk to a real person").handoff("human_request")
 	newSim(t).say("我要投诉你们的快递").handoff("complaint")
 	newSim(t).say("fucking hell, I am so fed up with this!!!").handoff("negative_sentiment")
-	newSim(t).say("气死我了，什么玩意！！").handoff("complaint")
+	newSim(t).say("气死我了，什么玩意！！").handoff("negative_sentiment") // angry, but no complaint made
 
 	// Even in the middle of filling slots.
 	s := newSim(t)
