@@ -69,7 +69,7 @@ var enRules = []enRule{
 	en(TriggerComplaint, true, alt(`file|make|lodge|raise|submit|register|formal|official|my|a`)+` compliant|compliant `+alt(`about`, `against`, `regarding`, `re`)),
 	en(TriggerComplaint, true, `escalat(?:e|ed|es|ing|ion)`),
 	en(TriggerComplaint, true, alt(enTalk, enTransfer, enGet, `see`, `call`, `where is`, `where's`, `who is`)+` `+enFill+enBoss),
-	en(TriggerComplaint, true, `(?:someone|somebody|whoever|anyone|the person|people)(?: who is| who's|'s)? in charge`),
+	en(TriggerComplaint, true, `(?:someone|somebody|whoever|anyone|the person|people)(?: who is| who's|'s| is)? in charge`),
 	// threats: regulators, banks, courts, the press, reviews
 	en(TriggerComplaint, true, `report(?:ing|ed|s)? `+alt(`you`, `your \w+`, `this (?:shop|store|company|seller|business)`, `the (?:seller|shop|store|agent|courier|driver|company)`,
 		`a seller`, `him`, `her`, `them`, `(?:it|this) to`)),
@@ -124,7 +124,7 @@ var enRules = []enRule{
 	en(TriggerHumanRequest, false, alt(`not`, `no`, `don't`, `stop`, `quit`, `enough`, `tired of`, `sick of`, `hate`, `isn't`, `instead of`, `rather than`,
 		`other than`, `without`, `no more`, `done with`, `never`, `fed up with`)+`(?: `+alt(`a`, `an`, `the`, `to`, `talk`, `talking`, `speak`, `speaking`,
 		`chat`, `chatting`, `with`, `this`, `that`, `another`, `some`, `stupid`, `dumb`, `useless`, `more`, `any`, `your`, `just`, `want`, `need`,
-		`being`, `deal`, `dealing`, `be`, `you`, `wasting`, `time`, `on`)+`){0,4} `+
+		`being`, `deal`, `dealing`, `be`, `you`, `wasting`, `time`, `on`)+`){0,5} `+
 		alt(`bots?`, `robots?`, `machines?`, `computers?`, `ai`, `chatbots?`, `chat bots?`, `automated`, `auto reply`, `autoreply`, `scripts?`, `algorithms?`)+
 		`(?: `+alt(`answers?`, `replies`, `responses?`, `reply`)+`)?`, productWords...),
 	en(TriggerHumanRequest, true, alt(`call`, `ring`, `phone`)+` `+alt(`me`, `us`)+`(?: back)?|call ?back|callback`),
@@ -183,13 +183,16 @@ func detectEnglish(w string) (Trigger, [][2]int) {
 // manager, which is a complaint.
 func bareRequest(w string) Trigger {
 	core, boss := false, false
-	for _, x := range strings.Fields(w) {
+	words := strings.Fields(w)
+	for _, x := range words {
 		if !enBare[x] {
 			return TriggerNone
 		}
 		core = core || enBareCore[x]
 		boss = boss || x == "manager" || x == "supervisor"
 	}
+	has := setOf(words...)
+	core = core || has["live"] && (has["support"] || has["chat"]) || has["customer"] && (has["service"] || has["care"] || has["support"])
 	switch {
 	case boss:
 		return TriggerComplaint
