@@ -42,8 +42,7 @@ var positiveWords = map[string]float64{
 
 var negators = []string{"不", "没", "别", "not ", "no ", "never ", "don't ", "isn't ", "wasn't ", "n't "}
 
-// intensifiers just before a negative word ("really angry", "太离谱", "真的无语") make it count
-// double and as strong as a swear word.
+// intensifiers just before a negative word ("so annoyed", "太离谱", "真的无语") make it count double.
 var intensifiers = []string{"真的", "太", "非常", "特别", "超级", "超", "好", "很", "really ", "so ", "very ", "extremely ",
 	"absolutely ", "totally ", "completely ", "complete ", "utterly ", "truly ", "seriously "}
 
@@ -55,7 +54,7 @@ var innocentScam = regexp.MustCompile(`\b(?:is|was) (?:this|that|it)(?: \S+){0,6
 func AnalyzeSentiment(text string) Sentiment {
 	// Words inside innocent compounds (垃圾袋, 滚筒, 操作) say nothing of the customer's mood.
 	t := zhBlank.ReplaceAllString(innocentScam.ReplaceAllString(Normalize(text), " "), "□")
-	neg, intensified := negativeScore(t)
+	neg := negativeScore(t)
 	pos := lexiconScore(t, positiveWords)
 	if neg > 0 {
 		neg += intensity(text)
@@ -68,7 +67,7 @@ func AnalyzeSentiment(text string) Sentiment {
 	case raw >= 1:
 		s.Label = "positive"
 	}
-	s.Strong = neg >= 3 || (neg >= 2 && pos == 0 && (intensified || strongWord(t)))
+	s.Strong = neg >= 3 || (neg >= 2 && pos == 0 && strongWord(t))
 	s.Score = math.Round(s.Score*100) / 100
 	return s
 }
@@ -92,11 +91,10 @@ func lexiconScore(t string, words map[string]float64) float64 {
 	return sum
 }
 
-// negativeScore is lexiconScore for negativeWords, with an intensified word counted twice; it
-// also reports whether any word was intensified.
-func negativeScore(t string) (float64, bool) {
+// negativeScore is lexiconScore for negativeWords, with an intensified word counted twice: "so
+// disappointed and annoyed" is strong, "really disappointed" alone is not.
+func negativeScore(t string) float64 {
 	var sum float64
-	intensified := false
 	for w, weight := range negativeWords {
 		off := 0
 		for {
@@ -109,13 +107,12 @@ func negativeScore(t string) (float64, bool) {
 				sum += weight
 				if intensifiedAt(t, i) {
 					sum += weight
-					intensified = true
 				}
 			}
 			off = i + len(w)
 		}
 	}
-	return sum, intensified
+	return sum
 }
 
 func intensifiedAt(t string, i int) bool {

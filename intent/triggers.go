@@ -85,11 +85,15 @@ func cutSpans(s string, spans [][2]int) string {
 	return string(b)
 }
 
+// enFillers say nothing beyond the request itself ("I demand to talk to a human right now"); the
+// hotline numbers are the complaint's, not a question.
 var enFillers = setOf("please", "i", "want", "to", "need", "can", "could", "let", "me", "a", "an", "the", "now", "i'd",
-	"like", "hi", "hello", "hey", "thanks", "ok", "okay", "just", "you", "would", "may", "get", "is", "there", "?", ".")
+	"like", "hi", "hello", "hey", "thanks", "ok", "okay", "just", "you", "would", "may", "get", "is", "there", "?", ".",
+	"help", "demand", "right", "away", "got", "have", "i'm", "i've", "must", "really", "urgently", "immediately", "do",
+	"how", "here", "with", "12315", "12345")
 
 var zhFillers = []string{"帮我", "我要", "我想", "给我", "请", "马上", "快点", "你好", "您好", "谢谢", "吧", "啊", "呢", "我",
-	"一下", "麻烦", "能不能", "可以", "吗", "的", "了", "们", "你", "转", "要", "找", "接", "在"}
+	"一下", "麻烦", "吗"}
 
 func meaningful(s string) int {
 	n := 0

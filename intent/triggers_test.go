@@ -112,6 +112,10 @@ func TestSubstance(t *testing.T) {
 		{"I want to talk to a human", ""},
 		{"agent pls", ""},
 		{"can i speak to a eprson", ""},
+		{"need help speaking with an assistant", ""},
+		{"I demand to speak to a manager NOW", ""},
+		{"投诉到12315", ""},
+		{"我要投诉，东西坏了没人管", "我要投诉，东西坏了没人管"},
 		{"转人工,我的发票抬头写错了怎么改", "转人工,我的发票抬头写错了怎么改"},
 		{"Talk to a human: my parcel arrived broken", "Talk to a human: my parcel arrived broken"},
 	}
