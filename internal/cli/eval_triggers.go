@@ -35,7 +35,7 @@ Cases are JSONL: {"text": "...", "label": "complaint|human_request|negative_sent
 language defaults to zh when the text has a Chinese character, else en.
 
 Three setups read each message (--setup picks some):
-  detector  the trigger phrases and sentiment alone (intent.DetectTrigger, intent.AnalyzeSentiment)
+  detector  the trigger detection and sentiment alone (intent.DetectTrigger, intent.AnalyzeSentiment)
   first     the bot (the demo bot, or --bot FILE) given the message as a conversation's first
   mid_task  the bot given the message while a task asks for each of its slots in turn (one
             setup per slot, mid_task:SLOT); the task is --task, by default the definition's first
@@ -120,7 +120,7 @@ on stdout.`,
 	}
 	cmd.Flags().StringArrayVar(&cases, "cases", nil, "labelled messages, JSONL; repeat for more files (each reported apart)")
 	cmd.Flags().StringVar(&botFile, "bot", "", "bot definition YAML (default: the built-in demo bot)")
-	cmd.Flags().StringVar(&task, "task", "", "intent whose slot question mid-task messages interrupt (default: the first intent with slots)")
+	cmd.Flags().StringVar(&task, "task", "", "task whose slot questions mid-task messages interrupt (default: the first intent with a free-text slot, else with slots)")
 	cmd.Flags().StringVar(&setupList, "setup", strings.Join(triggerSetups, ","), "setups to run, comma-separated: detector, first, mid_task")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON object on stdout")
 	cmd.Flags().BoolVar(&allMisses, "all-misses", false, "also list the detector's misses")
