@@ -292,8 +292,20 @@ func (t *turn) decide() error {
 }
 
 // handoffTriggers hands off on a request for a person, a complaint or strong negative sentiment,
-// by phrase or by a confident always-handoff intent.
+// whatever the bot is doing (a slot question included: the handoff carries the task's intent and
+// slots), or on a confident always-handoff intent the classifierHandoff rule accepts. A rule of the
+// definition's own (an always-handoff intent with another reason, say legal threats to the legal
+// team) is the most specific and goes first.
 func (t *turn) handoffTriggers() bool {
+	var in *Intent
+	if t.e != nil && t.u.Intent != "" {
+		in = t.e.Def.Intent(t.u.Intent)
+	}
+	ruled := t.classifierHandoff(in, t.u.Confidence) && !t.answersTask()
+	if ruled && !detectedReason(in.Handoff.Reason) {
+		t.intentHandoff(in)
+		return true
+	}
 	switch trig := intent.DetectTrigger(t.text); trig {
 	case intent.TriggerComplaint:
 		t.handoff("complaint", t.say(msgComplaint), t.question())
@@ -306,16 +318,34 @@ func (t *turn) handoffTriggers() bool {
 		t.handoff("negative_sentiment", t.say(msgSentiment), t.question())
 		return true
 	}
-	if t.e == nil || t.u.Intent == "" {
+	if ruled {
+		t.intentHandoff(in)
+	}
+	return ruled
+}
+
+// classifierHandoff says whether in, an always-handoff intent the classifier is confident of, sends
+// the conversation to a person on its word. For a complaint or a request for a person the trigger
+// detector reads the message too; the classifier, trained on a handful of examples, also reads
+// "你们有实体店吗" as a complaint (0.82), so where the detector found nothing it must be seconded by
+// a negative tone ("I'm very disappointed"). Intents with other reasons are the definition's own rules.
+func (t *turn) classifierHandoff(in *Intent, conf float64) bool {
+	if in == nil || in.Handoff == nil || !in.Handoff.Always || conf < minHandoffConfidence {
 		return false
 	}
-	in := t.e.Def.Intent(t.u.Intent)
-	if in == nil || in.Handoff == nil || !in.Handoff.Always || t.u.Confidence < minHandoffConfidence {
-		return false
-	}
-	if t.st.Task != nil && len(t.extract(t.e.Def.Intent(t.st.Task.Intent), true).filled) > 0 {
-		return false // the message answers the task; it only sounded like something else
-	}
+	return !detectedReason(in.Handoff.Reason) || t.u.Sentiment.Label == "negative"
+}
+
+// detectedReason: the trigger detector looks for this handoff reason itself.
+func detectedReason(reason string) bool { return reason == "complaint" || reason == "human_request" }
+
+// answersTask: the message fills a slot of the task under way; it only sounded like something else.
+func (t *turn) answersTask() bool {
+	return t.st.Task != nil && len(t.extract(t.e.Def.Intent(t.st.Task.Intent), true).filled) > 0
+}
+
+// intentHandoff hands off by in's always-handoff rule.
+func (t *turn) intentHandoff(in *Intent) {
 	reason := in.Handoff.Reason
 	if reason == "" {
 		reason = "intent_rule"
@@ -328,7 +358,6 @@ func (t *turn) handoffTriggers() bool {
 		}
 	}
 	t.handoff(reason, text, t.question())
-	return true
 }
 
 // fresh handles a message outside any task, read as intent name (may be "").
@@ -337,8 +366,8 @@ func (t *turn) fresh(name, text string, conf float64) error {
 		return nil
 	}
 	in := t.e.Def.Intent(name)
-	if in != nil && in.Handoff != nil && in.Handoff.Always && conf < minHandoffConfidence {
-		in = nil // too unsure to send a person on the classifier's word alone; the phrases didn't fire
+	if in != nil && in.Handoff != nil && in.Handoff.Always && !t.classifierHandoff(in, conf) {
+		in = nil // not enough to send a person on the classifier's word alone; the triggers didn't fire
 	}
 	if in == nil {
 		ok, err := t.answerFromKB(text, t.kbMin(nil, conf), "")
@@ -877,6 +906,9 @@ func (t *turn) handoff(reason, text, question string) {
 		}
 		if in := t.e.Def.Intent(name); in != nil {
 			rule = in.Handoff
+		}
+		if rule == nil && t.st.Task == nil {
+			rule = t.e.reasonRule(reason) // "叫你们领导出来", read as no intent, goes where complaints go
 		}
 		if rule != nil && rule.Skill != "" {
 			h.Skill = rule.Skill

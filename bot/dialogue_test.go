@@ -238,7 +238,7 @@ func TestRequestsForAPersonAndAnger(t *testing.T) {
 	newSim(t).say("I want to talk to a real person").handoff("human_request")
 	newSim(t).say("我要投诉你们的快递").handoff("complaint")
 	newSim(t).say("fucking hell, I am so fed up with this!!!").handoff("negative_sentiment")
-	newSim(t).say("气死我了，什么玩意！！").handoff("complaint")
+	newSim(t).say("气死我了，什么玩意！！").handoff("negative_sentiment") // angry, but no complaint made
 
 	// Even in the middle of filling slots.
 	s := newSim(t)
@@ -314,4 +314,49 @@ func TestAlwaysHandoffIntentRule(t *testing.T) {
 	h := s.say("I'm going to sue your company").handoff("intent_rule")
 	require.Equal(t, "legal", h.Skill)
 	require.Equal(t, 30, h.Priority)
+}
+
+// A complaint or a request for a person in the middle of a task goes to a person with the task's
+// intent and slots, whichever slot the bot was asking for; an answer to the slot does not.
+func TestTriggersInTheMiddleOfATask(t *testing.T) {
+	s := newSim(t)
+	s.say("我要退货").asking("order_id")
+	s.say("A1234567").asking("reason").slot("order_id", "A1234567")
+	h := s.say("你们这什么态度，叫你们领导出来").handoff("complaint")
+	require.Equal(t, "return_request", h.Intent)
+	require.Equal(t, map[string]string{"order_id": "A1234567"}, h.Slots)
+	require.Equal(t, "after_sales", h.Skill)
+
+	// At the free-text slot any words would fill it; a request for a person must not.
+	en := newSim(t)
+	en.say("I want to return order B7654321, it's the wrong size").asking("photo_note")
+	h = en.say("I have got to speak with a eprson").handoff("human_request")
+	require.Equal(t, "return_request", h.Intent)
+	require.Equal(t, map[string]string{"order_id": "B7654321", "reason": "wrong_size"}, h.Slots)
+
+	typo := newSim(t)
+	typo.say("I need to change my address").asking("order_id")
+	h = typo.say("this is my formal reclaqmation, nobody answers my emails").handoff("complaint")
+	require.Equal(t, "change_address", h.Intent)
+
+	// Plain answers, even unhappy ones, fill the slot and the task goes on.
+	plain := newSim(t)
+	plain.say("我要退货").asking("order_id")
+	plain.say("A1234567").asking("reason")
+	plain.say("质量太差了，坏了").asking("photo_note").slot("reason", "quality")
+	require.Nil(t, plain.out.Handoff)
+	plain.say("外箱压扁了，屏幕有裂痕")
+	require.Nil(t, plain.out.Handoff, "a photo note is not a complaint")
+	require.Equal(t, "外箱压扁了，屏幕有裂痕", plain.out.Replies[len(plain.out.Replies)-1].Meta.Slots["photo_note"])
+}
+
+// Ordinary questions that the classifier reads as a complaint or a request for a person (its
+// examples are few) are not queued for one.
+func TestOrdinaryQuestionsStayWithTheBot(t *testing.T) {
+	for _, q := range []string{"你们有实体店吗", "你们仓库在几楼", "你们公司还招人吗，我想投简历", "find me a cheap flight to Bali"} {
+		s := newSim(t).say(q)
+		require.Nil(t, s.out.Handoff, "%q went to a person: %q", q, s.last().Text)
+	}
+	// A complaint the phrases miss but the classifier reads, said unhappily, still goes.
+	newSim(t).say("太让人失望了").handoff("complaint")
 }

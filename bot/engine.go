@@ -146,6 +146,17 @@ func (e *Engine) sentimentHandoff() bool {
 	return e.Def.Settings.SentimentHandoff == nil || *e.Def.Settings.SentimentHandoff
 }
 
+// reasonRule is the handoff rule of the definition's always-handoff intent for reason (its
+// complaint intent for "complaint"), nil when there is none.
+func (e *Engine) reasonRule(reason string) *HandoffRule {
+	for i := range e.Def.Intents {
+		if h := e.Def.Intents[i].Handoff; h != nil && h.Always && h.Reason == reason {
+			return h
+		}
+	}
+	return nil
+}
+
 // Holder serves the current engine to every conversation and swaps it when the definition changes.
 type Holder struct{ cur atomic.Pointer[Engine] }
 

@@ -2,6 +2,7 @@ package intent
 
 import (
 	"math"
+	"regexp"
 	"strings"
 	"unicode"
 )
@@ -19,7 +20,7 @@ var negativeWords = map[string]float64{
 	// zh
 	"妈的": 2, "他妈": 2, "tmd": 2, "傻逼": 2, "sb": 2, "滚": 2, "去死": 2, "受够了": 2, "忍无可忍": 2, "气死": 2,
 	"烦死": 2, "恶心": 2, "崩溃": 2, "骗子": 2, "垃圾": 2, "混蛋": 2, "王八蛋": 2, "操": 2, "有病": 2, "脑残": 2,
-	"耍我": 2, "再也不买": 2, "什么玩意": 2, "欺负人": 2, "火大": 2,
+	"耍我": 2, "再也不买": 2, "什么玩意": 2, "欺负人": 2, "火大": 2, "气疯": 2, "受不了": 2, "玩我": 2,
 	"生气": 1, "愤怒": 1, "失望": 1, "无语": 1, "离谱": 1, "过分": 1, "坑": 1, "骗": 1, "烂": 1, "敷衍": 1,
 	"糊弄": 1, "搞什么": 1, "急死": 1, "慢死": 1, "太慢": 1, "不满": 1, "郁闷": 1, "难受": 1, "差劲": 1, "糟糕": 1,
 	"怎么回事": 1, "到底": 1, "凭什么": 1,
@@ -27,6 +28,7 @@ var negativeWords = map[string]float64{
 	"fuck": 2, "fucking": 2, "shit": 2, "wtf": 2, "furious": 2, "outraged": 2, "fed up": 2, "sick of": 2,
 	"pathetic": 2, "idiot": 2, "idiots": 2, "stupid": 2, "scam": 2, "liar": 2, "liars": 2, "crap": 2,
 	"never again": 2, "hate you": 2, "bullshit": 2, "disgusting": 2, "screw you": 2, "damn it": 2,
+	"the hell": 2, "had enough": 2, "livid": 2, "sick and tired": 2,
 	"angry": 1, "annoyed": 1, "frustrated": 1, "frustrating": 1, "disappointed": 1, "upset": 1, "hate": 1,
 	"ridiculous": 1, "useless": 1, "terrible": 1, "awful": 1, "horrible": 1, "worst": 1, "joke": 1,
 	"unacceptable": 1, "damn": 1, "annoying": 1, "rubbish": 1, "incompetent": 1,
@@ -40,11 +42,19 @@ var positiveWords = map[string]float64{
 
 var negators = []string{"不", "没", "别", "not ", "no ", "never ", "don't ", "isn't ", "wasn't ", "n't "}
 
+// intensifiers just before a negative word ("so annoyed", "太离谱", "真的无语") make it count double.
+var intensifiers = []string{"真的", "太", "非常", "特别", "超级", "超", "好", "很", "really ", "so ", "very ", "extremely ",
+	"absolutely ", "totally ", "completely ", "complete ", "utterly ", "truly ", "seriously "}
+
+// innocentScam is asking whether something else is a scam ("is this text from you or a scam?").
+var innocentScam = regexp.MustCompile(`\b(?:is|was) (?:this|that|it)(?: \S+){0,6} (?:a )?scam\b`)
+
 // AnalyzeSentiment scores text. Exclamation runs and shouted (all-caps) words intensify a
 // negative message; a negator just before a word ("不生气", "not angry") cancels it.
 func AnalyzeSentiment(text string) Sentiment {
-	t := Normalize(text)
-	neg := lexiconScore(t, negativeWords)
+	// Words inside innocent compounds (垃圾袋, 滚筒, 操作) say nothing of the customer's mood.
+	t := zhBlank.ReplaceAllString(innocentScam.ReplaceAllString(Normalize(text), " "), "□")
+	neg := negativeScore(t)
 	pos := lexiconScore(t, positiveWords)
 	if neg > 0 {
 		neg += intensity(text)
@@ -79,6 +89,40 @@ func lexiconScore(t string, words map[string]float64) float64 {
 		}
 	}
 	return sum
+}
+
+// negativeScore is lexiconScore for negativeWords, with an intensified word counted twice: "so
+// disappointed and annoyed" is strong, "really disappointed" alone is not.
+func negativeScore(t string) float64 {
+	var sum float64
+	for w, weight := range negativeWords {
+		off := 0
+		for {
+			i := indexPhrase(t[off:], w)
+			if i < 0 {
+				break
+			}
+			i += off
+			if !negatedAt(t, i) {
+				sum += weight
+				if intensifiedAt(t, i) {
+					sum += weight
+				}
+			}
+			off = i + len(w)
+		}
+	}
+	return sum
+}
+
+func intensifiedAt(t string, i int) bool {
+	before := t[:i]
+	for _, n := range intensifiers {
+		if strings.HasSuffix(before, n) {
+			return true
+		}
+	}
+	return false
 }
 
 func strongWord(t string) bool {

@@ -19,62 +19,81 @@ const (
 	TriggerComplaint    Trigger = "complaint"
 )
 
-var humanPhrases = []string{
-	"转人工", "人工客服", "人工服务", "真人客服", "找人工", "要人工", "接人工", "转接人工", "找客服", "联系客服", "真人",
-	"人工", "客服小姐姐", "找个人",
-	"talk to a human", "talk to human", "speak to a human", "speak with a human", "talk to a person", "speak to a person",
-	"real person", "human agent", "live agent", "talk to someone", "speak to someone", "customer service representative",
-	"representative", "talk to an agent", "speak to an agent", "connect me to an agent", "human please", "agent please",
-	"get me a human", "operator",
-}
-
-var complaintPhrases = []string{
-	"投诉", "太差了", "太差劲", "差评", "垃圾", "坑人", "骗子", "欺诈", "举报", "气死", "忍无可忍", "什么破", "太烂",
-	"complaint", "complain", "terrible", "awful", "worst", "unacceptable", "ridiculous", "disgusting", "scam",
-	"fraud", "rip off", "ripoff", "furious", "useless service", "horrible",
-}
-
 // Normalize folds width and case so "ＴＡＬＫ to a Human" matches "talk to a human".
 func Normalize(text string) string {
 	t := strings.ToLower(width.Narrow.String(text))
 	return strings.Join(strings.FieldsFunc(t, func(r rune) bool { return unicode.IsSpace(r) }), " ")
 }
 
-// DetectTrigger reports whether text asks for a person or complains. A complaint wins over a
-// request for a person, since it also sets a higher priority.
+// DetectTrigger reports whether text asks for a person or complains, however it is phrased: in
+// Chinese, English or both, with typos, txt-speak or pinyin. A complaint wins over a request for a
+// person, since it also sets a higher priority. How it reads text: triggers_en.go, triggers_zh.go.
 func DetectTrigger(text string) Trigger {
-	t := Normalize(text)
-	for _, p := range complaintPhrases {
-		if containsPhrase(t, p) {
-			return TriggerComplaint
-		}
-	}
-	for _, p := range humanPhrases {
-		if containsPhrase(t, p) {
-			return TriggerHumanRequest
-		}
-	}
-	return TriggerNone
+	trig, _ := detect(text)
+	return trig
 }
 
 // Substance returns what is left of text once the trigger phrases and filler are removed: the
 // customer's actual question, if they asked one alongside "I want a person".
 func Substance(text string) string {
-	t := Normalize(text)
-	for _, list := range [][]string{complaintPhrases, humanPhrases, fillers} {
-		for _, p := range list {
-			t = removePhrase(t, p)
-		}
-	}
-	t = strings.TrimFunc(t, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsPunct(r) || unicode.IsSymbol(r) })
-	if meaningful(t) < 4 {
+	if _, rest := detect(text); rest < 4 {
 		return ""
 	}
 	return strings.TrimSpace(text)
 }
 
-var fillers = []string{"please", "pls", "i want to", "i want", "i need", "can i", "could i", "let me", "i'd like to",
-	"now", "a", "to", "me", "帮我", "我要", "我想", "给我", "请", "马上", "快点", "你好", "您好", "谢谢", "吧", "啊", "呢", "我"}
+// detect finds the strongest trigger in text and counts the letters left once every match and
+// filler word is cut out.
+func detect(text string) (Trigger, int) {
+	t := Normalize(text)
+	w := englishWords(t)
+	te, enSpans := detectEnglish(w)
+	c := chineseText(t)
+	tz, zhSpans := detectChinese(c)
+	trig := te
+	if trig == TriggerNone || tz == TriggerComplaint {
+		trig = tz
+	}
+	rest := 0
+	for _, x := range strings.Fields(cutSpans(enCompounds.ReplaceAllStringFunc(w, joinWords), enSpans)) {
+		if !enFillers[x] {
+			rest += meaningful(x)
+		}
+	}
+	han := cutSpans(c, zhSpans)
+	for _, f := range zhFillers {
+		han = strings.ReplaceAll(han, f, " ")
+	}
+	for _, r := range han {
+		if unicode.Is(unicode.Han, r) {
+			rest++
+		}
+	}
+	return trig, rest
+}
+
+func joinWords(m string) string { return strings.ReplaceAll(m, " ", "_") }
+
+// cutSpans blanks the spans (byte offsets into s, possibly overlapping) out of s.
+func cutSpans(s string, spans [][2]int) string {
+	b := []byte(s)
+	for _, sp := range spans {
+		for i := sp[0]; i < sp[1]; i++ {
+			b[i] = ' '
+		}
+	}
+	return string(b)
+}
+
+// enFillers say nothing beyond the request itself ("I demand to talk to a human right now"); the
+// hotline numbers are the complaint's, not a question.
+var enFillers = setOf("please", "i", "want", "to", "need", "can", "could", "let", "me", "a", "an", "the", "now", "i'd",
+	"like", "hi", "hello", "hey", "thanks", "ok", "okay", "just", "you", "would", "may", "get", "is", "there", "?", ".",
+	"help", "demand", "right", "away", "got", "have", "i'm", "i've", "must", "really", "urgently", "immediately", "do",
+	"how", "here", "with", "12315", "12345")
+
+var zhFillers = []string{"帮我", "我要", "我想", "给我", "请", "马上", "快点", "你好", "您好", "谢谢", "吧", "啊", "呢", "我",
+	"一下", "麻烦", "吗"}
 
 func meaningful(s string) int {
 	n := 0
@@ -108,16 +127,6 @@ func indexPhrase(t, p string) int {
 			return i
 		}
 		off = i + 1
-	}
-}
-
-func removePhrase(t, p string) string {
-	for {
-		i := indexPhrase(t, p)
-		if i < 0 {
-			return t
-		}
-		t = t[:i] + " " + t[i+len(p):]
 	}
 }
 

@@ -13,7 +13,7 @@ import (
 // newEval is the parent of the measuring commands; each kind of evaluation is a subcommand.
 func newEval() *cobra.Command {
 	cmd := &cobra.Command{Use: "eval", Short: "Measure Baton's models on labelled files"}
-	cmd.AddCommand(newEvalIntents(), newEvalRetrieval(), newEvalRun())
+	cmd.AddCommand(newEvalIntents(), newEvalRetrieval(), newEvalRun(), newEvalTriggers())
 	return cmd
 }
 
