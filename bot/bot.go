@@ -432,6 +432,16 @@ func (t *turn) ambiguous() (bool, error) {
 	if a == nil || b == nil || (a.KB && b.KB) || !a.IsTask() && !b.IsTask() && !a.KB && !b.KB {
 		return false, nil
 	}
+	if said := saysLabel(t.text, a, b); said != nil {
+		// "I want to track an order": the customer already said which, in the words the
+		// clarifying question would use
+		if said == a {
+			return false, nil
+		}
+		err := t.fresh(b.Name, t.text, p2)
+		t.understood(b.Name)
+		return true, err
+	}
 	for i, faq := range []*Intent{a, b} {
 		if other := []*Intent{b, a}[i]; faq.KB && other.IsTask() {
 			if ok, err := t.answerFromKB(t.text, t.kbMin(faq, r[i].Prob), faq.Name); ok || err != nil {
@@ -447,6 +457,27 @@ func (t *turn) ambiguous() (bool, error) {
 	}
 	t.reply(fmt.Sprintf(t.say(msgClarify), list), Meta{Kind: "clarify", Intent: a.Name, Confidence: p1})
 	return true, nil
+}
+
+// saysLabel returns the one of a and b whose label (zh or en) the text holds, or nil when it
+// holds neither or both.
+func saysLabel(text string, a, b *Intent) *Intent {
+	n := intent.Normalize(text)
+	holds := func(in *Intent) bool {
+		for _, l := range []string{in.Label.ZH, in.Label.EN} {
+			if l := intent.Normalize(l); l != "" && strings.Contains(n, l) {
+				return true
+			}
+		}
+		return false
+	}
+	switch ha, hb := holds(a), holds(b); {
+	case ha && !hb:
+		return a
+	case hb && !ha:
+		return b
+	}
+	return nil
 }
 
 // pickOption reads the answer to a clarifying question: "1", "the second", a label, or the intent.

@@ -124,6 +124,14 @@ func TestTaskOrFAQIsAnsweredWhenTheKnowledgeBaseCan(t *testing.T) {
 	require.Equal(t, "如何申请退货？退货运费谁承担", s.last().Citations[0].Title)
 }
 
+// A message that names a task in its label's words is that task, not a reason to ask "A or B?".
+func TestSayingTheTasksNameIsNoAmbiguity(t *testing.T) {
+	s := newSim(t)
+	s.say("I want to track an order").expect("ask").asking("order_id")
+	require.Equal(t, "track_order", s.st.Task.Intent)
+	s.say("no wait, it's D1234564").expect("action", "D1234564")
+}
+
 // Out-of-scope requests the shop's words only brush against are not read as its intents.
 func TestOutOfScopeRequestsAreNotReadAsIntents(t *testing.T) {
 	for _, text := range []string{"find me a cheap flight to Bali", "are you hiring warehouse workers"} {

@@ -4,6 +4,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/baton-cs/baton/bot"
 )
 
 // After "I don't know", an order number continues the task the refused question pointed at, with
@@ -58,11 +60,16 @@ func TestOfferOfAPersonAfterIDontKnow(t *testing.T) {
 	require.False(t, again.st.OfferedHuman)
 }
 
-// Asked "A or B?", a customer who answers with an order number gets the task it fits, with it.
+// Asked "A or B?", a customer who answers with an order number gets one of the two with it.
 func TestOrderNumberAnswersAClarifyingQuestion(t *testing.T) {
-	s := newSim(t)
-	s.say("I want to track an order").expect("clarify")
-	s.say("no wait, it's D1234564")
-	require.NotNil(t, s.st.Task, "a task took the order number; bot said %q", s.last().Text)
-	require.Equal(t, "D1234564", s.st.Task.Slots["order_id"].Value)
+	b := newBot(t, func(d *bot.Definition) {
+		ex := map[string][]string{"zh": {"我要处理订单", "帮我弄一下订单", "订单的事"}, "en": {"sort out my order", "help with my order"}}
+		d.Intent("track_order").Examples = ex
+		d.Intent("change_address").Examples = ex
+	})
+	s := &sim{t: t, b: b}
+	s.say("帮我处理一下订单的事").expect("clarify")
+	s.say("A1234567")
+	require.Equal(t, "A1234567", s.last().Meta.Slots["order_id"], "bot said %q", s.last().Text)
+	require.Contains(t, []string{"track_order", "change_address"}, s.last().Meta.Intent)
 }
