@@ -1,8 +1,12 @@
 package bot
 
 import (
+	"regexp"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
+	"github.com/baton-cs/baton/intent"
 	"github.com/baton-cs/baton/intent/slots"
 )
 
@@ -72,27 +76,30 @@ func (t *turn) taskForValue(context, text string, among []string) (*Intent, floa
 	return cands[0], 0
 }
 
-// onlyValues: text has no word of three letters or more besides identifiers ("A1234567",
-// "订单号A1234567" has 订单号, which says no more than the value does).
+// codeRe matches a code: letters, digits and dashes with at least one digit.
+var codeRe = regexp.MustCompile(`[a-z0-9-]*[0-9][a-z0-9-]*`)
+
+// valueWords say no more than the value beside them: "order A1234567", "订单号是B7654321".
+var valueWords = []string{"order", "number", "its", "it's", "the"}
+
+// onlyValues: text holds nothing but codes and the words that name them ("A1234567", "订单号是
+// B7654321", "order a1234567"): no word that says what the customer wants done.
 func onlyValues(text string) bool {
-	words := 0
-	for _, f := range strings.FieldsFunc(text, func(r rune) bool {
-		return r == ' ' || r == ',' || r == '.' || r == ':' || r == '#' || r == '，' || r == '：' || r == '。'
+	rest := codeRe.ReplaceAllString(intent.Normalize(text), " ")
+	for _, w := range strings.FieldsFunc(rest, func(r rune) bool {
+		return !unicode.IsLetter(r) && r != '\''
 	}) {
-		letters, digits := 0, 0
-		for _, r := range f {
-			switch {
-			case r >= '0' && r <= '9':
-				digits++
-			case r < 0x80:
-				letters++
-			case !strings.ContainsRune("订单号编码是", r):
-				letters += 2
+		if w[0] < utf8.RuneSelf {
+			if len(w) >= 3 && !contains(valueWords, w) {
+				return false
+			}
+			continue
+		}
+		for _, r := range w {
+			if !strings.ContainsRune("订单号码编是为的", r) {
+				return false
 			}
 		}
-		if digits == 0 && letters >= 3 {
-			words++
-		}
 	}
-	return words == 0
+	return true
 }

@@ -34,6 +34,10 @@ func TestBareOrderNumberIsTracked(t *testing.T) {
 	after := newSim(t)
 	after.say("这件衣服有黑色的吗").expect("dont_know")
 	after.say("c1234567").expect("action", "C1234567")
+
+	// Words beside the number say what to do with it.
+	ret := newSim(t)
+	ret.say("退货A1234567").asking("reason").slot("order_id", "A1234567")
 }
 
 // "sorry, A1234574" after a refusal, in English: the message's own words, not the refused
