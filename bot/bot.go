@@ -280,6 +280,13 @@ func (t *turn) decide() error {
 		if choice := t.pickOption(cl.Options); choice != "" {
 			return t.fresh(choice, cl.Text, t.u.Confidence)
 		}
+		if t.u.Intent == "" || onlyValues(t.text) {
+			// "A1234567" instead of a choice: the option that takes it, read with the question
+			if in, p := t.taskForValue(cl.Text, t.text, cl.Options); in != nil {
+				t.understood(in.Name)
+				return t.startTask(in, cl.Text+"\n"+t.text, p)
+			}
+		}
 	}
 	if t.st.Task != nil {
 		return t.continueTask()
@@ -362,14 +369,36 @@ func (t *turn) intentHandoff(in *Intent) {
 
 // fresh handles a message outside any task, read as intent name (may be "").
 func (t *turn) fresh(name, text string, conf float64) error {
-	if name == t.u.Intent && t.ambiguous() {
-		return nil
+	if name == t.u.Intent && onlyValues(text) {
+		// A bare order number: what the examples' numbers lean to says nothing; the question
+		// refused before it, or the definition's order, does (see taskForValue).
+		if task, p := t.taskForValue(t.st.LastUnanswered, text, nil); task != nil {
+			t.understood(task.Name)
+			return t.startTask(task, strings.TrimSpace(t.st.LastUnanswered+"\n"+text), p)
+		}
+	}
+	if name == t.u.Intent {
+		if asked, err := t.ambiguous(); asked || err != nil {
+			return err
+		}
 	}
 	in := t.e.Def.Intent(name)
 	if in != nil && in.Handoff != nil && in.Handoff.Always && !t.classifierHandoff(in, conf) {
 		in = nil // not enough to send a person on the classifier's word alone; the triggers didn't fire
 	}
+	if in != nil && in.isReply() && conf < smallTalkSure && holdsReference(text) {
+		// "see bill #12588" shares a word with "see you", but small talk carries no numbers
+		in = nil
+		t.understood("")
+	}
 	if in == nil {
+		// An order number the classifier could not place: the task that takes it, rather than
+		// "I don't know" (again). LastUnanswered is the question refused just before, if any;
+		// what it said counts too ("the shoes are too small" then "A1234567").
+		if task, p := t.taskForValue(t.st.LastUnanswered, text, nil); task != nil {
+			t.understood(task.Name)
+			return t.startTask(task, strings.TrimSpace(t.st.LastUnanswered+"\n"+text), p)
+		}
 		ok, err := t.answerFromKB(text, t.kbMin(nil, conf), "")
 		if err != nil || ok {
 			return err
@@ -407,20 +436,47 @@ func (t *turn) fresh(name, text string, conf float64) error {
 	}
 }
 
+// understood records that the bot read this turn's message as intent name ("" = none) after all,
+// whatever the classifier said: a task the message's order number points to, or not the small
+// talk it resembled.
+func (t *turn) understood(name string) {
+	t.u.Intent = name
+	t.out.NLU.Intent = name
+}
+
 // ambiguous asks "A or B?" when the two best intents are close and not both FAQs (which the
-// knowledge base tells apart by itself).
-func (t *turn) ambiguous() bool {
+// knowledge base tells apart by itself). Between a task and a FAQ the knowledge base answers
+// first if it can ("tracking info not updating"): an answer costs the customer nothing, while a
+// task begun wrongly asks for an order number. It reports whether it replied.
+func (t *turn) ambiguous() (bool, error) {
 	r := t.u.Ranked
 	if t.u.Source != "classifier" || len(r) < 2 {
-		return false
+		return false, nil
 	}
 	p1, p2 := r[0].Prob, r[1].Prob
 	if p1-p2 >= t.e.margin() || p1+p2 < t.e.Threshold+t.e.margin() || p2 < 0.15 {
-		return false
+		return false, nil
 	}
 	a, b := t.e.Def.Intent(r[0].Intent), t.e.Def.Intent(r[1].Intent)
 	if a == nil || b == nil || (a.KB && b.KB) || !a.IsTask() && !b.IsTask() && !a.KB && !b.KB {
-		return false
+		return false, nil
+	}
+	if said := saysLabel(t.text, a, b); said != nil {
+		// "I want to track an order": the customer already said which, in the words the
+		// clarifying question would use
+		if said == a {
+			return false, nil
+		}
+		err := t.fresh(b.Name, t.text, p2)
+		t.understood(b.Name)
+		return true, err
+	}
+	for i, faq := range []*Intent{a, b} {
+		if other := []*Intent{b, a}[i]; faq.KB && other.IsTask() {
+			if ok, err := t.answerFromKB(t.text, t.kbMin(faq, r[i].Prob), faq.Name); ok || err != nil {
+				return true, err
+			}
+		}
 	}
 	opts := []string{a.Name, b.Name}
 	t.st.Clarify = &PendingClarify{Options: opts, Text: t.text}
@@ -429,7 +485,28 @@ func (t *turn) ambiguous() bool {
 		list = fmt.Sprintf("1)%s;2)%s", a.DisplayName(t.lang), b.DisplayName(t.lang))
 	}
 	t.reply(fmt.Sprintf(t.say(msgClarify), list), Meta{Kind: "clarify", Intent: a.Name, Confidence: p1})
-	return true
+	return true, nil
+}
+
+// saysLabel returns the one of a and b whose label (zh or en) the text holds, or nil when it
+// holds neither or both.
+func saysLabel(text string, a, b *Intent) *Intent {
+	n := intent.Normalize(text)
+	holds := func(in *Intent) bool {
+		for _, l := range []string{in.Label.ZH, in.Label.EN} {
+			if l := intent.Normalize(l); l != "" && strings.Contains(n, l) {
+				return true
+			}
+		}
+		return false
+	}
+	switch ha, hb := holds(a), holds(b); {
+	case ha && !hb:
+		return a
+	case hb && !ha:
+		return b
+	}
+	return nil
 }
 
 // pickOption reads the answer to a clarifying question: "1", "the second", a label, or the intent.
@@ -469,6 +546,7 @@ func (t *turn) startTask(in *Intent, text string, conf float64) error {
 		return errors.New("bot: start task: unknown intent")
 	}
 	t.st.LowConfStreak = 0
+	t.st.LastUnanswered = "" // the customer moved on from the question the bot could not answer
 	t.st.Task = &Task{Intent: in.Name, Confidence: round3(conf), Slots: map[string]SlotValue{}}
 	saved := t.text
 	t.text = text
@@ -478,11 +556,13 @@ func (t *turn) startTask(in *Intent, text string, conf float64) error {
 		t.st.Task.Slots[name] = v
 	}
 	if len(res.filled) == 0 && len(res.invalid) > 0 {
-		for name, reason := range res.invalid {
-			t.st.Task.Asking = name
-			t.st.Task.Retries = 1
-			t.reply(reason+" "+in.Slot(name).Prompt.In(t.lang), t.meta("reask", name))
-			return nil
+		for _, s := range in.Slots { // the first slot in the definition, so the reply is the same every time
+			if reason, ok := res.invalid[s.Name]; ok {
+				t.st.Task.Asking = s.Name
+				t.st.Task.Retries = 1
+				t.reply(reason+" "+s.Prompt.In(t.lang), t.meta("reask", s.Name))
+				return nil
+			}
 		}
 	}
 	return t.advance()
@@ -492,6 +572,10 @@ func (t *turn) startTask(in *Intent, text string, conf float64) error {
 func (t *turn) continueTask() error {
 	task := t.st.Task
 	in := t.e.Def.Intent(task.Intent)
+	if s := in.Slot(task.Asking); s != nil && s.Optional && !task.Confirming && (isNo(t.text) || isSkip(t.text)) {
+		t.reply(t.say(msgSkipped), t.meta("reply", ""))
+		return t.advance() // "不用了" to an optional question skips it rather than the task
+	}
 	if isCancel(t.text) {
 		t.st.Task = nil
 		t.reply(t.say(msgCancelled), Meta{Kind: "cancelled", Task: in.Name})
@@ -527,9 +611,12 @@ func (t *turn) continueTask() error {
 	if reason, ok := res.invalid[task.Asking]; ok {
 		return t.reask(in, reason)
 	}
-	if s := in.Slot(task.Asking); s != nil && s.Optional && (isNo(t.text) || isSkip(t.text)) {
-		t.reply(t.say(msgSkipped), t.meta("reply", ""))
-		return t.advance()
+	if s := in.Slot(task.Asking); s != nil && !task.Confirming && isDontKnow(t.text) {
+		if s.Optional {
+			t.reply(t.say(msgSkipped), t.meta("reply", ""))
+			return t.advance()
+		}
+		return t.reask(in, t.say(msgNeedValue)) // "no idea" is a failed answer, not a question
 	}
 	if task.Confirming {
 		return t.reask(in, t.say(msgConfirmAgain))
@@ -716,6 +803,16 @@ func (t *turn) extract(in *Intent, withText bool) extracted {
 		}
 		if len(r.Invalid) > 0 {
 			out.invalid[name] = r.Invalid[0].Reason.In(t.lang)
+		}
+	}
+	for i := range in.Slots {
+		s := &in.Slots[i]
+		if s.Kind != slots.KindText || s == textSlot || t.plainlySomethingElse(in) {
+			continue
+		}
+		// a value the message introduces itself ("地址改成 …", "send it to …"), asked or not
+		if m, ok := slots.Cued(t.e.extractors[in.Name][s.Name], text, spans); ok {
+			out.filled[s.Name] = SlotValue{Value: m.Value, Raw: m.Raw}
 		}
 	}
 	if textSlot != nil && !t.plainlySomethingElse(in) {
@@ -1130,16 +1227,24 @@ func isYes(text string) bool  { return matchesShort(text, yesWords) }
 func isNo(text string) bool   { return matchesShort(text, noWords) }
 func isSkip(text string) bool { return matchesShort(text, skipWords) }
 
-// isCancel: "算了", "取消吧", "cancel it", "never mind" — the whole message, not "取消订单怎么操作".
-func isCancel(text string) bool {
+// isCancel: "算了", "取消吧", "cancel it", "never mind", "不用了，取消吧" — the whole message, not
+// "取消订单怎么操作".
+func isCancel(text string) bool { return isCancelWhole(text) || isCancelClauses(text) }
+
+func isCancelWhole(text string) bool {
 	t := strings.Trim(intent.Normalize(text), " .!?,。!?,~")
 	for _, w := range cancelWords {
 		if rest, ok := strings.CutPrefix(t, w); ok {
 			rest = strings.TrimSpace(rest)
-			for _, tail := range cancelTails {
-				if rest == tail {
-					return true
-				}
+			if contains(cancelTails, rest) {
+				return true
+			}
+			tails := strings.Fields(rest) // "cancel it please"
+			for len(tails) > 0 && contains(cancelTails, tails[0]) {
+				tails = tails[1:]
+			}
+			if len(tails) == 0 && !hasHan(rest) {
+				return true
 			}
 		}
 	}

@@ -428,6 +428,11 @@ func (in *Intent) IsTask() bool {
 	return in.Action != nil && (len(in.Slots) > 0 || in.Action.HTTP != nil)
 }
 
+// isReply: the intent only says its reply (small talk: greetings, thanks).
+func (in *Intent) isReply() bool {
+	return !in.IsTask() && !in.KB && in.Action != nil && (in.Handoff == nil || !in.Handoff.Always)
+}
+
 // DisplayName is the intent's label in lang, else its name.
 func (in *Intent) DisplayName(lang string) string {
 	if l := in.Label.In(lang); l != "" {

@@ -23,6 +23,7 @@ const (
 	msgConfirmCancelled
 	msgConfirmAgain
 	msgSkipped
+	msgNeedValue
 )
 
 var texts = map[msgKey][2]string{ // [en, zh]
@@ -46,6 +47,7 @@ var texts = map[msgKey][2]string{ // [en, zh]
 	msgConfirmCancelled: {"OK, I haven't changed anything.", "好的，没有做任何修改。"},
 	msgConfirmAgain:     {"Please reply yes or no.", "请回复“是”或“否”。"},
 	msgSkipped:          {"OK, skipping that.", "好的，跳过。"},
+	msgNeedValue:        {"I need this to go on.", "需要这个信息才能继续办理。"},
 }
 
 func say(lang string, k msgKey) string {

@@ -63,6 +63,7 @@ type Model struct {
 	intents   []string
 	views     []view
 	stems     map[string]string // the training words' stems, read-only
+	spell     speller
 	cal       calibration
 	threshold atomic.Uint64 // float64 bits
 	cv        CVReport
@@ -98,7 +99,9 @@ var (
 // Train fits a classifier: two TF-IDF feature views (see defaultViews), one-vs-rest linear
 // SVMs on each, their scores averaged, probabilities from a softmax over those scores and a
 // background logit with a temperature fitted to minimise the negative log-likelihood of k-fold
-// cross-validated scores (see calibration), and an out-of-scope threshold.
+// cross-validated scores (see calibration), and an out-of-scope threshold. Predict corrects
+// misspelt words against the training vocabulary first (see speller); English shop words in
+// Chinese text also give their Chinese (see glossary).
 //
 // The threshold is tuned on the same cross-validated predictions. With opt.OOS it maximises
 // the harmonic mean of in-scope accuracy (a refusal counts as wrong) and OOS recall, each OOS
@@ -120,6 +123,7 @@ func Train(ctx context.Context, examples []Example, opt TrainOptions) (*Model, e
 	}
 	opt = withDefaults(opt, len(examples))
 	m := &Model{intents: intents, stems: stemCache(texts)}
+	m.spell = newSpeller(texts, m.stems)
 	fold := folds(labels, len(intents), opt.Folds, opt.Seed)
 	cv := newScores(len(texts), len(intents))
 	oos := newScores(len(opt.OOS), len(intents))

@@ -17,12 +17,13 @@ type featureConfig struct {
 	charMin, charMax int     // Latin sub-word character n-grams within " word " boundaries
 	hanMin, hanMax   int     // Han character n-grams within a run of Han characters
 	stem             bool    // Snowball English stems for the word n-grams
-	digitClass       bool    // every digit becomes '0' so "2 weeks" and "3 weeks" share features
+	digitClass       bool    // every digit becomes '0' so "2 weeks" and "3 weeks" share features, and a code's letters 'a' (see codeClass)
 	charWeight       float64 // the character block's weight against the word block (both unit length first)
 	hanPad           bool    // pad Han runs with a boundary mark so n-grams know the run's start and end
 	pairWindow       int     // unordered pairs of word units at most this far apart (0: none)
 	hanSkip          int     // ordered Han character pairs with 1..hanSkip characters between them
 	edges            bool    // mark the first word, first bigram and last word
+	unseenMass       bool    // n-grams outside the vocabulary still count in the text's length (see vocab.vector)
 }
 
 // defaultViews are the ensemble's two feature views; their SVMs' scores are averaged, which
@@ -31,8 +32,8 @@ type featureConfig struct {
 // 3–4 long and word pairs at most 8 apart for Predict's and Train's speed, at no measurable
 // cost (see validation_test.go).
 func defaultViews() []featureConfig {
-	a := featureConfig{wordN: 2, charMin: 3, charMax: 4, hanMin: 1, hanMax: 2, hanPad: true, stem: true, digitClass: true, charWeight: 1}
-	b := featureConfig{wordN: 2, pairWindow: 8, hanMin: 1, hanMax: 3, hanPad: true, hanSkip: 1, stem: true, digitClass: true, charWeight: 1}
+	a := featureConfig{wordN: 2, charMin: 3, charMax: 4, hanMin: 1, hanMax: 2, hanPad: true, stem: true, digitClass: true, charWeight: 1, unseenMass: true}
+	b := featureConfig{wordN: 2, pairWindow: 8, hanMin: 1, hanMax: 3, hanPad: true, hanSkip: 1, stem: true, digitClass: true, charWeight: 1, unseenMass: true}
 	return []featureConfig{a, b}
 }
 
@@ -83,6 +84,9 @@ func tokenize(text string, digitClass bool) []token {
 	han := false
 	flush := func() {
 		if len(buf) > 0 {
+			if digitClass && !han {
+				codeClass(buf)
+			}
 			toks = append(toks, token{text: string(buf), han: han})
 			buf = buf[:0]
 		}
@@ -113,6 +117,29 @@ func tokenize(text string, digitClass bool) []token {
 	}
 	flush()
 	return toks
+}
+
+// codeClass folds the letters of a code (a word with four or more digits, digits already '0')
+// to 'a': "a0000000" and "b0000000" are both an order number, and which letter the examples'
+// numbers happened to start with says nothing about the intent.
+func codeClass(w []rune) {
+	digits, letters := 0, 0
+	for _, r := range w {
+		switch {
+		case r == '0':
+			digits++
+		case r != 'a' && unicode.IsLetter(r):
+			letters++
+		}
+	}
+	if digits < 4 || letters == 0 {
+		return
+	}
+	for i, r := range w {
+		if unicode.IsLetter(r) {
+			w[i] = 'a'
+		}
+	}
 }
 
 func isHan(r rune) bool {
@@ -170,6 +197,9 @@ func (fc *featureConfig) hashes(text string) []uint64 {
 // hashTokens returns the feature hashes of analysed text, one entry per occurrence, unsorted.
 func (fc *featureConfig) hashTokens(toks []token) []uint64 {
 	out := make([]uint64, 0, 128)
+	if fc.hanMax > 0 {
+		out = fc.glossaryGrams(out, toks)
+	}
 	words := make([]string, 0, len(toks)) // stems in order
 	for _, t := range toks {
 		if t.han {

@@ -12,6 +12,9 @@ type vocab struct {
 	index colIndex
 	idf   []float32
 	blk   []uint8
+	// unseen is the idf of an n-gram no training text had (df 0), with which such an n-gram
+	// still counts in a text's length (see vector).
+	unseen float32
 }
 
 // colIndex maps feature hashes to columns by open addressing; several times faster than a Go
@@ -77,8 +80,9 @@ func buildVocab(docs [][]uint64, minDF int) *vocab {
 		}
 	}
 	slices.Sort(keys) // deterministic column order
-	v := &vocab{index: newColIndex(len(keys)), idf: make([]float32, len(keys)), blk: make([]uint8, len(keys))}
 	n := float64(len(docs))
+	v := &vocab{index: newColIndex(len(keys)), idf: make([]float32, len(keys)), blk: make([]uint8, len(keys)),
+		unseen: float32(math.Log(1+n) + 1)}
 	for i, h := range keys {
 		v.index.put(h, int32(i))
 		v.idf[i] = float32(math.Log((1+n)/(1+float64(df[h]))) + 1)
@@ -89,20 +93,41 @@ func buildVocab(docs [][]uint64, minDF int) *vocab {
 
 // vector weighs the hashes of one text (any order, one per occurrence): sublinear tf × idf,
 // each block scaled to unit length, the character block then weighted by charWeight and the
-// whole vector scaled to unit length. Hashes outside the vocabulary are dropped.
+// whole vector scaled to unit length. Hashes outside the vocabulary get no column, but with
+// fc.unseenMass they still count in their block's length, at the idf of an n-gram no training
+// text had: a text the model knows little of ("see bill #12588", where only "see" is known, from
+// "see you") gets a short vector, scores near the intents' biases and so gets a low confidence,
+// instead of being judged with full weight on its one known word. Cross-validation builds each
+// fold's vocabulary from its own part, so calibration and the threshold see unknown n-grams as
+// new text brings them. (Shared datasets, `baton eval intents`, accuracy with refusals:
+// Banking77 0.9117 → 0.9123, SMP2017 0.9039 → 0.9039, SNIPS 0.9657 → 0.9643, together with
+// codeClass; the demo bot refuses more off-topic questions.)
 func (v *vocab) vector(hs []uint64, fc *featureConfig) sparse {
 	charWeight := fc.charWeight
 	cols := make([]int32, 0, len(hs))
+	var unknown []uint64
 	for _, h := range hs {
 		if c, ok := v.index.get(h); ok {
 			cols = append(cols, c)
+		} else if fc.unseenMass {
+			unknown = append(unknown, h)
 		}
+	}
+	var ss [2]float64
+	slices.Sort(unknown)
+	for i := 0; i < len(unknown); {
+		j := i + 1
+		for j < len(unknown) && unknown[j] == unknown[i] {
+			j++
+		}
+		w := float64(v.unseen) * (1 + math.Log(float64(j-i)))
+		ss[block(unknown[i])] += w * w
+		i = j
 	}
 	slices.Sort(cols)
 	var x sparse
 	x.idx = make([]int32, 0, len(cols))
 	x.val = make([]float32, 0, len(cols))
-	var ss [2]float64
 	for i := 0; i < len(cols); {
 		j := i + 1
 		for j < len(cols) && cols[j] == cols[i] {

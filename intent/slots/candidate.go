@@ -101,6 +101,12 @@ func group(s string, m []int, k int) string {
 // allowing spaces, ":", "#", "=", "是", "为" and "is" after it ("订单号是 12345", "phone: ").
 // Latin keywords must start on a word boundary.
 func endsWithKeyword(before string, kws []string) bool {
+	return keywordSuffix(before, kws) != ""
+}
+
+// keywordSuffix returns the longest of kws that before ends with, as endsWithKeyword reads it,
+// or "".
+func keywordSuffix(before string, kws []string) string {
 	if len(before) > edgeBytes {
 		w := len(before) - edgeBytes
 		for w < len(before) && !utf8.RuneStart(before[w]) {
@@ -117,14 +123,15 @@ func endsWithKeyword(before string, kws []string) bool {
 		}
 		b = t
 	}
+	best := ""
 	for _, k := range kws {
-		if !strings.HasSuffix(b, k) {
+		if len(k) <= len(best) || !strings.HasSuffix(b, k) {
 			continue
 		}
 		if isLatin(k) && len(b) > len(k) && isASCIIAlnum(rune(b[len(b)-len(k)-1])) {
 			continue
 		}
-		return true
+		best = k
 	}
-	return false
+	return best
 }

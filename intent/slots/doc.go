@@ -20,8 +20,10 @@
 //     Dashes and a single space inside are tolerated ("A123 4567"). A token after an order keyword
 //     ("订单号 12345", "order #12345", or Spec.Keywords) or shaped like an id ("AB12345") that does
 //     not match is Invalid, with Spec.Hint and an example (Spec.Example, or one derived from the
-//     pattern). Any other identifier (tax id, tracking number) can use this kind with its own
-//     Pattern, Keywords and Hint.
+//     pattern). A token after a reference to another kind of number ("invoice #00108", "see bill
+//     #12588", "快递单号 SF…") is neither, unless the slot's Keywords name that reference. Any other
+//     identifier (tax id, tracking number) can use this kind with its own Pattern, Keywords and
+//     Hint; without Keywords it takes the order keywords too, so give it its own.
 //   - phone: E.164, "+8613812345678". Chinese mobiles (1[3-9] and nine digits, with or without
 //     +86/0086/86), Chinese landlines with the area code ("010-12345678" → "+861012345678"),
 //     400/800 service numbers, and international numbers written with "+" or "00" and the country
@@ -56,7 +58,11 @@
 //   - text: the message without greetings, the slot's own name and politeness ("你好,我的新地址是",
 //     "my new address is", "改成", "因为", trailing "谢谢", "thanks", particles), as written. Invalid
 //     when shorter than MinLen or longer than MaxLen characters, or not matching Pattern. The
-//     dialogue manager applies text only to the slot it is asking for.
+//     dialogue manager applies text only to the slot it is asking for, except a value the message
+//     introduces with a cue ([Cued]): the slot's subject, known from a word of its name (address,
+//     title, name, note, remark, comment) or from Spec.Keywords, with a change verb ("地址改成 …",
+//     "change the address … to …", "new address is …"), or for an address a sending verb ("寄到 …",
+//     "send order A1234581 to …").
 //
 // # Relative dates
 //

@@ -3,11 +3,35 @@ package slots
 import (
 	"regexp"
 	"strings"
+	"unicode/utf8"
 )
 
 // defaultOrderKeywords mark the token after them as an attempt at an order number.
 var defaultOrderKeywords = []string{"订单号码", "订单号", "订单编号", "订单", "单号", "order number", "order no.", "order no",
 	"order id", "order #", "order", "#"}
+
+// otherNumberRefs name numbers that are not order numbers: a noun and a number marker ("invoice
+// #00108", "see bill #12588", "ticket no. 555", "发票号12345", "快递单号SF1234567890"). The token
+// after one is that thing's number, so it neither fills an identifier slot nor counts as a
+// mistyped one, unless the slot's own keywords name it (a tracking-number slot with the keyword
+// "tracking number"). A noun without a marker proves nothing ("return A1234567").
+var otherNumberRefs = func() []string {
+	var out []string
+	for _, n := range []string{"invoice", "bill", "receipt", "ticket", "case", "tracking", "waybill", "reference", "ref",
+		"phone", "mobile", "room", "flight", "seat", "card", "coupon", "voucher", "promo", "serial", "sku", "tax", "vat",
+		"transaction", "member", "membership", "return", "rma", "refund", "account", "item", "model", "postcode", "zip"} {
+		for _, m := range []string{" #", "#", " no", " no.", " number", " num", " id", " code"} {
+			out = append(out, n+m)
+		}
+	}
+	for _, n := range []string{"发票", "票", "快递", "运", "物流", "工", "退货", "退款", "交易", "流水", "会员", "申请", "房间",
+		"航班", "座位", "卡", "银行卡", "账", "手机", "电话", "优惠", "兑换", "序列", "税"} {
+		for _, m := range []string{"号", "号码", "编号", "单号", "码", "#"} {
+			out = append(out, n+m)
+		}
+	}
+	return out
+}()
 
 // currencyPrefixes are letter prefixes that make "RMB2000" an amount rather than a mistyped id.
 var currencyPrefixes = []string{"RMB", "CNY", "USD", "EUR", "GBP", "HKD", "JPY", "US", "HK"}
@@ -79,6 +103,9 @@ func (e orderIDExtractor) candidates(n *normText) []cand {
 		t := toks[i]
 		if n.runeAfter(t[1]) == '@' || n.runeBefore(t[0]) == '@' {
 			continue // part of an email address
+		}
+		if e.namesOtherThing(n.s[:t[0]]) {
+			continue
 		}
 		if v := e.canonical(n.s[t[0]:t[1]]); v != "" {
 			cs = append(cs, cand{s: t[0], e: t[1], value: v, kind: KindOrderID})
@@ -162,6 +189,27 @@ func (e orderIDExtractor) looksLikeAttempt(n *normText, s, end int) bool {
 		}
 	}
 	return true
+}
+
+// namesOtherThing reports whether before ends with a reference to another kind of number (see
+// otherNumberRefs) rather than with one of the extractor's keywords.
+func (e orderIDExtractor) namesOtherThing(before string) bool {
+	if len(before) > edgeBytes {
+		w := len(before) - edgeBytes
+		for w < len(before) && !utf8.RuneStart(before[w]) {
+			w++
+		}
+		before = before[w:]
+	}
+	b := strings.ToLower(strings.TrimRight(before, " :="))
+	other := ""
+	for _, r := range otherNumberRefs {
+		if len(r) > len(other) && strings.HasSuffix(b, r) &&
+			!(isLatin(r) && len(b) > len(r) && isASCIIAlnum(rune(b[len(b)-len(r)-1]))) {
+			other = r
+		}
+	}
+	return other != "" && len(other) > len(keywordSuffix(before, e.keywords))
 }
 
 // afterKeyword reports whether before ends with one of the keywords; "order #12345" counts

@@ -25,6 +25,36 @@ func TestOrderID(t *testing.T) {
 		{"my phone is 138 1234 5678", nil, nil},
 		{"JD 20261121001", []string{"JD20261121001"}, nil},
 		{"A1234567@qq.com", nil, nil},
+		{"need to chnage adress for order a1234581", []string{"A1234581"}, []string{"a1234581"}},
+	})
+}
+
+// A number another noun names is that thing's number: neither an order number nor a mistyped one.
+func TestOrderIDIgnoresOtherKindsOfNumber(t *testing.T) {
+	env := testEnv(t)
+	order := mustNew(t, Spec{Kind: KindOrderID, Pattern: `[A-Z]\d{7}`})
+	runCases(t, order, env, []extractCase{
+		{"see bill #12588", nil, nil},
+		{"look for invoice #00108", nil, nil},
+		{"ticket no. 555", nil, nil},
+		{"tracking number A1234567", nil, nil},
+		{"发票号12345", nil, nil},
+		{"快递单号 B1234567", nil, nil},
+		{"my invoice #00108 is for order A1234567", []string{"A1234567"}, nil},
+		{"return A1234567", []string{"A1234567"}, nil},
+		{"开发票 A1234567", []string{"A1234567"}, nil},
+		{"order #12345", []string{"!format"}, nil},
+	})
+	tax := mustNew(t, Spec{Kind: KindOrderID, Pattern: `[0-9A-HJ-NPQRTUWXY]{18}`})
+	runCases(t, tax, env, []extractCase{
+		{"look for invoice #00108", nil, nil},
+		{"see bill #12588", nil, nil},
+	})
+	// A slot whose keywords name the thing takes it.
+	tracking := mustNew(t, Spec{Kind: KindOrderID, Pattern: `SF\d{10}`, Keywords: []string{"tracking number", "运单号"}})
+	runCases(t, tracking, env, []extractCase{
+		{"tracking number SF1266309276", []string{"SF1266309276"}, nil},
+		{"运单号 SF123", []string{"!format"}, nil},
 	})
 }
 

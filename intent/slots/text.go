@@ -23,7 +23,7 @@ var (
 	}
 	// textTail is thanks and particles after the answer.
 	textTail = rx(`[\s,.!?,。!?~]*(?:谢谢(?:你|您)?(?:们)?啦?|谢啦|多谢|感谢|哈+|哦+|呢|啊|呀|啦|的哈|` +
-		`\b(?:thanks?(?: you)?(?: so much| a lot)?|thx|ty|please|pls))[\s,.!?,。!?~]*$`)
+		`\b(?:thanks?(?: you)?(?: so much| a lot)?|thx|ty|please|pls|instead))[\s,.!?,。!?~]*$`)
 	// textLabels name other slots; left over next to a value trimmed off the edge they go too.
 	textLabels = rx(`(?:订单号码?|订单编号|订单|单号|电话号码|电话|手机号码?|手机|联系电话|联系方式|邮箱|退款|金额|日期|时间|在|于|` +
 		`\b(?:order number|order no\.?|order|phone|tel|mobile|email|e-mail|refund|amount|date|time|at|on|by|around))[\s:,:,]*$`)
@@ -53,10 +53,11 @@ type textExtractor struct {
 	spec    Spec
 	re      *regexp.Regexp // optional pattern
 	example string
+	cues    []*regexp.Regexp // see Cued
 }
 
 func newText(spec Spec, fail func(string, ...any) error) (Extractor, error) {
-	e := textExtractor{spec: spec, example: spec.Example}
+	e := textExtractor{spec: spec, example: spec.Example, cues: cueRegexps(spec)}
 	if spec.Pattern != "" {
 		re, err := compilePattern(spec.Pattern)
 		if err != nil {
