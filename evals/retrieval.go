@@ -174,10 +174,11 @@ type RetrievalReport struct {
 	RetrievalMetrics
 	Threshold float64 `json:"threshold"`
 	Embedder  string  `json:"embedder,omitempty"`
-	// Calibration is what the knowledge base's calibration measured before the questions were asked.
-	Calibration []kb.CalibrationReport      `json:"calibration,omitempty"`
-	ByLanguage  map[string]RetrievalMetrics `json:"by_language"`
-	BySplit     map[string]RetrievalMetrics `json:"by_split,omitempty"`
+	// Model is the knowledge base's model the questions were answered with: its article
+	// classifier and the calibration of the embedder's scores, per language.
+	Model      *kb.ModelInfo               `json:"model,omitempty"`
+	ByLanguage map[string]RetrievalMetrics `json:"by_language"`
+	BySplit    map[string]RetrievalMetrics `json:"by_split,omitempty"`
 	// Sweep shows the decision figures at other thresholds, to choose one.
 	Sweep  []ThresholdPoint `json:"threshold_sweep"`
 	Misses []RetrievalMiss  `json:"misses"`

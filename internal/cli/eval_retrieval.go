@@ -36,9 +36,9 @@ threshold is the right outcome there. language defaults to zh when the query has
 character, else en. split defaults to a hash of the question ("tune" or "test", so a file without
 splits still has a half nobody tuned on); both halves are reported separately.
 
-Before the questions are asked, the knowledge base is calibrated as the server does after every
-change (its own titles and alternative questions asked with themselves held out; see the README's
-"Retrieval" section). The decision is the bot's: a question is answered when the first result's
+Before the questions are asked, the knowledge base's model is built as the server builds it after
+every change: an article classifier trained on the articles' titles, alternative questions and
+passages, and the calibration of the embedder's scores (see the README's "Retrieval" section). The decision is the bot's: a question is answered when the first result's
 score (the probability that it is the right article) reaches the threshold.
 
 hit@1, hit@5 and MRR count answerable questions. answered_correct_rate is the share of answerable
@@ -111,13 +111,8 @@ unanswered; decision_accuracy counts every right decision. The embedder is the c
 			if res.Imported == 0 {
 				return fmt.Errorf("no valid article in %s", kbFile)
 			}
-			cbar := newProgressBar(stderr, 1, "calibrating")
-			cal, err := store.Calibrate(ctx, func(done, total int) {
-				cbar.ChangeMax(total)
-				_ = cbar.Set(done)
-			})
-			_ = cbar.Finish()
-			fmt.Fprintln(stderr)
+			fmt.Fprintln(stderr, "training the article classifier and calibrating…")
+			model, err := store.Model(ctx)
 			if err != nil {
 				return err
 			}
@@ -128,7 +123,7 @@ unanswered; decision_accuracy counts every right decision. The embedder is the c
 			if err != nil {
 				return err
 			}
-			rep.Embedder, rep.Calibration = store.Embedder().Name(), cal
+			rep.Embedder, rep.Model = store.Embedder().Name(), &model
 			if asJSON {
 				enc := json.NewEncoder(cmd.OutOrStdout())
 				enc.SetEscapeHTML(false)
