@@ -22,8 +22,10 @@ type Chunk struct {
 	Text    string
 }
 
-// ChunkerVersion names the chunking rules; chunks cut by older rules are re-cut at start.
-const ChunkerVersion = "md-sections-v1"
+// ChunkerVersion names the chunking and tokenising rules; chunks cut by older rules are re-cut
+// (and their tokens and local embeddings redone) at start. v2: synonym lists without the demo
+// shop's one-word mappings ("money" → refund, "send" → return), "退掉" read as 退货.
+const ChunkerVersion = "md-sections-v2"
 
 // maxChunkSize bounds a body chunk, counting a Chinese character as two (it carries about as much
 // as a short English word): about 120 English words or 300 Chinese characters.

@@ -39,10 +39,10 @@ func stemRanks() map[string]int {
 }
 
 // commonRank is the rank below which a word counts as fully informative.
-var commonRank = 10000.0
+var commonRank = 1000.0
 
 // commonness discounts an English stem by how common its word is in the language: log(rank) /
-// log(commonRank), from about 0.3 for the commonest content words ("time", "take") to 1 for words
+// log(commonRank), from about 0.6 for the commonest content words ("time", "take") to 1 for words
 // ranked past commonRank and words the list does not know (product names, "alipay"). Other
 // terms (Chinese, numbers) are not discounted.
 func commonness(term string) float64 {

@@ -9,23 +9,25 @@ import "math"
 
 // Signal names, in the order of decisionFeatures.
 var signalNames = []string{
-	"rank",        // the ranking score: fused retrieval evidence mixed with the classifier
-	"margin",      // how far the ranking score leads the best other article's
-	"classifier",  // the article classifier's probability
-	"fused",       // the fused vector and lexical score
-	"coverage",    // the share of the question's term weight the article's matching chunks hold
-	"agreement",   // 1 when the vector+lexical evidence and the classifier pick the same article
-	"unknown",     // the share of the question's term weight the knowledge base has never seen
-	"vector",      // the vector (cosine) score, calibrated
-	"lexical",     // the lexical score
-	"fused_lead",  // how far the fused score leads the best other article's
-	"terms",       // log(1 + the number of the question's terms the article's matching chunks hold)
-	"information", // log(1 + the question's total term weight): how much the question says
-	"key_term",    // 1 when the article holds the question's most informative term
+	"rank",            // the ranking score: fused retrieval evidence mixed with the classifier
+	"margin",          // how far the ranking score leads the best other article's
+	"classifier",      // the article classifier's probability
+	"fused",           // the fused vector and lexical score
+	"coverage",        // the share of the question's term weight the article's matching chunks hold
+	"agreement",       // 1 when the vector+lexical evidence and the classifier pick the same article
+	"unknown",         // the share of the question's term weight the knowledge base has never seen
+	"vector",          // the vector (cosine) score, calibrated
+	"lexical",         // the lexical score
+	"fused_lead",      // how far the fused score leads the best other article's
+	"terms",           // log(1 + the number of the question's terms the article's matching chunks hold)
+	"information",     // log(1 + the question's total term weight): how much the question says
+	"key_term",        // 1 when the article holds the question's most informative term
+	"none",            // the classifier's probability that the question is about none of the articles
+	"classifier_lead", // how far the classifier's probability leads the best other article's
 }
 
 // nSignals is the number of signals.
-const nSignals = 13
+const nSignals = 15
 
 // decisionModel is one logistic model: a weight per signal and an intercept.
 type decisionModel struct {
@@ -37,8 +39,8 @@ type decisionModel struct {
 // the demo set, each weighing the same), one with the article classifier and one for knowledge
 // bases without one; `go test -tags tune -run TestFitDecision ./kb` refits and prints them.
 var decisionModels = map[bool]decisionModel{
-	true:  {w: [nSignals]float64{0.70, 2.67, 1.95, 0.03, 0.74, 0.46, 0.50, 0.78, -0.47, 2.48, 1.46, -0.35, 0}, bias: -3.43},
-	false: {w: [nSignals]float64{-0.10, 4.57, 0.00, -0.10, 2.15, -0.99, 1.70, 2.75, -2.01, 4.57, 2.01, -0.76, 0}, bias: -2.02},
+	true:  {w: [nSignals]float64{0.05, 1.71, 0.15, -0.00, 0.72, 1.04, 0.00, 0.52, -0.35, 2.56, 1.20, -0.31, 0.32, 0.00, 1.66}, bias: -2.50},
+	false: {w: [nSignals]float64{-0.35, 4.65, 0.00, -0.35, 0.98, 0.23, 0.00, 2.99, -2.58, 4.65, 2.06, -0.78, 0.57, 0.00, 0.00}, bias: -2.14},
 }
 
 // Signal is one piece of evidence behind a Score: its value, its weight in the decision and their
@@ -62,9 +64,9 @@ type Evidence struct {
 }
 
 // decisionFeatures are article i's signals among the ranked evidence ev.
-func decisionFeatures(ev []evidence, i int, q queryStats, hasClassifier bool) [nSignals]float64 {
+func decisionFeatures(ev []evidence, i int, q queryStats, none float64, hasClassifier bool) [nSignals]float64 {
 	e := ev[i]
-	otherRank, otherFused := 0.0, 0.0
+	otherRank, otherFused, otherCls := 0.0, 0.0, 0.0
 	bestFused, bestCls := true, true
 	for j, o := range ev {
 		if j == i {
@@ -72,6 +74,7 @@ func decisionFeatures(ev []evidence, i int, q queryStats, hasClassifier bool) [n
 		}
 		otherRank = math.Max(otherRank, o.rank)
 		otherFused = math.Max(otherFused, o.fused)
+		otherCls = math.Max(otherCls, o.cls)
 		if o.fused > e.fused {
 			bestFused = false
 		}
@@ -84,7 +87,7 @@ func decisionFeatures(ev []evidence, i int, q queryStats, hasClassifier bool) [n
 		agree = 1
 	}
 	return [nSignals]float64{e.rank, e.rank - otherRank, e.cls, e.fused, e.cov, agree, q.unknown, e.cos, e.lex, e.fused - otherFused,
-		math.Log1p(float64(e.terms)), math.Log1p(q.weight), b2f(e.key)}
+		math.Log1p(float64(e.terms)), math.Log1p(q.weight), b2f(e.key), none, e.cls - otherCls}
 }
 
 // decide turns signals into a Score and its explanation.

@@ -81,7 +81,7 @@ func reweigh(cs candidateSet) candidateSet {
 	fmt.Sscan(v, &commonRank)
 	terms := make([]queryTerm, len(cs.terms))
 	for i, q := range cs.terms {
-		q.W = defaultScoring.termKindWeight(q.Term) * idf(q.DF, cs.n) * commonness(q.Term)
+		q.W = defaultScoring.termWeight(q.Term, q.DF, cs.n)
 		terms[i] = q
 	}
 	cs.terms = terms
@@ -100,7 +100,7 @@ func (sm setModel) samples(sc scoring, useCls bool) []fitSample {
 		ev := cs.evidence(sc, sm.scale[q.Language], probs)
 		s := fitSample{oos: q.Article == ""}
 		if len(ev) > 0 {
-			s.x = decisionFeatures(ev, 0, cs.queryStats(), probs != nil)
+			s.x = decisionFeatures(ev, 0, cs.queryStats(), probs[noneID], probs != nil)
 			s.ok = !s.oos && ev[0].Title == q.Article
 		}
 		out = append(out, s)
@@ -135,6 +135,15 @@ func fitDecision(ss []fitSample, l2 float64) decisionModel {
 		}
 		for k := range m.w {
 			m.w[k] -= lr * (g[k]/tot + l2*m.w[k])
+			if os.Getenv("FREE") != "" {
+				continue
+			}
+			switch signalNames[k] {
+			case "margin", "classifier", "coverage", "agreement", "fused_lead", "terms", "key_term", "classifier_lead":
+				m.w[k] = math.Max(m.w[k], 0)
+			case "unknown", "none":
+				m.w[k] = math.Min(m.w[k], 0)
+			}
 		}
 		m.bias -= lr * gb / tot
 	}
@@ -274,7 +283,7 @@ func TestFAQConfidentErrors(t *testing.T) {
 		if len(ev) == 0 {
 			continue
 		}
-		x := decisionFeatures(ev, 0, cs.queryStats(), true)
+		x := decisionFeatures(ev, 0, cs.queryStats(), sm.probs[i][noneID], true)
 		p := m.p(x)
 		if p < 0.7 || ev[0].Title == q.Article {
 			continue
@@ -314,5 +323,34 @@ func TestFAQUnknownKey(t *testing.T) {
 			}
 		}
 		t.Logf("%s: %d of %d queries have an unknown key term: right %d wrong %d off-topic %d; right e.g. %q", name, n, len(sm.c.Queries), ok, wrong, oos, ex)
+	}
+}
+
+// TestFAQThreshold weighs each threshold by correct answers minus COST wrong ones, each set
+// weighing the same, on the tune halves.
+func TestFAQThreshold(t *testing.T) {
+	var cost float64 = 4
+	fmt.Sscan(envOr("COST", "4"), &cost)
+	m := decisionModels[true]
+	var sets [][]fitSample
+	for _, name := range tuneNames() {
+		sets = append(sets, loadSetModel(t, name).samples(defaultScoring, true))
+	}
+	for tau := 0.4; tau < 0.96; tau += 0.05 {
+		var u float64
+		for _, ss := range sets {
+			var ok, wrong float64
+			for _, s := range ss {
+				if m.p(s.x) >= tau {
+					if s.ok {
+						ok++
+					} else {
+						wrong++
+					}
+				}
+			}
+			u += (ok - cost*wrong) / float64(len(ss)) / float64(len(sets))
+		}
+		t.Logf("τ %.2f utility %.3f (correct − %.0f × wrong, per question)", tau, u, cost)
 	}
 }

@@ -272,6 +272,7 @@ func loadCache(t *testing.T, name string) tuneCache {
 // TestDebugQueries prints the evidence behind each query's results: KB=file.jsonl Q="q1|q2".
 func TestDebugQueries(t *testing.T) {
 	ctx := context.Background()
+
 	s := NewStore(dbtest.New(t), LocalEmbedder{})
 	b, err := os.ReadFile(os.Getenv("KB"))
 	if err != nil {

@@ -19,7 +19,7 @@ type Feature struct {
 // words in Chinese text (customers write "我的 order 怎么还没到") also give the Chinese features of
 // their glossary translation, so they meet Chinese articles.
 func Features(text string) []Feature {
-	text = strings.ToLower(width.Narrow.String(text))
+	text = englishPhrases.Replace(strings.ToLower(width.Narrow.String(text)))
 	hasHan := false
 	for _, r := range text {
 		if unicode.Is(unicode.Han, r) {
@@ -139,9 +139,15 @@ var englishSynonyms = map[string]string{
 	"coupon": "coupon", "voucher": "coupon", "discount": "coupon", "broken": "damaged", "faulty": "defective",
 }
 
+// englishPhrases folds phrases whose words mean something else alone ("send" money, "back" pain).
+var englishPhrases = strings.NewReplacer(
+	"send back", "return", "send it back", "return it", "send them back", "return them", "sent back", "returned",
+	"sent it back", "returned it", "take back", "return", "money back", "refund",
+)
+
 // chineseSynonyms folds colloquial Chinese onto the help centre's words.
 var chineseSynonyms = strings.NewReplacer(
-	"退钱", "退款", "钱退", "退款", "快递", "物流", "包裹", "物流", "到哪", "物流", "寄回", "退货", "退回去", "退货",
+	"退钱", "退款", "钱退", "退款", "退掉", "退货", "快递", "物流", "包裹", "物流", "到哪", "物流", "寄回", "退货", "退回去", "退货",
 	"开票", "发票", "密码忘", "找回密码", "忘记密码", "找回密码", "付不了款", "支付失败", "付款失败", "支付失败",
 	"优惠卷", "优惠券", "红包", "优惠券", "坏了", "破损", "质量问题", "质量问题",
 )

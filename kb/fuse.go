@@ -138,7 +138,7 @@ func (cs candidateSet) results(sc scoring, scale cosScale, probs map[int64]float
 		r := ev[i].Result
 		r.VectorScore, r.LexicalScore, r.FusedScore = round4(ev[i].cos), round4(ev[i].lex), round4(ev[i].fused)
 		r.ClassifierScore, r.RankScore, r.Coverage = round4(ev[i].cls), round4(ev[i].rank), round4(ev[i].cov)
-		x := decisionFeatures(ev, i, qs, probs != nil)
+		x := decisionFeatures(ev, i, qs, probs[noneID], probs != nil)
 		r.Score, r.Evidence = decide(x, probs != nil, calibrated)
 		if r.Score >= opt.MinScore {
 			out = append(out, r)

@@ -69,9 +69,14 @@ func (sc scoring) weighQuery(tokens []string, fixes map[string]string, df map[st
 		}
 		seen[t] = true
 		d := df[t]
-		out = append(out, queryTerm{Term: t, DF: d, W: w * sc.termKindWeight(t) * idf(d, n) * commonness(t)})
+		out = append(out, queryTerm{Term: t, DF: d, W: w * sc.termWeight(t, d, n)})
 	}
 	return out
+}
+
+// termWeight is a term's weight: its kind's, its idf, and its commonness.
+func (sc scoring) termWeight(t string, df, n int64) float64 {
+	return sc.termKindWeight(t) * idf(df, n) * commonness(t)
 }
 
 // lengthNorm is BM25's length factor for a chunk of n tokens, 1 at the average length, above 1 for

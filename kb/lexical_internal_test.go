@@ -65,7 +65,7 @@ func TestCosScale(t *testing.T) {
 
 // The decision rises with the lead over the next article and with the classifier's agreement.
 func TestDecideMonotone(t *testing.T) {
-	base := [nSignals]float64{0.6, 0.1, 0.5, 0.6, 0.7, 0, 0, 0.5, 0.6, 0.1, 1, 2}
+	base := [nSignals]float64{0.6, 0.1, 0.5, 0.6, 0.7, 0, 0, 0.5, 0.6, 0.1, 1, 2, 1, 0.1, 0.2}
 	p0, ev := decide(base, true, true)
 	require.Len(t, ev.Signals, len(signalNames))
 	lead := base

@@ -52,6 +52,15 @@ func (m *kbModel) lang(l string) *langModel {
 	return m.langs[l]
 }
 
+// noneOfThem is the classifier's class of general off-topic questions; classify reports its
+// probability under noneID (no article has id 0).
+const (
+	noneOfThem       = "none"
+	noneID     int64 = 0
+	// minOffTopic is the fewest off-topic examples worth a class.
+	minOffTopic = 10
+)
+
 // classify returns the classifier's probability for each article it ranks among its top five.
 func (lm *langModel) classify(q string) map[int64]float64 {
 	if lm == nil || lm.cls == nil {
@@ -59,7 +68,9 @@ func (lm *langModel) classify(q string) map[int64]float64 {
 	}
 	out := map[int64]float64{}
 	for _, s := range lm.cls.Predict(q).Ranked {
-		if id, err := strconv.ParseInt(s.Intent, 10, 64); err == nil {
+		if s.Intent == noneOfThem {
+			out[noneID] = s.Prob
+		} else if id, err := strconv.ParseInt(s.Intent, 10, 64); err == nil {
 			out[id] = s.Prob
 		}
 	}
@@ -193,7 +204,10 @@ func (s *Store) publishedTexts(ctx context.Context) ([]articleTexts, error) {
 }
 
 // trainClassifier trains one language's article classifier (nil with fewer than two articles or
-// more than maxClassifierArticles) and says on how many examples.
+// more than maxClassifierArticles) and says on how many examples. Besides one class per article it
+// learns general off-topic questions as the class "none of them" (see offTopic), as many as a
+// quarter of the articles' examples: in a five-article help centre sixty off-topic questions
+// would outweigh the articles' few.
 func trainClassifier(ctx context.Context, as []articleTexts) (*intent.Model, int, error) {
 	if len(as) < 2 || len(as) > maxClassifierArticles {
 		return nil, 0, nil
@@ -206,6 +220,15 @@ func trainClassifier(ctx context.Context, as []articleTexts) (*intent.Model, int
 				break
 			}
 			exs = append(exs, intent.Example{Text: t, Intent: label})
+		}
+	}
+	lang := as[0].language
+	if offTopic[lang] == nil {
+		lang = "en"
+	}
+	if n := min(len(offTopic[lang]), len(exs)/4); n >= minOffTopic {
+		for _, t := range offTopic[lang][:n] {
+			exs = append(exs, intent.Example{Text: t, Intent: noneOfThem})
 		}
 	}
 	cls, err := intent.Train(ctx, exs, intent.TrainOptions{})

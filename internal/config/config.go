@@ -13,6 +13,11 @@ import (
 )
 
 // Config is everything Baton reads from its environment. Flags may override fields after Load.
+// DefaultAnswerThreshold is the answer threshold by default: the bot answers when its best article
+// is at least 75% likely to be the right one (chosen on the tune halves of the tuning sets; the
+// README's "Retrieval" section has the figures).
+const DefaultAnswerThreshold = 0.75
+
 type Config struct {
 	Addr          string // BATON_ADDR
 	DataDir       string // BATON_DATA_DIR
@@ -22,7 +27,8 @@ type Config struct {
 	Demo          bool   // BATON_DEMO=1
 	LogFormat     string // BATON_LOG_FORMAT: text or json
 	LogLevel      string // BATON_LOG_LEVEL: debug, info, warn, error
-	// AnswerThreshold is the retrieval score below which the bot says it does not know.
+	// AnswerThreshold is the probability that its best article is right below which the bot says
+	// it does not know (see kb.Result.Score).
 	AnswerThreshold float64 // BATON_ANSWER_THRESHOLD
 	// DefaultSkill is the queue a handoff goes to when nothing more specific applies.
 	DefaultSkill string // BATON_DEFAULT_SKILL
@@ -122,7 +128,7 @@ func Load() (Config, error) {
 	if c.CookieSecure, err = boolEnv("BATON_COOKIE_SECURE", true); err != nil {
 		return c, err
 	}
-	if c.AnswerThreshold, err = floatEnv("BATON_ANSWER_THRESHOLD", 0.5); err != nil {
+	if c.AnswerThreshold, err = floatEnv("BATON_ANSWER_THRESHOLD", DefaultAnswerThreshold); err != nil {
 		return c, err
 	}
 	if c.PublicRate, err = floatEnv("BATON_PUBLIC_RATE", 5); err != nil {
