@@ -24,10 +24,12 @@ var signalNames = []string{
 	"key_term",        // 1 when the article holds the question's most informative term
 	"none",            // the classifier's probability that the question is about none of the articles
 	"classifier_lead", // how far the classifier's probability leads the best other article's
+	"articles",        // log(1 + the number of published articles in the question's language)
+	"specific",        // the share of the question's less common words' weight the article holds
 }
 
 // nSignals is the number of signals.
-const nSignals = 15
+const nSignals = 17
 
 // decisionModel is one logistic model: a weight per signal and an intercept.
 type decisionModel struct {
@@ -35,12 +37,30 @@ type decisionModel struct {
 	bias float64
 }
 
-// decisionModels were fitted on the tune halves of the tuning sets (Banking77, HINT3, CMRC 2018 and
-// the demo set, each weighing the same), one with the article classifier and one for knowledge
-// bases without one; `go test -tags tune -run TestFitDecision ./kb` refits and prints them.
-var decisionModels = map[bool]decisionModel{
-	true:  {w: [nSignals]float64{0.05, 1.71, 0.15, -0.00, 0.72, 1.04, 0.00, 0.52, -0.35, 2.56, 1.20, -0.31, 0.32, 0.00, 1.66}, bias: -2.50},
-	false: {w: [nSignals]float64{-0.35, 4.65, 0.00, -0.35, 0.98, 0.23, 0.00, 2.99, -2.58, 4.65, 2.06, -0.78, 0.57, 0.00, 0.00}, bias: -2.14},
+// The decision models, fitted on the tune halves of the tuning sets (Banking77, HINT3, CMRC 2018 and
+// the demo set, each weighing the same): one for knowledge bases with an article classifier, one
+// for those without (a single article, or too many to classify), and one for small ones (up to
+// smallKB articles in the language), fitted on knowledge bases of 3, 5, 10 and 20 articles drawn
+// from those sets (each asked its own articles' questions, a quarter as many of the other articles'
+// and an eighth as many off-topic ones). `go test -tags tune -run TestFitDecision ./kb` refits and prints them.
+var (
+	largeModel     = decisionModel{w: [nSignals]float64{0.05, 1.73, 0.28, -0.07, 0.58, 0.91, 0.00, 0.39, -0.38, 2.57, 0.95, -0.03, 0.35, -0.05, 1.60, 0.00, 0.76}, bias: -3.19}
+	retrievalModel = decisionModel{w: [nSignals]float64{-0.19, 4.70, 0.00, -0.19, 0.72, 0.04, 0.00, 2.78, -2.17, 4.70, 1.73, -0.48, 0.57, 0.00, 0.00, 0.00, 0.43}, bias: -2.74}
+	smallModel     = decisionModel{w: [nSignals]float64{0.72, 1.19, 1.12, 0.51, 0.15, 0.57, 0.00, 1.61, -0.23, 1.58, 1.23, -0.11, 0.25, -0.02, 0.75, 0.03, 0.12}, bias: -3.77}
+)
+
+// smallKB is the most articles a language may have for the small-knowledge-base model.
+const smallKB = 24
+
+// modelFor picks the decision model for a search's context, and names it.
+func modelFor(sc searchContext) (decisionModel, string) {
+	switch {
+	case !sc.hasClassifier:
+		return retrievalModel, "retrieval"
+	case sc.articles <= smallKB:
+		return smallModel, "small"
+	}
+	return largeModel, "classifier"
 }
 
 // Signal is one piece of evidence behind a Score: its value, its weight in the decision and their
@@ -56,6 +76,9 @@ type Signal struct {
 type Evidence struct {
 	Signals []Signal `json:"signals"`
 	Bias    float64  `json:"bias"`
+	// Model names the decision model: classifier, small (a knowledge base of at most smallKB
+	// articles) or retrieval (no article classifier).
+	Model string `json:"model"`
 	// Classifier says an article classifier trained on this knowledge base took part.
 	Classifier bool `json:"classifier"`
 	// Calibrated says vector scores were mapped by this knowledge base's calibration (false: not
@@ -63,8 +86,19 @@ type Evidence struct {
 	Calibrated bool `json:"calibrated"`
 }
 
+// searchContext is what the signals need besides the evidence: the query's statistics, the
+// classifier's probability that it is about none of the articles, whether there is a classifier,
+// and how many articles the language has.
+type searchContext struct {
+	query         queryStats
+	none          float64
+	hasClassifier bool
+	articles      int
+}
+
 // decisionFeatures are article i's signals among the ranked evidence ev.
-func decisionFeatures(ev []evidence, i int, q queryStats, none float64, hasClassifier bool) [nSignals]float64 {
+func decisionFeatures(ev []evidence, i int, sc searchContext) [nSignals]float64 {
+	q, hasClassifier := sc.query, sc.hasClassifier
 	e := ev[i]
 	otherRank, otherFused, otherCls := 0.0, 0.0, 0.0
 	bestFused, bestCls := true, true
@@ -87,13 +121,13 @@ func decisionFeatures(ev []evidence, i int, q queryStats, none float64, hasClass
 		agree = 1
 	}
 	return [nSignals]float64{e.rank, e.rank - otherRank, e.cls, e.fused, e.cov, agree, q.unknown, e.cos, e.lex, e.fused - otherFused,
-		math.Log1p(float64(e.terms)), math.Log1p(q.weight), b2f(e.key), none, e.cls - otherCls}
+		math.Log1p(float64(e.terms)), math.Log1p(q.weight), b2f(e.key), sc.none, e.cls - otherCls, math.Log1p(float64(sc.articles)), e.specific}
 }
 
 // decide turns signals into a Score and its explanation.
-func decide(x [nSignals]float64, hasClassifier, calibrated bool) (float64, *Evidence) {
-	m := decisionModels[hasClassifier]
-	ev := &Evidence{Bias: m.bias, Classifier: hasClassifier, Calibrated: calibrated, Signals: make([]Signal, 0, len(x))}
+func decide(x [nSignals]float64, sc searchContext, calibrated bool) (float64, *Evidence) {
+	m, name := modelFor(sc)
+	ev := &Evidence{Bias: m.bias, Model: name, Classifier: sc.hasClassifier, Calibrated: calibrated, Signals: make([]Signal, 0, len(x))}
 	z := m.bias
 	for k, v := range x {
 		c := m.w[k] * v

@@ -12,30 +12,34 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"os"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
 )
 
 type setModel struct {
-	name   string
-	c      tuneCache
-	probs  []map[int64]float64 // per query
-	scale  map[string]cosScale
-	hasCls map[string]bool
-	raw    map[string]cosScale // uncalibrated medians
+	name     string
+	c        tuneCache
+	probs    []map[int64]float64 // per query
+	scale    map[string]cosScale
+	hasCls   map[string]bool
+	raw      map[string]cosScale // uncalibrated medians
+	articles map[string]int
 }
 
 func loadSetModel(t *testing.T, name string) setModel {
 	c := loadCache(t, name)
-	sm := setModel{name: name, c: c, scale: map[string]cosScale{}, raw: map[string]cosScale{}, hasCls: map[string]bool{}}
+	sm := setModel{name: name, c: c, scale: map[string]cosScale{}, raw: map[string]cosScale{}, hasCls: map[string]bool{}, articles: map[string]int{}}
 	byLang := map[string][]articleTexts{}
 	for _, a := range c.Texts {
 		byLang[a.Language] = append(byLang[a.Language], articleTexts{a.ID, a.Language, a.Texts})
 	}
 	models := map[string]*langModel{}
 	for lang, as := range byLang {
+		sm.articles[lang] = len(as)
 		cls, _, err := trainClassifier(context.Background(), as)
 		if err != nil {
 			t.Fatal(err)
@@ -74,11 +78,12 @@ type fitSample struct {
 
 // reweigh recomputes the query terms' weights with the commonness discount (COMMON=rank) or as cached.
 func reweigh(cs candidateSet) candidateSet {
-	v := os.Getenv("COMMON")
-	if v == "" {
-		return cs
+	if v := os.Getenv("COMMON"); v != "" {
+		fmt.Sscan(v, &commonRank)
 	}
-	fmt.Sscan(v, &commonRank)
+	if v := os.Getenv("PRIOR"); v != "" {
+		fmt.Sscan(v, &priorChunks)
+	}
 	terms := make([]queryTerm, len(cs.terms))
 	for i, q := range cs.terms {
 		q.W = defaultScoring.termWeight(q.Term, q.DF, cs.n)
@@ -100,7 +105,7 @@ func (sm setModel) samples(sc scoring, useCls bool) []fitSample {
 		ev := cs.evidence(sc, sm.scale[q.Language], probs)
 		s := fitSample{oos: q.Article == ""}
 		if len(ev) > 0 {
-			s.x = decisionFeatures(ev, 0, cs.queryStats(), probs[noneID], probs != nil)
+			s.x = decisionFeatures(ev, 0, searchContext{query: cs.queryStats(), none: probs[noneID], hasClassifier: probs != nil, articles: sm.articles[q.Language]})
 			s.ok = !s.oos && ev[0].Title == q.Article
 		}
 		out = append(out, s)
@@ -108,7 +113,7 @@ func (sm setModel) samples(sc scoring, useCls bool) []fitSample {
 	return out
 }
 
-func fitDecision(ss []fitSample, l2 float64) decisionModel {
+func fitDecision(ss []fitSample, l2 float64, fixed ...int) decisionModel {
 	var m decisionModel
 	var tot float64
 	for _, s := range ss {
@@ -135,11 +140,15 @@ func fitDecision(ss []fitSample, l2 float64) decisionModel {
 		}
 		for k := range m.w {
 			m.w[k] -= lr * (g[k]/tot + l2*m.w[k])
+			if slices.Contains(fixed, k) {
+				m.w[k] = 0
+				continue
+			}
 			if os.Getenv("FREE") != "" {
 				continue
 			}
 			switch signalNames[k] {
-			case "margin", "classifier", "coverage", "agreement", "fused_lead", "terms", "key_term", "classifier_lead":
+			case "margin", "classifier", "coverage", "agreement", "fused_lead", "terms", "key_term", "classifier_lead", "specific":
 				m.w[k] = math.Max(m.w[k], 0)
 			case "unknown", "none":
 				m.w[k] = math.Min(m.w[k], 0)
@@ -229,7 +238,39 @@ func TestFitDecision(t *testing.T) {
 	for _, name := range tuneNames() {
 		sets = append(sets, loadSetModel(t, name))
 	}
+	// Small knowledge bases drawn from the sets' own articles (3 to 20 of them).
+	type small struct {
+		name string
+		fit  []fitSample // drawn with one seed, fitted on
+		eval []fitSample // drawn with another, reported
+	}
+	var smalls []small
+	if os.Getenv("NOSMALL") == "" {
+		for _, sm := range sets {
+			for lang := range sm.articles {
+				if sm.name == "cmrc" {
+					continue
+				}
+				for _, k := range []int{3, 5, 10, 20} {
+					smalls = append(smalls, small{fmt.Sprintf("%s-%s-k%d", sm.name, lang, k),
+						sm.subSamples(t, lang, k, 12, 1), sm.subSamples(t, lang, k, 12, 2)})
+				}
+			}
+		}
+	}
 	l2 := 1e-4
+	report := func(m decisionModel, name string, ss []fitSample) {
+		ps := make([]float64, len(ss))
+		for j, s := range ss {
+			ps[j] = m.p(s.x)
+		}
+		line := fmt.Sprintf("  %-16s", name)
+		for _, tau := range []float64{0.5, 0.6, 0.7, 0.8, 0.9} {
+			ok, wr, off := figures(ss, ps, tau)
+			line += fmt.Sprintf(" | τ%.1f ok %.2f wr %.3f off %.2f", tau, ok, wr, off)
+		}
+		t.Log(line)
+	}
 	for _, useCls := range []bool{true, false} {
 		var pooled []fitSample
 		per := make([][]fitSample, len(sets))
@@ -243,22 +284,30 @@ func TestFitDecision(t *testing.T) {
 				pooled = append(pooled, s)
 			}
 		}
-		m := fitDecision(pooled, l2)
+		// The four sets have four sizes: a weight on the size would only tell the sets apart.
+		m := fitDecision(pooled, l2, slices.Index(signalNames, "articles"))
 		if !useCls {
 			m.w[2] = 0
 		}
-		t.Logf("classifier=%v: {w: [nSignals]float64{%s}, bias: %.2f}", useCls, joinF(m.w[:]), m.bias)
+		t.Logf("large, classifier=%v: {w: [nSignals]float64{%s}, bias: %.2f}", useCls, joinF(m.w[:]), m.bias)
 		for i, sm := range sets {
-			ps := make([]float64, len(per[i]))
-			for j, s := range per[i] {
-				ps[j] = m.p(s.x)
+			report(m, sm.name, per[i])
+		}
+	}
+	if len(smalls) > 0 {
+		var pooled []fitSample
+		for _, sm := range smalls {
+			for _, s := range sm.fit {
+				s.w = 100 / float64(len(sm.fit))
+				pooled = append(pooled, s)
 			}
-			line := fmt.Sprintf("  %-9s", sm.name)
-			for _, tau := range []float64{0.5, 0.6, 0.7, 0.8, 0.9} {
-				ok, wr, off := figures(per[i], ps, tau)
-				line += fmt.Sprintf(" | τ%.1f ok %.2f wr %.3f off %.2f", tau, ok, wr, off)
+		}
+		m := fitDecision(pooled, l2)
+		t.Logf("small: {w: [nSignals]float64{%s}, bias: %.2f}", joinF(m.w[:]), m.bias)
+		for _, sm := range smalls {
+			if len(sm.eval) > 0 {
+				report(m, sm.name, sm.eval)
 			}
-			t.Log(line)
 		}
 	}
 }
@@ -276,14 +325,14 @@ var _ = sort.Float64s
 func TestFAQConfidentErrors(t *testing.T) {
 	name := envOr("SETS", "hint3")
 	sm := loadSetModel(t, name)
-	m := decisionModels[true]
+	m := largeModel
 	for i, q := range sm.c.Queries {
 		cs := reweigh(q.Set.set())
 		ev := cs.evidence(defaultScoring, sm.scale[q.Language], sm.probs[i])
 		if len(ev) == 0 {
 			continue
 		}
-		x := decisionFeatures(ev, 0, cs.queryStats(), sm.probs[i][noneID], true)
+		x := decisionFeatures(ev, 0, searchContext{query: cs.queryStats(), none: sm.probs[i][noneID], hasClassifier: true, articles: sm.articles[q.Language]})
 		p := m.p(x)
 		if p < 0.7 || ev[0].Title == q.Article {
 			continue
@@ -331,7 +380,7 @@ func TestFAQUnknownKey(t *testing.T) {
 func TestFAQThreshold(t *testing.T) {
 	var cost float64 = 4
 	fmt.Sscan(envOr("COST", "4"), &cost)
-	m := decisionModels[true]
+	m := largeModel
 	var sets [][]fitSample
 	for _, name := range tuneNames() {
 		sets = append(sets, loadSetModel(t, name).samples(defaultScoring, true))
@@ -352,5 +401,127 @@ func TestFAQThreshold(t *testing.T) {
 			u += (ok - cost*wrong) / float64(len(ss)) / float64(len(sets))
 		}
 		t.Logf("τ %.2f utility %.3f (correct − %.0f × wrong, per question)", tau, u, cost)
+	}
+}
+
+// subSamples simulates knowledge bases of k articles of sm's language lang, draws times: each
+// asks the tune questions of its own articles (to be answered), a quarter as many of the other
+// articles' (near misses: to be refused) and an eighth as many off-topic ones, with the document
+// frequencies, the candidates and the classifier of those k articles alone.
+func (sm setModel) subSamples(t *testing.T, lang string, k, draws int, seed uint64) []fitSample {
+	var arts []cacheTexts
+	for _, a := range sm.c.Texts {
+		if a.Language == lang {
+			arts = append(arts, a)
+		}
+	}
+	if len(arts) <= k {
+		return nil
+	}
+	rng := rand.New(rand.NewPCG(seed, uint64(k)))
+	titles := titleOf(sm.c)
+	var out []fitSample
+	for d := 0; d < draws; d++ {
+		perm := rng.Perm(len(arts))
+		in := map[int64]bool{}
+		var texts []articleTexts
+		for _, i := range perm[:k] {
+			in[arts[i].ID] = true
+			texts = append(texts, articleTexts{arts[i].ID, lang, arts[i].Texts})
+		}
+		inTitle := map[string]bool{}
+		for id := range in {
+			inTitle[titles[id]] = true
+		}
+		df := map[string]int64{}
+		var n, ntok int64
+		for id := range in {
+			for _, toks := range sm.c.ChunkTokens[id] {
+				n++
+				ntok += int64(len(toks))
+				for _, tk := range toks {
+					df[tk]++
+				}
+			}
+		}
+		cls, _, err := trainClassifier(context.Background(), texts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		lm := &langModel{cls: cls}
+		var pos, neg, off []int
+		for i, q := range sm.c.Queries {
+			switch {
+			case q.Language != lang:
+			case q.Article == "":
+				off = append(off, i)
+			case inTitle[q.Article]:
+				pos = append(pos, i)
+			default:
+				neg = append(neg, i)
+			}
+		}
+		rng.Shuffle(len(neg), func(i, j int) { neg[i], neg[j] = neg[j], neg[i] })
+		rng.Shuffle(len(off), func(i, j int) { off[i], off[j] = off[j], off[i] })
+		// About a quarter of the questions are not covered, as in the tuning sets (19-25 %).
+		neg = neg[:min(len(neg), max(1, len(pos)/4))]
+		off = off[:min(len(off), max(1, len(pos)/8))]
+		for _, i := range append(append(pos, neg...), off...) {
+			q := sm.c.Queries[i]
+			full := q.Set.set()
+			cs := candidateSet{n: n, avgLen: float64(ntok) / math.Max(float64(n), 1)}
+			for _, ch := range full.chunks {
+				if in[ch.articleID] {
+					cs.chunks = append(cs.chunks, ch)
+				}
+			}
+			for _, tm := range full.terms {
+				tm.DF = df[tm.Term]
+				tm.W = defaultScoring.termWeight(tm.Term, tm.DF, n)
+				cs.terms = append(cs.terms, tm)
+			}
+			probs := lm.classify(q.Query)
+			ev := cs.evidence(defaultScoring, cosScale{}, probs)
+			s := fitSample{oos: !inTitle[q.Article]}
+			if len(ev) > 0 {
+				s.x = decisionFeatures(ev, 0, searchContext{query: cs.queryStats(), none: probs[noneID], hasClassifier: probs != nil, articles: k})
+				s.ok = !s.oos && ev[0].Title == q.Article
+			}
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func TestFAQThresholdSmall(t *testing.T) {
+	var cost float64 = 4
+	fmt.Sscan(envOr("COST", "4"), &cost)
+	var sets [][]fitSample
+	for _, name := range []string{"banking77", "hint3", "demo"} {
+		sm := loadSetModel(t, name)
+		for lang := range sm.articles {
+			for _, k := range []int{3, 5, 10, 20} {
+				if ss := sm.subSamples(t, lang, k, 12, 3); len(ss) > 0 {
+					sets = append(sets, ss)
+				}
+			}
+		}
+	}
+	for tau := 0.5; tau < 0.96; tau += 0.05 {
+		var u float64
+		for _, ss := range sets {
+			var ok, wrong float64
+			for _, s := range ss {
+				if smallModel.p(s.x) >= tau {
+					if s.ok {
+						ok++
+					} else {
+						wrong++
+					}
+				}
+			}
+			u += (ok - cost*wrong) / float64(len(ss)) / float64(len(sets))
+		}
+		t.Logf("τ %.2f utility %.3f", tau, u)
 	}
 }

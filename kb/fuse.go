@@ -41,6 +41,9 @@ type evidence struct {
 	// they hold its most informative one.
 	terms int
 	key   bool
+	// specific is the share of the weight of the question's specific words (see evidence) the
+	// article's matching chunks hold.
+	specific float64
 }
 
 // evidence scores every candidate chunk (vector scores mapped by scale), keeps each article's best,
@@ -81,6 +84,25 @@ func (cs candidateSet) evidence(sc scoring, scale cosScale, probs map[int64]floa
 			keyTerm, keyW = t.Term, t.W
 		}
 	}
+	// The question's specific words: those not among the language's commonest (all Chinese terms).
+	var specificW float64
+	for _, t := range cs.terms {
+		if commonness(t.Term) >= 1 {
+			specificW += t.W
+		}
+	}
+	specific := func(terms map[string]bool) float64 {
+		if specificW == 0 {
+			return 1
+		}
+		var w float64
+		for t := range terms {
+			if commonness(t) >= 1 {
+				w += weight[t]
+			}
+		}
+		return w / specificW
+	}
 	articleLex := map[int64]float64{}
 	for id, m := range articleTerms {
 		terms := make([]string, 0, len(m))
@@ -104,7 +126,7 @@ func (cs candidateSet) evidence(sc scoring, scale cosScale, probs map[int64]floa
 		}
 		best[c.articleID] = &evidence{Result: Result{ArticleID: c.articleID, Title: c.title, Language: c.language,
 			MatchKind: c.kind, ChunkID: c.chunkID, Heading: c.heading}, fused: fused, cos: cos, lex: lex, cov: articleLex[c.articleID],
-			terms: len(articleTerms[c.articleID]), key: articleTerms[c.articleID][keyTerm]}
+			terms: len(articleTerms[c.articleID]), key: articleTerms[c.articleID][keyTerm], specific: specific(articleTerms[c.articleID])}
 	}
 	out := make([]evidence, 0, len(best))
 	beta := sc.ClassifierWeight
@@ -127,9 +149,9 @@ func (cs candidateSet) evidence(sc scoring, scale cosScale, probs map[int64]floa
 
 // results decides every article's Score (see decide) and returns the top K scoring at least
 // opt.MinScore, in rank order.
-func (cs candidateSet) results(sc scoring, scale cosScale, probs map[int64]float64, calibrated bool, opt SearchOptions) []Result {
+func (cs candidateSet) results(sc scoring, scale cosScale, probs map[int64]float64, calibrated bool, articles int, opt SearchOptions) []Result {
 	ev := cs.evidence(sc, scale, probs)
-	qs := cs.queryStats()
+	ctx := searchContext{query: cs.queryStats(), none: probs[noneID], hasClassifier: probs != nil, articles: articles}
 	out := make([]Result, 0, min(len(ev), opt.K))
 	for i := range ev {
 		if len(out) == opt.K {
@@ -138,8 +160,8 @@ func (cs candidateSet) results(sc scoring, scale cosScale, probs map[int64]float
 		r := ev[i].Result
 		r.VectorScore, r.LexicalScore, r.FusedScore = round4(ev[i].cos), round4(ev[i].lex), round4(ev[i].fused)
 		r.ClassifierScore, r.RankScore, r.Coverage = round4(ev[i].cls), round4(ev[i].rank), round4(ev[i].cov)
-		x := decisionFeatures(ev, i, qs, probs[noneID], probs != nil)
-		r.Score, r.Evidence = decide(x, probs != nil, calibrated)
+		x := decisionFeatures(ev, i, ctx)
+		r.Score, r.Evidence = decide(x, ctx, calibrated)
 		if r.Score >= opt.MinScore {
 			out = append(out, r)
 		}

@@ -76,7 +76,28 @@ func (sc scoring) weighQuery(tokens []string, fixes map[string]string, df map[st
 
 // termWeight is a term's weight: its kind's, its idf, and its commonness.
 func (sc scoring) termWeight(t string, df, n int64) float64 {
-	return sc.termKindWeight(t) * idf(df, n) * commonness(t)
+	return sc.termKindWeight(t) * smoothedIDF(t, df, n) * commonness(t)
+}
+
+// smoothedIDF is idf over the knowledge base's chunks plus priorChunks imaginary ones of general
+// language, in which the term occurs as often as its word does in English (backgroundShare). A
+// five-article knowledge base's own counts say little ("take" and "alipay" are each in one
+// chunk); a large one's outweigh the prior.
+func smoothedIDF(t string, df, n int64) float64 {
+	d := float64(df) + priorChunks*backgroundShare(t)
+	return math.Log(1 + (float64(n)+priorChunks-d+0.5)/(d+0.5))
+}
+
+// priorChunks is how many chunks of general language the idf imagines beside the knowledge base's.
+var priorChunks = 200.0
+
+// backgroundShare is the share of general-language passages that hold t: 3/rank for an English
+// word of the frequency list (3% for the hundredth), 1/10,000 for anything else.
+func backgroundShare(t string) float64 {
+	if r, ok := stemRanks()[t]; ok {
+		return math.Min(0.3, 3/float64(r))
+	}
+	return 1e-4
 }
 
 // lengthNorm is BM25's length factor for a chunk of n tokens, 1 at the average length, above 1 for

@@ -65,12 +65,13 @@ func TestCosScale(t *testing.T) {
 
 // The decision rises with the lead over the next article and with the classifier's agreement.
 func TestDecideMonotone(t *testing.T) {
-	base := [nSignals]float64{0.6, 0.1, 0.5, 0.6, 0.7, 0, 0, 0.5, 0.6, 0.1, 1, 2, 1, 0.1, 0.2}
-	p0, ev := decide(base, true, true)
+	base := [nSignals]float64{0.6, 0.1, 0.5, 0.6, 0.7, 0, 0, 0.5, 0.6, 0.1, 1, 2, 1, 0.1, 0.2, 3, 1}
+	sc := searchContext{hasClassifier: true, articles: 60}
+	p0, ev := decide(base, sc, true)
 	require.Len(t, ev.Signals, len(signalNames))
 	lead := base
 	lead[1], lead[9] = 0.4, 0.4
-	p1, _ := decide(lead, true, true)
+	p1, _ := decide(lead, sc, true)
 	require.Greater(t, p1, p0)
 	var sum float64
 	for _, s := range ev.Signals {

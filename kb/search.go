@@ -118,10 +118,11 @@ func (s *Store) rank(ctx context.Context, q string, cs candidateSet, opt SearchO
 	lm := m.lang(lang)
 	var probs map[int64]float64
 	var scale cosScale
+	articles := 0
 	if lm != nil {
-		probs, scale = lm.classify(q), lm.scale
+		probs, scale, articles = lm.classify(q), lm.scale, lm.articles
 	}
-	return cs.results(s.scoring, scale, probs, lm != nil && lm.cal.Calibrated, opt)
+	return cs.results(s.scoring, scale, probs, lm != nil && lm.cal.Calibrated, articles, opt)
 }
 
 // candidateSet is what the database returned for a query, before scoring.

@@ -14,9 +14,9 @@ import (
 
 // Config is everything Baton reads from its environment. Flags may override fields after Load.
 // DefaultAnswerThreshold is the answer threshold by default: the bot answers when its best article
-// is at least 75% likely to be the right one (chosen on the tune halves of the tuning sets; the
+// is at least 70% likely to be the right one (chosen on the tune halves of the tuning sets; the
 // README's "Retrieval" section has the figures).
-const DefaultAnswerThreshold = 0.75
+const DefaultAnswerThreshold = 0.7
 
 type Config struct {
 	Addr          string // BATON_ADDR
