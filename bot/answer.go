@@ -99,7 +99,7 @@ func (b *Bot) AnswerKB(ctx context.Context, q, lang string, min float64) (KBAnsw
 		return a, nil
 	}
 	if b.Writer != nil {
-		a.Sources = sourcesFor(results, min)
+		a.Sources = sourcesFor(results)
 		d, err := b.Writer.WriteAnswer(ctx, q, lang, a.Sources)
 		var g grounded
 		if err == nil {
@@ -139,11 +139,13 @@ func citation(r kb.Result, heading string, ref int) conversation.Citation {
 }
 
 // sourcesFor gives the LLM the best results' passages: the first always, the next ones while
-// they score at least half of min.
-func sourcesFor(results []kb.Result, min float64) []Source {
+// their vector and lexical match (FusedScore) is at least half the first's. A question about two
+// things matches two articles well, though only one can be the likeliest single answer (Score)
+// and the classifier, choosing one article, ranks the second low.
+func sourcesFor(results []kb.Result) []Source {
 	var out []Source
 	for i, r := range results {
-		if i >= llmSources || i > 0 && r.Score < min/2 {
+		if i >= llmSources || i > 0 && r.FusedScore < results[0].FusedScore/2 {
 			break
 		}
 		ex := kb.AnswerExcerpt(r, llmSourceRunes)

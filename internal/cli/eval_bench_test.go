@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/baton-cs/baton/internal/config"
 )
 
 // runOK executes baton with args and returns stdout, failing the test on an error.
@@ -54,7 +56,7 @@ func TestEvalRetrievalCommand(t *testing.T) {
 	require.Equal(t, 1.0, rep["mrr"])
 	require.Equal(t, 4.0, rep["queries"])
 	require.Equal(t, 3.0, rep["answerable"])
-	require.Equal(t, 0.5, rep["threshold"])
+	require.Equal(t, config.DefaultAnswerThreshold, rep["threshold"])
 	nr := rep["no_result_rate"].(float64)
 	require.True(t, nr >= 0 && nr <= 1)
 	require.Equal(t, 1.0, rep["offtopic_no_result_rate"])

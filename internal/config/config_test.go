@@ -14,7 +14,7 @@ func TestEmbedConfig(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, "local", c.Embed.Provider)
 	require.NoError(t, c.Validate())
-	require.Equal(t, 0.5, c.AnswerThreshold)
+	require.Equal(t, 0.7, c.AnswerThreshold)
 
 	t.Setenv("BATON_EMBEDDER", "openai")
 	t.Setenv("BATON_EMBED_URL", "http://localhost:11434/v1")

@@ -12,6 +12,8 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/baton-cs/baton/internal/config"
+
 	"github.com/baton-cs/baton/bot"
 	"github.com/baton-cs/baton/internal/auth"
 	"github.com/baton-cs/baton/internal/embedding/fakeopenai"
@@ -404,7 +406,7 @@ func TestKBAnswerPreviewEndpoint(t *testing.T) {
 	require.Equal(t, "offline", p.Mode)
 	require.Equal(t, said.Text, p.Text)
 	require.Equal(t, said.Citations, p.Citations)
-	require.Equal(t, 0.5, p.Threshold)
+	require.Equal(t, config.DefaultAnswerThreshold, p.Threshold)
 	require.Equal(t, "en", p.Language)
 	require.NotEmpty(t, p.Results)
 	top := p.Results[0]
