@@ -40,17 +40,18 @@ type decisionModel struct {
 // The decision models, fitted on the tune halves of the tuning sets (Banking77, HINT3, CMRC 2018 and
 // the demo set, each weighing the same): one for knowledge bases with an article classifier, one
 // for those without (a single article, or too many to classify), and one for small ones (up to
-// smallKB articles in the language), fitted on knowledge bases of 3, 5, 10 and 20 articles drawn
-// from those sets (each asked its own articles' questions, a quarter as many of the other articles'
-// and an eighth as many off-topic ones). `go test -tags tune -run TestFitDecision ./kb` refits and prints them.
+// smallKB articles in the language). Knowledge bases of 2 to 20 articles drawn from those sets
+// (each asked its own articles' questions, a quarter as many of the other articles' and an eighth
+// as many off-topic ones) fit the small model, and those above smallKB join the sets themselves in
+// fitting the large one. `go test -tags tune -run TestFitDecision ./kb` refits and prints them.
 var (
-	largeModel     = decisionModel{w: [nSignals]float64{0.05, 1.73, 0.28, -0.07, 0.58, 0.91, 0.00, 0.39, -0.38, 2.57, 0.95, -0.03, 0.35, -0.05, 1.60, 0.00, 0.76}, bias: -3.19}
+	largeModel     = decisionModel{w: [nSignals]float64{0.08, 1.56, 0.27, -0.02, 0.50, 0.90, 0.00, 0.41, -0.30, 2.06, 0.94, 0.03, 0.32, -0.11, 1.60, 0.00, 0.71}, bias: -3.26}
 	retrievalModel = decisionModel{w: [nSignals]float64{-0.19, 4.70, 0.00, -0.19, 0.72, 0.04, 0.00, 2.78, -2.17, 4.70, 1.73, -0.48, 0.57, 0.00, 0.00, 0.00, 0.43}, bias: -2.74}
-	smallModel     = decisionModel{w: [nSignals]float64{0.72, 1.19, 1.12, 0.51, 0.15, 0.57, 0.00, 1.61, -0.23, 1.58, 1.23, -0.11, 0.25, -0.02, 0.75, 0.03, 0.12}, bias: -3.77}
+	smallModel     = decisionModel{w: [nSignals]float64{0.75, 1.16, 1.25, 0.49, 0.00, 0.71, 0.00, 1.80, -0.39, 1.99, 1.57, -0.32, 0.07, -0.37, 0.25, 0.11, 0.27}, bias: -3.50}
 )
 
 // smallKB is the most articles a language may have for the small-knowledge-base model.
-const smallKB = 24
+const smallKB = 12
 
 // modelFor picks the decision model for a search's context, and names it.
 func modelFor(sc searchContext) (decisionModel, string) {

@@ -238,9 +238,11 @@ func TestFitDecision(t *testing.T) {
 	for _, name := range tuneNames() {
 		sets = append(sets, loadSetModel(t, name))
 	}
-	// Small knowledge bases drawn from the sets' own articles (3 to 20 of them).
+	// Knowledge bases drawn from the sets' own articles: small ones (up to smallKB articles) fit
+	// the small model, the others join the large model's data.
 	type small struct {
 		name string
+		k    int
 		fit  []fitSample // drawn with one seed, fitted on
 		eval []fitSample // drawn with another, reported
 	}
@@ -251,9 +253,10 @@ func TestFitDecision(t *testing.T) {
 				if sm.name == "cmrc" {
 					continue
 				}
-				for _, k := range []int{3, 5, 10, 20} {
-					smalls = append(smalls, small{fmt.Sprintf("%s-%s-k%d", sm.name, lang, k),
-						sm.subSamples(t, lang, k, 12, 1), sm.subSamples(t, lang, k, 12, 2)})
+				for _, k := range []int{2, 3, 5, 8, 12, 16, 20} {
+					if f := sm.subSamples(t, lang, k, 12, 1); len(f) > 0 {
+						smalls = append(smalls, small{fmt.Sprintf("%s-%s-k%d", sm.name, lang, k), k, f, sm.subSamples(t, lang, k, 12, 2)})
+					}
 				}
 			}
 		}
@@ -284,6 +287,16 @@ func TestFitDecision(t *testing.T) {
 				pooled = append(pooled, s)
 			}
 		}
+		if useCls {
+			for _, sm := range smalls {
+				if sm.k > smallKB {
+					for _, s := range sm.fit {
+						s.w = 100 / float64(len(sm.fit))
+						pooled = append(pooled, s)
+					}
+				}
+			}
+		}
 		// The four sets have four sizes: a weight on the size would only tell the sets apart.
 		m := fitDecision(pooled, l2, slices.Index(signalNames, "articles"))
 		if !useCls {
@@ -293,10 +306,20 @@ func TestFitDecision(t *testing.T) {
 		for i, sm := range sets {
 			report(m, sm.name, per[i])
 		}
+		if useCls {
+			for _, sm := range smalls {
+				if sm.k > smallKB {
+					report(m, sm.name, sm.eval)
+				}
+			}
+		}
 	}
 	if len(smalls) > 0 {
 		var pooled []fitSample
 		for _, sm := range smalls {
+			if sm.k > smallKB {
+				continue
+			}
 			for _, s := range sm.fit {
 				s.w = 100 / float64(len(sm.fit))
 				pooled = append(pooled, s)
@@ -305,7 +328,7 @@ func TestFitDecision(t *testing.T) {
 		m := fitDecision(pooled, l2)
 		t.Logf("small: {w: [nSignals]float64{%s}, bias: %.2f}", joinF(m.w[:]), m.bias)
 		for _, sm := range smalls {
-			if len(sm.eval) > 0 {
+			if sm.k <= smallKB {
 				report(m, sm.name, sm.eval)
 			}
 		}
