@@ -155,7 +155,7 @@ func TestFAQCache(t *testing.T) {
 			t.Fatal(err)
 		}
 		var c tuneCache
-		texts, err := s.publishedTexts(ctx)
+		texts, err := s.publishedTexts(ctx, []string{"en", "zh"})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -154,7 +154,17 @@ type articleTexts struct {
 // buildModel trains the classifiers of generation gen and calibrates its scores.
 func (s *Store) buildModel(ctx context.Context, gen int64) (*kbModel, error) {
 	start := time.Now()
-	arts, err := s.publishedTexts(ctx)
+	counts, err := s.publishedCounts(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var classify []string
+	for lang, n := range counts {
+		if n <= maxClassifierArticles {
+			classify = append(classify, lang)
+		}
+	}
+	arts, err := s.publishedTexts(ctx, classify)
 	if err != nil {
 		return nil, err
 	}
@@ -163,8 +173,9 @@ func (s *Store) buildModel(ctx context.Context, gen int64) (*kbModel, error) {
 	for _, a := range arts {
 		byLang[a.language] = append(byLang[a.language], a)
 	}
-	for lang, as := range byLang {
-		lm := &langModel{articles: len(as)}
+	for lang, n := range counts {
+		as := byLang[lang]
+		lm := &langModel{articles: n}
 		if lm.cls, lm.examples, err = trainClassifier(ctx, as); err != nil {
 			return nil, fmt.Errorf("kb: train the %s article classifier: %w", lang, err)
 		}
@@ -174,17 +185,40 @@ func (s *Store) buildModel(ctx context.Context, gen int64) (*kbModel, error) {
 		lm.scale = lm.cal.scale()
 		m.langs[lang] = lm
 	}
-	s.logger().Debug("kb: model rebuilt", "generation", gen, "articles", len(arts), "seconds", time.Since(start).Seconds())
+	s.logger().Debug("kb: model rebuilt", "generation", gen, "classified articles", len(arts), "seconds", time.Since(start).Seconds())
 	return m, nil
 }
 
-// publishedTexts reads every published article's title, alternative questions and passages.
-func (s *Store) publishedTexts(ctx context.Context) ([]articleTexts, error) {
+// publishedCounts counts the published articles by language.
+func (s *Store) publishedCounts(ctx context.Context) (map[string]int, error) {
+	rows, err := s.pool.Query(ctx, `SELECT language, count(*) FROM kb_articles WHERE status = 'published' GROUP BY language`)
+	if err != nil {
+		return nil, fmt.Errorf("kb: count articles for the model: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var l string
+		var n int
+		if err := rows.Scan(&l, &n); err != nil {
+			return nil, err
+		}
+		out[l] = n
+	}
+	return out, rows.Err()
+}
+
+// publishedTexts reads the title, alternative questions and passages of every published article
+// in langs.
+func (s *Store) publishedTexts(ctx context.Context, langs []string) ([]articleTexts, error) {
+	if langs == nil {
+		langs = []string{}
+	}
 	rows, err := s.pool.Query(ctx, `SELECT a.id, a.language, a.title, a.questions,
 			coalesce(array_agg(c.text ORDER BY c.ord) FILTER (WHERE c.kind = 'body'), '{}')
 		FROM kb_articles a LEFT JOIN kb_chunks c ON c.article_id = a.id
-		WHERE a.status = 'published'
-		GROUP BY a.id ORDER BY a.id`)
+		WHERE a.status = 'published' AND a.language = ANY($1)
+		GROUP BY a.id ORDER BY a.id`, langs)
 	if err != nil {
 		return nil, fmt.Errorf("kb: read articles for the model: %w", err)
 	}

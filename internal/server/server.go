@@ -67,6 +67,7 @@ func Serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		log.Info("admin account ensured", "email", cfg.AdminEmail)
 	}
 	kbStore := kb.NewStore(d.Pool, embedding.FromConfig(cfg.Embed))
+	kbStore.SetLogger(log)
 	if err := kbStore.EnsureIndex(ctx); err != nil {
 		return err
 	}
@@ -77,6 +78,18 @@ func Serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	go func() {
 		defer close(refreshDone)
 		RefreshKB(refreshCtx, kbStore, log)
+		// The knowledge base's model (article classifier, calibration) is ready before the first
+		// customer asks; after that each change retrains it (see kb.Store.Search).
+		if info, err := kbStore.Model(refreshCtx); err != nil {
+			if refreshCtx.Err() == nil {
+				log.Warn("knowledge-base model not built", "err", err)
+			}
+		} else {
+			for lang, lm := range info.Languages {
+				log.Info("knowledge-base model ready", "language", lang, "articles", lm.Articles, "classifier", lm.Classifier,
+					"examples", lm.Examples, "calibrated", lm.Calibration.Calibrated)
+			}
+		}
 	}()
 	defer func() { stopRefresh(); <-refreshDone }() // before the pool closes
 	if cfg.Demo {
