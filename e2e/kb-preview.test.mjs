@@ -118,7 +118,16 @@ describe("what would the bot answer", () => {
     assert.equal(await panel.getAttribute("data-state"), "answered");
     assert.equal(await panel.getAttribute("data-mode"), "offline");
     assert.equal(await editor.getByTestId("answer-verdict").textContent(), "The bot would answer (the article's text as written)");
-    assert.match(await panel.textContent(), /confidence 0\.\d{3}, threshold 0\.\d{3}/);
+    assert.match(await panel.textContent(), /[01]\.\d{3} likely to be the right article; the bot answers from 0\.\d{3}/);
+    // Why: the decision model, the calibration, and each signal's effect, strongest first.
+    const why = editor.getByTestId("answer-why");
+    assert.match(await why.locator("summary").textContent(), new RegExp(`^Why · ${EN_TITLE} · [01]\\.\\d{3}$`));
+    assert.match(await editor.getByTestId("answer-why-model").textContent(), /^Decided by the model for /);
+    assert.equal(await editor.getByTestId("answer-why-calibration").textContent(), "Vector scores are used as the embedder gives them.");
+    const signals = editor.getByTestId("answer-signal");
+    assert.ok((await signals.count()) >= 5, "the signals are listed");
+    const effects = (await signals.locator("td:last-child").allTextContents()).map(Number);
+    for (let i = 1; i < effects.length; i++) assert.ok(Math.abs(effects[i - 1]) >= Math.abs(effects[i]), `strongest first: ${effects}`);
 
     previewText = await editor.getByTestId("answer-text").textContent();
     assert.ok(previewText.startsWith(`${EN_SECTION}\n• Underwear, swimwear and socks`), `the section, readable: ${JSON.stringify(previewText)}`);
@@ -137,7 +146,7 @@ describe("what would the bot answer", () => {
     assert.match(await rows.first().textContent(), new RegExp(`Section: ${EN_SECTION}`));
     assert.match(
       await rows.first().getByTestId("result-scores").textContent(),
-      /^vector 0\.\d{3} · lexical [01]\.\d{3} · fused 0\.\d{3} · score 0\.\d{3}$/,
+      /^vector [01]\.\d{3} · lexical [01]\.\d{3} · classifier [01]\.\d{3} · probability [01]\.\d{3}$/,
     );
   });
 
@@ -150,13 +159,18 @@ describe("what would the bot answer", () => {
     assert.equal(await zh.getByTestId("answer-verdict").textContent(), "机器人会回答（按文章原文）");
     assert.match(await zh.getByTestId("answer-text").textContent(), /内衣、泳衣、袜子/);
     assert.equal(await zh.getByTestId("answer-citation").first().getAttribute("data-article-id"), String(id));
-    assert.match(await zh.getByTestId("result-scores").first().textContent(), /^向量 0\.\d{3} · 词法 [01]\.\d{3} · 融合 0\.\d{3} · 得分 0\.\d{3}$/);
+    assert.match(await zh.getByTestId("result-scores").first().textContent(), /^向量 [01]\.\d{3} · 词法 [01]\.\d{3} · 分类器 [01]\.\d{3} · 概率 [01]\.\d{3}$/);
 
     panel = await ask(zh, ZH_UNKNOWN);
     assert.equal(await panel.getAttribute("data-state"), "unanswered");
     assert.equal(await zh.getByTestId("answer-verdict").textContent(), "机器人不会回答：它会说不知道，并提出转人工");
     assert.equal(await zh.getByTestId("answer-text").count(), 0, "no answer is shown");
     assert.match(await zh.getByTestId("answer-reason").textContent(), /低于阈值|没有/);
+    if ((await zh.getByTestId("test-result").count()) > 0) {
+      // The reasons against answering are shown in Chinese, with their negative effects.
+      assert.match(await zh.getByTestId("answer-why").locator("summary").textContent(), /^判断依据 · /);
+      assert.ok((await zh.getByTestId("answer-signal").count()) >= 3);
+    }
   });
 
   step("customer: the chat answers exactly what the preview showed, citing the section", async () => {

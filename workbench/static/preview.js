@@ -48,7 +48,7 @@ function result(r, current) {
   const scores = t("answer.scores", {
     vector: fmt(r.vector_score),
     lexical: fmt(r.lexical_score),
-    fused: fmt(r.fused_score),
+    classifier: fmt(r.classifier_score),
     score: fmt(r.score),
   });
   return el(
@@ -65,11 +65,50 @@ function result(r, current) {
   );
 }
 
+const signed = (n) => (n >= 0 ? `+${n.toFixed(2)}` : n.toFixed(2));
+
+// why explains the first result's probability: which decision model, whether the classifier and
+// the calibration took part, and each signal's value and effect (log-odds added), the strongest
+// first. Score = 1 / (1 + e^-(start + Σ effects)).
+function why(r) {
+  const ev = r?.evidence;
+  if (!ev) return null;
+  const signals = [...(ev.signals ?? [])].filter((s) => s.contribution !== 0).sort((a, b) => Math.abs(b.contribution) - Math.abs(a.contribution));
+  const row = (name, value, effect, testid) =>
+    el(
+      "tr",
+      testid ? { "data-testid": testid } : {},
+      el("td", { text: name }),
+      el("td", { class: "n", text: value }),
+      el("td", { class: `n ${effect.startsWith("-") ? "why--against" : "why--for"}`, text: effect }),
+    );
+  return el(
+    "details",
+    { class: "answer-preview__why", "data-testid": "answer-why", open: "" },
+    el("summary", { text: `${t("answer.why")} · ${r.title} · ${fmt(r.score)}` }),
+    el("p", { class: "muted", "data-testid": "answer-why-model", text: tOr(`answer.why.model.${ev.model}`, ev.model) }),
+    ev.classifier ? el("p", { class: "muted", text: t("answer.why.classifier") }) : null,
+    el("p", { class: "muted", "data-testid": "answer-why-calibration", text: t(ev.calibrated ? "answer.why.calibrated" : "answer.why.raw") }),
+    el(
+      "table",
+      { class: "answer-preview__signals" },
+      el("thead", {}, el("tr", {}, el("th", { text: t("answer.why.signal") }), el("th", { text: t("answer.why.value") }), el("th", { text: t("answer.why.effect") }))),
+      el(
+        "tbody",
+        {},
+        row(t("answer.why.start"), "", signed(ev.bias)),
+        signals.map((s) => row(tOr(`answer.signal.${s.name}`, s.name), fmt(s.value), signed(s.contribution), "answer-signal")),
+      ),
+    ),
+  );
+}
+
 /** The answer panel's content for one preview (the API's answer). */
 export function renderAnswer(p) {
   const cites = p.citations ?? [];
   return [
     verdict(p),
+    why((p.results ?? [])[0]),
     p.answered ? el("div", { class: "answer-preview__text", "data-testid": "answer-text", text: p.text }) : null,
     cites.length
       ? el("div", {}, el("h3", { text: t("answer.sources") }), el("ul", { class: "answer-preview__cites", "data-testid": "answer-citations" }, cites.map(citation)))
