@@ -8,7 +8,7 @@ BIN     := bin/baton
 SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 GOFILES := $(shell find . -name '*.go' -not -path './node_modules/*')
 
-.PHONY: all build run test test-go test-e2e test-eval eval-baseline lint deps browser clean
+.PHONY: all build run test test-go test-e2e test-eval test-retrieval eval-baseline retrieval-baseline lint deps browser clean
 
 all: build
 
@@ -35,8 +35,9 @@ browser:
 run: build
 	BATON_DEMO=$${BATON_DEMO:-1} ./$(BIN) serve
 
-## test: formatting, vet, Go tests against the embedded database, then the browser tests
-test: lint test-go test-e2e test-eval
+## test: formatting, vet, Go tests against the embedded database, the browser tests, the shipped
+## conversation suites and the answer/refuse decision on the FAQ sets, each against its baseline
+test: lint test-go test-e2e test-eval test-retrieval
 
 lint:
 	@out=$$(gofmt -l $(GOFILES)); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
@@ -52,6 +53,27 @@ test-e2e: build browser
 test-eval: build
 	./$(BIN) eval run evals/suites --baseline evals/baseline.json --fail-on-regression \
 		--junit bin/eval-junit.xml --html bin/eval-report.html
+
+## test-retrieval: the answer/refuse decision on the test halves of the FAQ sets (evals/data/faq) and
+## of the demo set, against evals/baselines/retrieval-*.json (reports in bin/retrieval-*.txt)
+RETRIEVAL_SETS := banking77 hint3-sofmattress cmrc2018-trial demo
+# retrieval_args SET: the knowledge base and questions of a set, shell words for the loops below
+retrieval_args = $$(case $$s in demo) echo --kb internal/demo/articles.jsonl --queries evals/data/retrieval_demo.jsonl \
+	--queries evals/data/retrieval_offtopic.jsonl;; *) echo --kb evals/data/faq/$$s/kb.jsonl --queries evals/data/faq/$$s/queries.jsonl;; esac) --split test
+
+test-retrieval: build
+	@mkdir -p bin
+	@set -e; for s in $(RETRIEVAL_SETS); do \
+		echo "retrieval: $$s (test half)"; \
+		./$(BIN) eval retrieval $(retrieval_args) --baseline evals/baselines/retrieval-$$s.json --fail-on-regression > bin/retrieval-$$s.txt; \
+	done
+
+## retrieval-baseline: measure the FAQ sets again and make the results the new baselines (commit them deliberately)
+retrieval-baseline: build
+	@mkdir -p evals/baselines
+	@set -e; for s in $(RETRIEVAL_SETS); do \
+		./$(BIN) eval retrieval $(retrieval_args) --save-baseline evals/baselines/retrieval-$$s.json > bin/retrieval-$$s.txt; \
+	done
 
 ## eval-baseline: run the shipped suites and make the result the new baseline (commit it deliberately)
 eval-baseline: build

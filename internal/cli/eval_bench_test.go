@@ -61,6 +61,31 @@ func TestEvalRetrievalCommand(t *testing.T) {
 	require.True(t, nr >= 0 && nr <= 1)
 	require.Equal(t, 1.0, rep["offtopic_no_result_rate"])
 	require.Contains(t, rep["by_language"], "zh")
+	require.Contains(t, rep, "model", "the classifier and calibration it answered with")
+
+	// A saved baseline passes the gate; one no run can match fails it with exit 3.
+	base := filepath.Join(t.TempDir(), "base.json")
+	runOK(t, "eval", "retrieval", "--kb", kbFile, "--queries", queries, "--save-baseline", base)
+	runOK(t, "eval", "retrieval", "--kb", kbFile, "--queries", queries, "--baseline", base, "--fail-on-regression")
+	var b map[string]any
+	raw, err := os.ReadFile(base)
+	require.NoError(t, err)
+	require.NoError(t, json.Unmarshal(raw, &b))
+	require.Nil(t, b["misses"], "a baseline keeps the figures, not every miss")
+	b["wrong_answer_rate"] = -1.0
+	better, err := json.Marshal(b)
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(base, better, 0o600))
+	root := newRoot()
+	var out, errOut bytes.Buffer
+	root.SetOut(&out)
+	root.SetErr(&errOut)
+	root.SetArgs([]string{"eval", "retrieval", "--kb", kbFile, "--queries", queries, "--baseline", base, "--fail-on-regression"})
+	err = root.ExecuteContext(context.Background())
+	var re regressionError
+	require.ErrorAs(t, err, &re, errOut.String())
+	require.Contains(t, errOut.String(), "wrong_answer_rate")
+	require.Contains(t, errOut.String(), "REGRESSION")
 }
 
 // `baton bench kb` on a few chunks runs end to end and reports sane figures.

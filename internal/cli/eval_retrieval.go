@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"sort"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -19,12 +20,12 @@ import (
 
 // newEvalRetrieval is `baton eval retrieval`.
 func newEvalRetrieval() *cobra.Command {
-	var kbFile, split string
+	var kbFile, split, baseline, saveBaseline string
 	var queryFiles []string
-	var asJSON bool
-	var threshold float64
+	var asJSON, failOnRegression bool
+	var threshold, tolerance float64
 	cmd := &cobra.Command{
-		Use:   "retrieval --kb ARTICLES.jsonl --queries QUESTIONS.jsonl [--queries MORE.jsonl] [--json]",
+		Use:   "retrieval --kb ARTICLES.jsonl --queries QUESTIONS.jsonl [--queries MORE.jsonl] [--json] [--baseline FILE [--fail-on-regression]]",
 		Short: "Measure knowledge-base retrieval: hit@1, hit@5, MRR and no-result rate",
 		Long: `Load a knowledge base (JSONL articles, the format of 'baton kb import') into a scratch
 database — a fresh embedded one in a temporary directory, or a temporary schema on DATABASE_URL —
@@ -46,7 +47,12 @@ questions answered with the expected article, answered_rate the share answered a
 wrong_answer_rate the share of answered questions answered wrongly (another article, or an
 off-topic question answered at all); offtopic_no_result_rate the share of off-topic questions left
 unanswered; decision_accuracy counts every right decision. The embedder is the configured one
-(BATON_EMBEDDER, see baton --help). Progress goes to stderr; --json prints one JSON object on stdout.`,
+(BATON_EMBEDDER, see baton --help). Progress goes to stderr; --json prints one JSON object on stdout.
+
+--baseline compares hit@1, hit@5, answered_correct_rate, wrong_answer_rate and
+offtopic_no_result_rate with an earlier run of the same questions; with --fail-on-regression the
+command exits 3 when one moves the wrong way by more than --tolerance. make test gates the sets in
+evals/data/faq and the demo set against evals/baselines/.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			cfg, err := loadConfig(cmd)
@@ -58,6 +64,17 @@ unanswered; decision_accuracy counts every right decision. The embedder is the c
 			}
 			if kbFile == "" || len(queryFiles) == 0 {
 				return usageError{fmt.Errorf("--kb and --queries are required")}
+			}
+			if failOnRegression && baseline == "" {
+				return usageError{fmt.Errorf("--fail-on-regression needs --baseline")}
+			}
+			var base *evals.RetrievalReport
+			if baseline != "" {
+				b, err := evals.ReadRetrievalReport(baseline)
+				if err != nil {
+					return err
+				}
+				base = &b
 			}
 			articles, err := os.ReadFile(kbFile)
 			if err != nil {
@@ -124,12 +141,38 @@ unanswered; decision_accuracy counts every right decision. The embedder is the c
 				return err
 			}
 			rep.Embedder, rep.Model = store.Embedder().Name(), &model
+			if saveBaseline != "" {
+				b, err := json.MarshalIndent(rep.Baseline(), "", " ")
+				if err != nil {
+					return err
+				}
+				if err := os.WriteFile(saveBaseline, append(b, '\n'), 0o644); err != nil {
+					return err
+				}
+				fmt.Fprintf(stderr, "wrote baseline %s\n", saveBaseline)
+			}
 			if asJSON {
 				enc := json.NewEncoder(cmd.OutOrStdout())
 				enc.SetEscapeHTML(false)
-				return enc.Encode(rep)
+				if err := enc.Encode(rep); err != nil {
+					return err
+				}
+			} else {
+				printRetrievalReport(cmd.OutOrStdout(), rep)
 			}
-			printRetrievalReport(cmd.OutOrStdout(), rep)
+			if base == nil {
+				return nil
+			}
+			cmp, err := evals.CompareRetrieval(*base, rep, tolerance)
+			if err != nil {
+				return fmt.Errorf("%s: %w", baseline, err)
+			}
+			for _, m := range cmp.Metrics {
+				fmt.Fprintf(stderr, "%-24s %.4f → %.4f (%+.4f)%s\n", m.Metric, *m.Baseline, *m.Current, *m.Delta, map[bool]string{true: "  REGRESSION"}[m.Regression])
+			}
+			if failOnRegression && cmp.Regressed() {
+				return regressionError{"eval retrieval: regression against " + baseline + ": " + strings.Join(cmp.Regressions, "; ")}
+			}
 			return nil
 		},
 	}
@@ -139,6 +182,10 @@ unanswered; decision_accuracy counts every right decision. The embedder is the c
 	cmd.Flags().StringVar(&split, "split", "", "only questions of this split (e.g. tune or test)")
 	cmd.Flags().Float64Var(&threshold, "threshold", 0, "answer threshold (default BATON_ANSWER_THRESHOLD)")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON object on stdout")
+	cmd.Flags().StringVar(&baseline, "baseline", "", "compare with an earlier --json or --save-baseline result (figures to stderr)")
+	cmd.Flags().BoolVar(&failOnRegression, "fail-on-regression", false, "exit 3 when a figure regresses against --baseline by more than --tolerance")
+	cmd.Flags().Float64Var(&tolerance, "tolerance", evals.DefaultTolerance, "absolute drop allowed in a rate before it is a regression")
+	cmd.Flags().StringVar(&saveBaseline, "save-baseline", "", "write this run as a baseline to FILE (the report without its misses)")
 	return cmd
 }
 
