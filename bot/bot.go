@@ -461,7 +461,11 @@ func (t *turn) ambiguous() (bool, error) {
 		return false, nil
 	}
 	a, b := t.e.Def.Intent(r[0].Intent), t.e.Def.Intent(r[1].Intent)
-	if a == nil || b == nil || (a.KB && b.KB) || !a.IsTask() && !b.IsTask() && !a.KB && !b.KB {
+	// Only tasks and FAQs are offered, and never two FAQs (which the knowledge base tells apart by
+	// itself): a complaint or a request for a person is the triggers' call, not a menu option, and
+	// small talk is no answer to "which did you mean?".
+	option := func(in *Intent) bool { return in != nil && (in.IsTask() || in.KB) }
+	if !option(a) || !option(b) || a.KB && b.KB {
 		return false, nil
 	}
 	if said := saysLabel(t.text, a, b); said != nil {
