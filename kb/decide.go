@@ -45,9 +45,9 @@ type decisionModel struct {
 // as many off-topic ones) fit the small model, and those above smallKB join the sets themselves in
 // fitting the large one. `go test -tags tune -run TestFitDecision ./kb` refits and prints them.
 var (
-	largeModel     = decisionModel{w: [nSignals]float64{0.08, 1.56, 0.27, -0.02, 0.50, 0.90, 0.00, 0.41, -0.30, 2.06, 0.94, 0.03, 0.32, -0.11, 1.60, 0.00, 0.71}, bias: -3.26}
-	retrievalModel = decisionModel{w: [nSignals]float64{-0.19, 4.70, 0.00, -0.19, 0.72, 0.04, 0.00, 2.78, -2.17, 4.70, 1.73, -0.48, 0.57, 0.00, 0.00, 0.00, 0.43}, bias: -2.74}
-	smallModel     = decisionModel{w: [nSignals]float64{0.75, 1.16, 1.25, 0.49, 0.00, 0.71, 0.00, 1.80, -0.39, 1.99, 1.57, -0.32, 0.07, -0.37, 0.25, 0.11, 0.27}, bias: -3.50}
+	largeModel     = decisionModel{w: [nSignals]float64{0.03, 1.63, 0.19, -0.05, 0.63, 0.80, 0.00, 0.41, -0.36, 2.17, 0.95, -0.00, 0.28, -0.27, 1.67, 0.00, 0.71}, bias: -3.09}
+	retrievalModel = decisionModel{w: [nSignals]float64{-0.20, 4.54, 0.00, -0.20, 0.82, 0.06, 0.00, 2.78, -2.20, 4.54, 1.76, -0.53, 0.52, 0.00, 0.00, 0.00, 0.41}, bias: -2.61}
+	smallModel     = decisionModel{w: [nSignals]float64{0.71, 1.15, 1.20, 0.45, 0.35, 0.62, 0.00, 1.85, -0.49, 1.90, 1.48, -0.33, 0.12, -0.50, 0.16, 0.09, 0.00}, bias: -3.19}
 )
 
 // smallKB is the most articles a language may have for the small-knowledge-base model.

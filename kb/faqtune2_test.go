@@ -54,17 +54,11 @@ func loadSetModel(t *testing.T, name string) setModel {
 	return sm
 }
 
+// titleOf maps article ids to titles (an article's first text is its title).
 func titleOf(c tuneCache) map[int64]string {
 	m := map[int64]string{}
-	for _, q := range c.Queries {
-		for _, ch := range q.Set.Chunks {
-			m[ch.ArticleID] = ch.Title
-		}
-	}
-	for _, l := range c.LOO {
-		for _, ch := range l.Set.Chunks {
-			m[ch.ArticleID] = ch.Title
-		}
+	for _, a := range c.Texts {
+		m[a.ID] = a.Texts[0]
 	}
 	return m
 }

@@ -3,9 +3,11 @@
 package kb
 
 // FAQ tuning harness (not part of the normal suite):
-//   TEST_DATABASE_URL=... go test -tags tune -run TestFAQCache -v ./kb   (searches, cached in /tmp/faqtune)
-//   go test -tags tune -run TestFAQTune -v ./kb                           (analysis over the cache)
-// Only the tune half of each set's queries is read here.
+//   go test -tags tune -run TestFAQCache -v ./kb   (searches the tune halves, cached in /tmp/faqtune;
+//                                                   TEST_DATABASE_URL=postgres://… makes it faster)
+//   go test -tags tune -run TestFitDecision -v ./kb (and the others of faqtune2_test.go, over the cache)
+// Only the tune half of each set's questions is read here: the file's split when it has one, else
+// the hash halves of evals.DefaultSplit.
 
 import (
 	"bufio"
@@ -30,9 +32,9 @@ type tuneSet struct {
 }
 
 var tuneSets = []tuneSet{
-	{"banking77", "../../shared/datasets/faq/banking77/kb.jsonl", "../../shared/datasets/faq/banking77/queries.jsonl"},
-	{"hint3", "../../shared/datasets/faq/hint3-sofmattress/kb.jsonl", "../../shared/datasets/faq/hint3-sofmattress/queries.jsonl"},
-	{"cmrc", "../../shared/datasets/faq/cmrc2018-trial/kb.jsonl", "../../shared/datasets/faq/cmrc2018-trial/queries.jsonl"},
+	{"banking77", "../evals/data/faq/banking77/kb.jsonl", "../evals/data/faq/banking77/queries.jsonl"},
+	{"hint3", "../evals/data/faq/hint3-sofmattress/kb.jsonl", "../evals/data/faq/hint3-sofmattress/queries.jsonl"},
+	{"cmrc", "../evals/data/faq/cmrc2018-trial/kb.jsonl", "../evals/data/faq/cmrc2018-trial/queries.jsonl"},
 	{"demo", "../internal/demo/articles.jsonl", "../evals/data/retrieval_demo.jsonl"},
 }
 
@@ -73,24 +75,6 @@ type tuneQuery struct {
 	Set                             cacheSet
 }
 
-// looQuery is a question of the knowledge base asked with its own chunk held out (Pos: the
-// article should still answer it) or with its whole article held out (the right outcome is none).
-type looQuery struct {
-	Text     string
-	Article  string // the article it belongs to
-	Language string
-	Pos      bool
-	Set      cacheSet
-}
-
-type tuneArticle struct {
-	ID        int64
-	Title     string
-	Language  string
-	Questions []string
-	Chunks    []string // body chunks' search text
-}
-
 type cacheTexts struct {
 	ID       int64
 	Language string
@@ -101,9 +85,7 @@ type tuneCache struct {
 	// ChunkTokens holds every chunk's tokens by article (for knowledge bases made of a few articles).
 	ChunkTokens map[int64][][]string
 	Texts       []cacheTexts
-	Articles    []tuneArticle
 	Queries     []tuneQuery
-	LOO         []looQuery
 }
 
 func splitOf(q string) string {
@@ -176,43 +158,6 @@ func TestFAQCache(t *testing.T) {
 			c.ChunkTokens[aid] = append(c.ChunkTokens[aid], toks)
 		}
 		trows.Close()
-		rows, err := s.pool.Query(ctx, `SELECT a.id, a.title, a.language, a.questions FROM kb_articles a WHERE status = 'published' ORDER BY id`)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for rows.Next() {
-			var a tuneArticle
-			if err := rows.Scan(&a.ID, &a.Title, &a.Language, &a.Questions); err != nil {
-				t.Fatal(err)
-			}
-			c.Articles = append(c.Articles, a)
-		}
-		rows.Close()
-		for i := range c.Articles {
-			a := &c.Articles[i]
-			r, err := s.pool.Query(ctx, `SELECT id, kind, text, heading FROM kb_chunks WHERE article_id = $1 ORDER BY ord`, a.ID)
-			if err != nil {
-				t.Fatal(err)
-			}
-			type ch struct {
-				id         int64
-				kind, text string
-			}
-			var chs []ch
-			for r.Next() {
-				var x ch
-				var heading string
-				if err := r.Scan(&x.id, &x.kind, &x.text, &heading); err != nil {
-					t.Fatal(err)
-				}
-				if x.kind == ChunkBody {
-					a.Chunks = append(a.Chunks, Chunk{Kind: ChunkBody, Heading: heading, Text: x.text}.SearchText(a.Title))
-				}
-				chs = append(chs, x)
-			}
-			r.Close()
-			_ = chs
-		}
 		for _, q := range readJSONL[struct{ Query, Article, Language, Split string }](t, ts.Queries) {
 			if q.Split == "" {
 				q.Split = splitOf(q.Query)
@@ -237,7 +182,10 @@ func TestFAQCache(t *testing.T) {
 		}
 		if ts.Name == "demo" {
 			for _, q := range readJSONL[struct{ Query, Article, Language, Split string }](t, "../evals/data/retrieval_offtopic.jsonl") {
-				if splitOf(q.Query) != "tune" {
+				if q.Split == "" {
+					q.Split = splitOf(q.Query)
+				}
+				if q.Split != "tune" {
 					continue
 				}
 				cs, err := s.candidates(ctx, q.Query, SearchOptions{Language: q.Language, K: 10})
@@ -255,7 +203,7 @@ func TestFAQCache(t *testing.T) {
 			t.Fatal(err)
 		}
 		f.Close()
-		t.Logf("%s: %d articles, %d tune queries, %d LOO searches", ts.Name, len(c.Articles), len(c.Queries), len(c.LOO))
+		t.Logf("%s: %d articles, %d tune queries", ts.Name, len(c.Texts), len(c.Queries))
 	}
 }
 
