@@ -6,6 +6,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"hash/fnv"
 	"io"
@@ -32,7 +33,22 @@ type Searcher interface {
 
 // ReadRetrievalCases reads JSONL cases; blank lines are skipped, bad lines are errors.
 func ReadRetrievalCases(r io.Reader) ([]RetrievalCase, error) {
-	var out []RetrievalCase
+	return readJSONLines(r, func(c *RetrievalCase) error {
+		c.Query = strings.TrimSpace(c.Query)
+		if c.Query == "" {
+			return errors.New("query is empty")
+		}
+		if c.Language != "" && c.Language != "zh" && c.Language != "en" {
+			return fmt.Errorf("language must be zh or en, got %q", c.Language)
+		}
+		return nil
+	})
+}
+
+// readJSONLines decodes one T a line (unknown fields are errors), skipping blank lines; check
+// normalises and validates each. Errors name the line.
+func readJSONLines[T any](r io.Reader, check func(*T) error) ([]T, error) {
+	var out []T
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64<<10), 1<<20)
 	line := 0
@@ -42,18 +58,14 @@ func ReadRetrievalCases(r io.Reader) ([]RetrievalCase, error) {
 		if text == "" {
 			continue
 		}
-		var c RetrievalCase
+		var c T
 		dec := json.NewDecoder(strings.NewReader(text))
 		dec.DisallowUnknownFields()
 		if err := dec.Decode(&c); err != nil {
 			return nil, fmt.Errorf("evals: line %d: %w", line, err)
 		}
-		c.Query = strings.TrimSpace(c.Query)
-		if c.Query == "" {
-			return nil, fmt.Errorf("evals: line %d: query is empty", line)
-		}
-		if c.Language != "" && c.Language != "zh" && c.Language != "en" {
-			return nil, fmt.Errorf("evals: line %d: language must be zh or en, got %q", line, c.Language)
+		if err := check(&c); err != nil {
+			return nil, fmt.Errorf("evals: line %d: %w", line, err)
 		}
 		out = append(out, c)
 	}

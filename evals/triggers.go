@@ -1,9 +1,8 @@
 package evals
 
 import (
-	"bufio"
 	"context"
-	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -29,29 +28,14 @@ type TriggerCase struct {
 // ReadTriggerCases reads JSONL cases; blank lines are skipped, bad lines are errors. language
 // defaults to zh when the text has a Chinese character, else en.
 func ReadTriggerCases(r io.Reader) ([]TriggerCase, error) {
-	var out []TriggerCase
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 64<<10), 1<<20)
-	line := 0
-	for sc.Scan() {
-		line++
-		text := strings.TrimSpace(sc.Text())
-		if text == "" {
-			continue
-		}
-		var c TriggerCase
-		dec := json.NewDecoder(strings.NewReader(text))
-		dec.DisallowUnknownFields()
-		if err := dec.Decode(&c); err != nil {
-			return nil, fmt.Errorf("evals: line %d: %w", line, err)
-		}
+	return readJSONLines(r, func(c *TriggerCase) error {
 		if c.Text = strings.TrimSpace(c.Text); c.Text == "" {
-			return nil, fmt.Errorf("evals: line %d: text is empty", line)
+			return errors.New("text is empty")
 		}
 		switch c.Label {
 		case LabelComplaint, LabelHumanRequest, LabelNegative, LabelNone:
 		default:
-			return nil, fmt.Errorf("evals: line %d: label must be complaint, human_request, negative_sentiment or none, got %q", line, c.Label)
+			return fmt.Errorf("label must be complaint, human_request, negative_sentiment or none, got %q", c.Label)
 		}
 		switch c.Language {
 		case "":
@@ -61,14 +45,10 @@ func ReadTriggerCases(r io.Reader) ([]TriggerCase, error) {
 			}
 		case "zh", "en":
 		default:
-			return nil, fmt.Errorf("evals: line %d: language must be zh or en, got %q", line, c.Language)
+			return fmt.Errorf("language must be zh or en, got %q", c.Language)
 		}
-		out = append(out, c)
-	}
-	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("evals: line %d: %w", line+1, err)
-	}
-	return out, nil
+		return nil
+	})
 }
 
 // TriggerJudge returns the handoff reason a message gets ("" for none).

@@ -395,14 +395,19 @@ func TestFAQUnknownKey(t *testing.T) {
 // TestFAQThreshold weighs each threshold by correct answers minus COST wrong ones, each set
 // weighing the same, on the tune halves.
 func TestFAQThreshold(t *testing.T) {
-	var cost float64 = 4
-	fmt.Sscan(envOr("COST", "4"), &cost)
-	m := largeModel
 	var sets [][]fitSample
 	for _, name := range tuneNames() {
 		sets = append(sets, loadSetModel(t, name).samples(defaultScoring, true))
 	}
-	for tau := 0.4; tau < 0.96; tau += 0.05 {
+	utilityCurve(t, largeModel, sets, 0.4)
+}
+
+// utilityCurve logs, for thresholds from lo, the correct answers minus COST (default 4) times the
+// wrong ones per question, averaged over sets.
+func utilityCurve(t *testing.T, m decisionModel, sets [][]fitSample, lo float64) {
+	var cost float64 = 4
+	fmt.Sscan(envOr("COST", "4"), &cost)
+	for tau := lo; tau < 0.96; tau += 0.05 {
 		var u float64
 		for _, ss := range sets {
 			var ok, wrong float64
@@ -511,34 +516,50 @@ func (sm setModel) subSamples(t *testing.T, lang string, k, draws int, seed uint
 }
 
 func TestFAQThresholdSmall(t *testing.T) {
-	var cost float64 = 4
-	fmt.Sscan(envOr("COST", "4"), &cost)
 	var sets [][]fitSample
 	for _, name := range []string{"banking77", "hint3", "demo"} {
 		sm := loadSetModel(t, name)
 		for lang := range sm.articles {
-			for _, k := range []int{3, 5, 10, 20} {
+			for _, k := range []int{2, 3, 5, 8, 12} {
 				if ss := sm.subSamples(t, lang, k, 12, 3); len(ss) > 0 {
 					sets = append(sets, ss)
 				}
 			}
 		}
 	}
-	for tau := 0.5; tau < 0.96; tau += 0.05 {
-		var u float64
-		for _, ss := range sets {
-			var ok, wrong float64
-			for _, s := range ss {
-				if smallModel.p(s.x) >= tau {
-					if s.ok {
-						ok++
-					} else {
-						wrong++
-					}
+	utilityCurve(t, smallModel, sets, 0.5)
+}
+
+// TestFAQOracle fits the decision on each set's own tune half and reports it there (in sample): what
+// the features could do at best with a per-set fit.
+func TestFAQOracle(t *testing.T) {
+	for _, name := range tuneNames() {
+		ss := loadSetModel(t, name).samples(defaultScoring, true)
+		for i := range ss {
+			ss[i].w = 1
+		}
+		m := fitDecision(ss, 1e-4)
+		ps := make([]float64, len(ss))
+		for j, s := range ss {
+			ps[j] = m.p(s.x)
+		}
+		best := ""
+		for tau := 0.3; tau < 0.99; tau += 0.01 {
+			ok, wr, off := figures(ss, ps, tau)
+			if wr <= 0.05 {
+				best = fmt.Sprintf("at τ %.2f: answered right %.3f, wrong %.3f, off-topic refused %.3f", tau, ok, wr, off)
+				break
+			}
+		}
+		var h1, n float64
+		for _, s := range ss {
+			if !s.oos {
+				n++
+				if s.ok {
+					h1++
 				}
 			}
-			u += (ok - cost*wrong) / float64(len(ss)) / float64(len(sets))
 		}
-		t.Logf("τ %.2f utility %.3f", tau, u)
+		t.Logf("%s: hit@1 %.3f; the first threshold with ≤5%% wrong %s", name, h1/n, best)
 	}
 }

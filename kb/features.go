@@ -6,6 +6,8 @@ import (
 
 	"github.com/kljensen/snowball/english"
 	"golang.org/x/text/width"
+
+	"github.com/baton-cs/baton/intent"
 )
 
 // Feature is one text feature and how often it occurred. Keys are prefixed by kind:
@@ -54,7 +56,7 @@ func Features(text string) []Feature {
 			return
 		}
 		if hasHan {
-			if zh, ok := glossary[w]; ok {
+			if zh, ok := intent.Glossary[w]; ok {
 				emitHan([]rune(zh))
 			}
 		}

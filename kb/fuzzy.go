@@ -3,6 +3,8 @@ package kb
 import (
 	"context"
 
+	"github.com/baton-cs/baton/internal/textdist"
+
 	"github.com/jackc/pgx/v5"
 )
 
@@ -41,7 +43,7 @@ func correctTypos(ctx context.Context, tx pgx.Tx, tokens []string, df map[string
 			if !likelyTypo(t, term) {
 				continue
 			}
-			dist := editDistance(t, term, maxDist)
+			dist := textdist.Distance(t, term, maxDist)
 			if dist <= maxDist && (dist < bestDist || dist == bestDist && d > bestDF) {
 				best, bestDist, bestDF = term, dist, d
 			}
@@ -88,38 +90,4 @@ func isLatinWord(s string) bool {
 		}
 	}
 	return true
-}
-
-// editDistance is the optimal-string-alignment distance (insertions, deletions, substitutions and
-// swaps of neighbours), or limit+1 once it must exceed limit.
-func editDistance(a, b string, limit int) int {
-	if d := len(a) - len(b); d > limit || -d > limit {
-		return limit + 1
-	}
-	prev2 := make([]int, len(b)+1)
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		rowMin := cur[0]
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
-				cur[j] = min(cur[j], prev2[j-2]+1)
-			}
-			rowMin = min(rowMin, cur[j])
-		}
-		if rowMin > limit {
-			return limit + 1
-		}
-		prev2, prev, cur = prev, cur, prev2
-	}
-	return prev[len(b)]
 }

@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/baton-cs/baton/internal/textdist"
 )
 
 // Lexical tokens: English stems without stop words or contractions, Chinese bigrams and unigrams,
@@ -38,7 +40,7 @@ func TestTypoModel(t *testing.T) {
 		{"shipping", "shopping", 1, true},
 		{"refund", "return", 3, false},
 	} {
-		require.Equal(t, tc.dist, min(editDistance(tc.typed, tc.term, 3), 3), tc.typed)
+		require.Equal(t, tc.dist, min(textdist.Distance(tc.typed, tc.term, 3), 3), tc.typed)
 		require.Equal(t, tc.likely, likelyTypo(tc.typed, tc.term), tc.typed)
 	}
 }

@@ -59,7 +59,7 @@ Configuration comes from the environment (flags override):
   BATON_LLM_URL         OpenAI-compatible endpoint that reads intents and slots, writes cited
                         knowledge-base answers and summarizes handoffs for agents (optional;
                         offline answers and extractive summaries without it)
-  BATON_ANSWER_THRESHOLD  retrieval confidence (0..1) the bot answers from (default 0.5)
+  BATON_ANSWER_THRESHOLD  probability (0..1) that its best article is right from which the bot answers (default 0.7)
 
 Knowledge-base embedder (changing it re-embeds in the background at the next start):
   BATON_EMBEDDER        local (default, offline) or openai (any OpenAI-compatible endpoint)

@@ -26,7 +26,7 @@ func newEvalRetrieval() *cobra.Command {
 	var threshold, tolerance float64
 	cmd := &cobra.Command{
 		Use:   "retrieval --kb ARTICLES.jsonl --queries QUESTIONS.jsonl [--queries MORE.jsonl] [--json] [--baseline FILE [--fail-on-regression]]",
-		Short: "Measure knowledge-base retrieval: hit@1, hit@5, MRR and no-result rate",
+		Short: "Measure retrieval and the answer/refuse decision: hit@1, hit@5, answered right, wrong answers, off-topic refused",
 		Long: `Load a knowledge base (JSONL articles, the format of 'baton kb import') into a scratch
 database — a fresh embedded one in a temporary directory, or a temporary schema on DATABASE_URL —
 search every question the way the bot does, report, and remove the scratch database.
