@@ -105,3 +105,30 @@ func TestTinyChineseKBAnswersParaphrases(t *testing.T) {
 	out := ta.say(conv, tok, "你们在北京有实体店吗")
 	require.Equal(t, "dont_know", out.Replies[0].Meta.Kind, out.Replies[0].Text)
 }
+
+// A help centre of one article answers it in other words and nothing else.
+func TestOneArticleKB(t *testing.T) {
+	ta := newTestApp(t, appOptions{})
+	editor := ta.user("editor@x.test", "editor")
+	res := ta.importBody("/api/v1/kb/import?format=jsonl", editor, "application/x-ndjson",
+		[]byte(`{"title": "Shipping times", "body": "Orders ship within 24 hours and arrive in 2-4 working days.", "language": "en", "questions": ["How long does shipping take?", "When will my order arrive?"]}`), 200)
+	require.Equal(t, 1, res.Created)
+	for _, tc := range []struct {
+		q      string
+		answer bool
+	}{
+		{"how many days is delivery", true},
+		{"when does my order arrive", true},
+		{"what's the weather tomorrow", false},
+		{"do you take credit cards", false},
+	} {
+		conv, tok := ta.customer("en")
+		out := ta.say(conv, tok, tc.q)
+		require.Len(t, out.Replies, 1, tc.q)
+		if tc.answer {
+			require.Equal(t, "answer", out.Replies[0].Meta.Kind, "%q: %s", tc.q, out.Replies[0].Text)
+		} else {
+			require.Equal(t, "dont_know", out.Replies[0].Meta.Kind, "%q: %s", tc.q, out.Replies[0].Text)
+		}
+	}
+}
