@@ -8,6 +8,7 @@ import (
 	"os"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -133,10 +134,7 @@ evals/data/faq and the demo set against evals/baselines/.`,
 			if err != nil {
 				return err
 			}
-			bar := newProgressBar(stderr, len(cases), "searching")
-			rep, err := evals.RunRetrieval(ctx, store, cases, threshold, func(done, _ int) { _ = bar.Set(done) })
-			_ = bar.Finish()
-			fmt.Fprintln(stderr)
+			rep, err := evals.RunRetrieval(ctx, store, cases, threshold, searchProgress(stderr, len(cases)))
 			if err != nil {
 				return err
 			}
@@ -224,3 +222,25 @@ func sortedKeys(m map[string]evals.RetrievalMetrics) []string {
 }
 
 func bytesReader(b []byte) io.Reader { return bytes.NewReader(b) }
+
+// searchProgress reports progress on w: a bar on a terminal, else a line every plainProgressEvery
+// and one at the end (a CI log keeps no redrawn bar).
+func searchProgress(w io.Writer, total int) evals.Progress {
+	if isTerminal(w) {
+		bar := newProgressBar(w, total, "searching")
+		return func(done, _ int) {
+			_ = bar.Set(done)
+			if done == total {
+				_ = bar.Finish()
+				fmt.Fprintln(w)
+			}
+		}
+	}
+	last := time.Now()
+	return func(done, _ int) {
+		if done == total || time.Since(last) >= plainProgressEvery {
+			last = time.Now()
+			fmt.Fprintf(w, "searching %d/%d\n", done, total)
+		}
+	}
+}
