@@ -72,6 +72,10 @@ const (
 	lexicalMaxDF  = 2000
 )
 
+// exactChunks is the largest knowledge base (in chunks) whose vector candidates are found by an
+// exact scan rather than the HNSW index (see candidates).
+const exactChunks = 2000
+
 // DefaultEfSearch is the HNSW candidate list size at query time (pgvector's default is 40).
 const DefaultEfSearch = 100
 
@@ -152,13 +156,20 @@ func (s *Store) candidates(ctx context.Context, q string, opt SearchOptions) (ca
 	tokens := Tokens(q)
 	limit := max(minCandidates, opt.K*8)
 	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		// The HNSW scan keeps going until enough rows pass the embedder, status and language filters.
-		if _, err := tx.Exec(ctx, `SELECT set_config('hnsw.ef_search', $1, true), set_config('hnsw.iterative_scan', 'relaxed_order', true)`,
-			fmt.Sprint(s.efSearch)); err != nil {
-			return err
-		}
 		df, n, total, err := termStats(ctx, tx, tokens)
 		if err != nil {
+			return err
+		}
+		// The HNSW scan keeps going until enough rows pass the embedder, status and language
+		// filters. Up to exactChunks the vector candidates are found exactly, by a scan: HNSW's
+		// graph is built with random levels, so its approximate neighbours (and with them a
+		// borderline answer) could differ between two databases holding the same articles.
+		indexScan := "on"
+		if n <= exactChunks {
+			indexScan = "off"
+		}
+		if _, err := tx.Exec(ctx, `SELECT set_config('hnsw.ef_search', $1, true), set_config('hnsw.iterative_scan', 'relaxed_order', true),
+			set_config('enable_indexscan', $2, true)`, fmt.Sprint(s.efSearch), indexScan); err != nil {
 			return err
 		}
 		cs.generation = df["#generation"]

@@ -3,6 +3,8 @@ package kb_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
+	"fmt"
 	"os"
 	"testing"
 
@@ -161,4 +163,36 @@ func TestSearchLearnsFromApprovedAnswer(t *testing.T) {
 	require.Equal(t, "上海仓库到仓自提", res[0].Title)
 	t.Logf("rephrased: %.3f", res[0].Score)
 	require.GreaterOrEqual(t, res[0].Score, threshold)
+}
+
+// The same articles give the same answers: a knowledge base of up to 2,000 chunks is searched
+// exactly (HNSW's randomly built graph would make borderline decisions differ between databases).
+func TestSearchIsReproducible(t *testing.T) {
+	ctx := context.Background()
+	var qs []struct{ Query, Language string }
+	for _, f := range []string{"../evals/data/retrieval_demo.jsonl", "../evals/data/retrieval_offtopic.jsonl"} {
+		b, err := os.ReadFile(f)
+		require.NoError(t, err)
+		for i, line := range bytes.Split(bytes.TrimSpace(b), []byte("\n")) {
+			if i%3 != 0 {
+				continue // a third of them is enough
+			}
+			var q struct{ Query, Language string }
+			require.NoError(t, json.Unmarshal(line, &q))
+			qs = append(qs, q)
+		}
+	}
+	run := func() []string {
+		s := demoStore(t)
+		var out []string
+		for _, q := range qs {
+			res, err := s.Search(ctx, q.Query, kb.SearchOptions{Language: q.Language, K: 3})
+			require.NoError(t, err)
+			for _, r := range res {
+				out = append(out, fmt.Sprintf("%s %s %.4f", q.Query, r.Title, r.Score))
+			}
+		}
+		return out
+	}
+	require.Equal(t, run(), run())
 }
