@@ -47,7 +47,7 @@ type decisionModel struct {
 var (
 	largeModel     = decisionModel{w: [nSignals]float64{0.03, 1.63, 0.19, -0.05, 0.63, 0.80, 0.00, 0.41, -0.36, 2.17, 0.95, -0.00, 0.28, -0.27, 1.67, 0.00, 0.71}, bias: -3.09}
 	retrievalModel = decisionModel{w: [nSignals]float64{-0.20, 4.54, 0.00, -0.20, 0.82, 0.06, 0.00, 2.78, -2.20, 4.54, 1.76, -0.53, 0.52, 0.00, 0.00, 0.00, 0.41}, bias: -2.61}
-	smallModel     = decisionModel{w: [nSignals]float64{0.71, 1.15, 1.20, 0.45, 0.35, 0.62, 0.00, 1.85, -0.49, 1.90, 1.48, -0.33, 0.12, -0.50, 0.16, 0.09, 0.00}, bias: -3.19}
+	smallModel     = decisionModel{w: [nSignals]float64{0.72, 1.16, 1.24, 0.44, 0.35, 0.61, 0.00, 1.85, -0.50, 1.91, 1.48, -0.33, 0.13, -0.50, 0.13, 0.09, 0.00}, bias: -3.19}
 )
 
 // smallKB is the most articles a language may have for the small-knowledge-base model.
