@@ -55,7 +55,7 @@ func AnalyzeSentiment(text string) Sentiment {
 	// Words inside innocent compounds (垃圾袋, 滚筒, 操作) say nothing of the customer's mood.
 	t := zhBlank.ReplaceAllString(innocentScam.ReplaceAllString(Normalize(text), " "), "□")
 	neg := negativeScore(t)
-	pos := lexiconScore(t, positiveWords)
+	pos := lexiconScore(t, positiveWords, false)
 	if neg > 0 {
 		neg += intensity(text)
 	}
@@ -72,7 +72,9 @@ func AnalyzeSentiment(text string) Sentiment {
 	return s
 }
 
-func lexiconScore(t string, words map[string]float64) float64 {
+// lexiconScore sums the weights of words found in t, not negated; with intensify, an intensified
+// word counts twice.
+func lexiconScore(t string, words map[string]float64, intensify bool) float64 {
 	var sum float64
 	for w, weight := range words {
 		off := 0
@@ -84,6 +86,9 @@ func lexiconScore(t string, words map[string]float64) float64 {
 			i += off
 			if !negatedAt(t, i) {
 				sum += weight
+				if intensify && intensifiedAt(t, i) {
+					sum += weight
+				}
 			}
 			off = i + len(w)
 		}
@@ -93,27 +98,7 @@ func lexiconScore(t string, words map[string]float64) float64 {
 
 // negativeScore is lexiconScore for negativeWords, with an intensified word counted twice: "so
 // disappointed and annoyed" is strong, "really disappointed" alone is not.
-func negativeScore(t string) float64 {
-	var sum float64
-	for w, weight := range negativeWords {
-		off := 0
-		for {
-			i := indexPhrase(t[off:], w)
-			if i < 0 {
-				break
-			}
-			i += off
-			if !negatedAt(t, i) {
-				sum += weight
-				if intensifiedAt(t, i) {
-					sum += weight
-				}
-			}
-			off = i + len(w)
-		}
-	}
-	return sum
-}
+func negativeScore(t string) float64 { return lexiconScore(t, negativeWords, true) }
 
 func intensifiedAt(t string, i int) bool {
 	before := t[:i]

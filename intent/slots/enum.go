@@ -1,6 +1,7 @@
 package slots
 
 import (
+	"github.com/baton-cs/baton/internal/textdist"
 	"strings"
 )
 
@@ -99,7 +100,7 @@ func (e enumExtractor) typoCandidates(n *normText) []cand {
 			if strings.Count(window, " ") != k-1 || window == p.text {
 				continue
 			}
-			if d := editDistance(window, p.text); d == 1 {
+			if d := textdist.Distance(window, p.text, 1); d == 1 {
 				cs = append(cs, cand{s: s, e: end, value: p.value, kind: KindEnum})
 			}
 		}
@@ -108,32 +109,3 @@ func (e enumExtractor) typoCandidates(n *normText) []cand {
 }
 
 var latinWordRe = rx(`[a-z0-9]+`)
-
-// editDistance is the optimal string alignment distance (Damerau–Levenshtein without repeated
-// edits of a substring), capped: it returns 2 for anything further than one edit.
-func editDistance(a, b string) int {
-	if d := len(a) - len(b); d > 1 || d < -1 {
-		return 2
-	}
-	prev2 := make([]int, len(b)+1)
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
-				cur[j] = min(cur[j], prev2[j-2]+1)
-			}
-		}
-		prev2, prev, cur = prev, cur, prev2
-	}
-	return min(prev[len(b)], 2)
-}
