@@ -52,16 +52,6 @@ type SearchOptions struct {
 	K        int    // how many articles, default 5
 	// MinScore drops results scoring below it (0 keeps all).
 	MinScore float64
-	// held is what calibration leaves out of the knowledge base to ask it a question it holds
-	// (nil in every other search).
-	held *heldOut
-}
-
-// heldOut is a part of the knowledge base a calibration search behaves as if it did not hold:
-// its chunks are not candidates and their terms do not count in the document frequencies.
-type heldOut struct {
-	chunks   []int64
-	articles []int64
 }
 
 // Candidate pools. lexicalBudget bounds the postings the lexical query may score (see candidateTerms);
@@ -173,11 +163,6 @@ func (s *Store) candidates(ctx context.Context, q string, opt SearchOptions) (ca
 			return err
 		}
 		cs.generation = df["#generation"]
-		if opt.held != nil {
-			if n, total, err = opt.held.discount(ctx, tx, df, n, total); err != nil {
-				return err
-			}
-		}
 		if cs.n = n; n > 0 {
 			cs.avgLen = float64(total) / float64(n)
 		}
@@ -191,18 +176,14 @@ func (s *Store) candidates(ctx context.Context, q string, opt SearchOptions) (ca
 			ts[i] = t.Term
 		}
 		seen := map[int64]bool{}
-		heldChunks, heldArticles := []int64{}, []int64{}
-		if opt.held != nil {
-			heldChunks, heldArticles = append(heldChunks, opt.held.chunks...), append(heldArticles, opt.held.articles...)
-		}
 		if embedder != "" {
-			if err := collect(ctx, tx, &cs, seen, s.sql.vector, qvec, ts, embedder, opt.Language, limit, heldChunks, heldArticles); err != nil {
+			if err := collect(ctx, tx, &cs, seen, s.sql.vector, qvec, ts, embedder, opt.Language, limit); err != nil {
 				return fmt.Errorf("vector candidates: %w", err)
 			}
 		}
 		sel, selW := candidateTerms(cs.terms, lexicalBudget)
 		if len(sel) > 0 && df[sel[0]] <= lexicalMaxDF {
-			if err := collect(ctx, tx, &cs, seen, s.sql.lexical, qvec, ts, embedder, opt.Language, limit, heldChunks, heldArticles, sel, selW); err != nil {
+			if err := collect(ctx, tx, &cs, seen, s.sql.lexical, qvec, ts, embedder, opt.Language, limit, sel, selW); err != nil {
 				return fmt.Errorf("lexical candidates: %w", err)
 			}
 		}
@@ -231,30 +212,6 @@ func termStats(ctx context.Context, tx pgx.Tx, tokens []string) (df map[string]i
 		df[t] = max(d, 0)
 	}
 	return df, df["#chunks"], df["#tokens"], rows.Err()
-}
-
-// discount takes the held-out chunks' terms out of the document frequencies df (of the query's
-// terms), the chunk count n and the token count total.
-func (h *heldOut) discount(ctx context.Context, tx pgx.Tx, df map[string]int64, n, total int64) (int64, int64, error) {
-	rows, err := tx.Query(ctx, `SELECT tokens FROM kb_chunks WHERE id = ANY($1) OR article_id = ANY($2)`, h.chunks, h.articles)
-	if err != nil {
-		return n, total, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var toks []string
-		if err := rows.Scan(&toks); err != nil {
-			return n, total, err
-		}
-		n--
-		total -= int64(len(toks))
-		for _, t := range toks {
-			if d, ok := df[t]; ok {
-				df[t] = max(d-1, 0)
-			}
-		}
-	}
-	return max(n, 0), max(total, 0), rows.Err()
 }
 
 func collect(ctx context.Context, tx pgx.Tx, into *candidateSet, seen map[int64]bool, sql string, args ...any) error {

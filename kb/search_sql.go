@@ -9,9 +9,8 @@ type searchSQL struct{ vector, lexical string }
 
 func newSearchSQL(dim int) searchSQL {
 	expr, param := annExpr(dim)
-	// $1 query vector, $2 query terms, $3 embedder name, $4 language, $5 limit, $6 chunks and
-	// $7 articles left out (calibration's held-out questions; empty in a customer's search);
-	// lexical only: $8 the rare terms that pick candidates, $9 their weights.
+	// $1 query vector, $2 query terms, $3 embedder name, $4 language, $5 limit;
+	// lexical only: $6 the rare terms that pick candidates, $7 their weights.
 	matched := `ARRAY(SELECT q.t FROM unnest($2::text[]) AS q(t) WHERE q.t = ANY(c.tokens))`
 	return searchSQL{
 		vector: fmt.Sprintf(`
@@ -19,7 +18,6 @@ SELECT c.id, c.article_id, c.kind, c.heading, cardinality(c.tokens),
        1 - (%[1]s <=> %[2]s), %[3]s, a.title, a.language
 FROM kb_chunks c JOIN kb_articles a ON a.id = c.article_id
 WHERE c.dim = %[4]d AND c.embedder = $3 AND a.status = 'published' AND ($4 = '' OR a.language = $4)
-  AND c.id <> ALL($6::bigint[]) AND c.article_id <> ALL($7::bigint[])
 ORDER BY %[1]s <=> %[2]s
 LIMIT $5`, expr, param, matched, dim),
 		// One GIN lookup per rare term, summed per chunk: the work grows with those terms'
@@ -27,7 +25,7 @@ LIMIT $5`, expr, param, matched, dim),
 		lexical: fmt.Sprintf(`
 WITH hits AS (
     SELECT c.id, sum(q.w) AS w
-    FROM unnest($8::text[], $9::float8[]) AS q(t, w)
+    FROM unnest($6::text[], $7::float8[]) AS q(t, w)
     JOIN kb_chunks c ON c.tokens @> ARRAY[q.t]
     GROUP BY c.id
     ORDER BY w DESC, c.id
@@ -36,7 +34,6 @@ SELECT c.id, c.article_id, c.kind, c.heading, cardinality(c.tokens),
        CASE WHEN c.dim = %[4]d AND c.embedder = $3 THEN 1 - (%[1]s <=> %[2]s) END, %[3]s, a.title, a.language
 FROM hits h JOIN kb_chunks c ON c.id = h.id JOIN kb_articles a ON a.id = c.article_id
 WHERE a.status = 'published' AND ($4 = '' OR a.language = $4)
-  AND c.id <> ALL($6::bigint[]) AND c.article_id <> ALL($7::bigint[])
 ORDER BY h.w DESC, c.id
 LIMIT $5`, expr, param, matched, dim),
 	}
