@@ -15,6 +15,10 @@ func SearchRaw(ctx context.Context, s *Store, q string, opt SearchOptions) ([]Re
 	if len(cs.chunks) == 0 {
 		return []Result{}, nil
 	}
-	lm := s.modelFor(ctx, cs.generation).lang(opt.Language)
-	return cs.results(s.scoring, cosScale{}, lm.classify(q), false, lm.articles, opt), nil
+	lm := s.modelFor(ctx, cs.generation, true).lang(opt.Language)
+	articles := 0
+	if lm != nil {
+		articles = lm.articles
+	}
+	return cs.results(s.scoring, cosScale{}, lm.classify(q), articles, opt), nil
 }

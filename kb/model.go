@@ -12,31 +12,33 @@ import (
 )
 
 // The knowledge base's own model: what Baton learns from the published articles themselves,
-// rebuilt whenever they change (the '#generation' counter, see migration 0015). Per language it
-// holds an article classifier, trained on each article's title, alternative questions (the ones
-// editors write and the ones approved from agents' answers) and passages, and the calibration of
-// the embedder's vector scores (see calibrate.go).
+// rebuilt whenever they or their passages change (the '#generation' counter, see migration 0015).
+// Per language it holds an article classifier, trained on each article's title, alternative
+// questions (the ones editors write and the ones approved from agents' answers) and passages.
 
-// Classifier limits. Up to syncArticles published articles the classifier is retrained within the
-// search that first sees a change (well under a second: 0.3 s for 62 articles and 800 examples
-// on this 2-core machine), so an article approved a moment ago answers the very next question;
-// larger knowledge bases retrain in the background (8 s for 205 Wikipedia paragraphs) and search
-// with the previous classifier meanwhile: a new article is found by retrieval at once and by the
-// classifier once it is retrained. Above maxClassifierArticles in a language there is no
-// classifier (its one-vs-rest weights would grow with articles × features) and search ranks on
-// retrieval alone, with the decision weights fitted for that case.
-var syncArticles = 60 // a variable for tests
+// Rebuilding. One build runs at a time, outside any lock, with the store's background context (a
+// customer's request that ends does not stop it). Up to syncChunks chunks a search that finds the
+// model out of date waits for the build (well under a second: 0.3 s for Banking77's 62 articles
+// and 800 examples on this 2-core machine), so an article approved a moment ago is classified by
+// the very next turn; a larger knowledge base is searched with the previous model meanwhile (none
+// at first: retrieval alone) while it retrains (8 s for CMRC's 205 Wikipedia paragraphs): a new
+// article is found by retrieval at once and by the classifier once retrained. A failed build is
+// retried after retryBuild. Above maxClassifierArticles in a language there is no classifier (its
+// one-vs-rest weights would grow with articles × features) and search ranks on retrieval alone,
+// with the decision weights fitted for that case.
+var syncChunks int64 = 800 // a variable for tests
 
 const (
 	maxClassifierArticles = 1500
 	maxExamplesPerArticle = 40
+	retryBuild            = 30 * time.Second
+	buildTimeout          = 10 * time.Minute
 )
 
 // kbModel is the model of one generation of the knowledge base.
 type kbModel struct {
 	generation int64
 	langs      map[string]*langModel
-	built      time.Time
 }
 
 // langModel is one language's part.
@@ -44,8 +46,6 @@ type langModel struct {
 	cls      *intent.Model // nil without one (see maxClassifierArticles)
 	articles int
 	examples int
-	cal      Calibration
-	scale    cosScale
 }
 
 func (m *kbModel) lang(l string) *langModel {
@@ -84,12 +84,28 @@ func (lm *langModel) classify(q string) map[int64]float64 {
 type modelCache struct {
 	mu       sync.Mutex
 	cur      *kbModel
-	building bool
+	inflight *modelBuild // the build under way, if any
+	failedAt time.Time   // when the last build failed
+	bg       context.Context
+	wg       sync.WaitGroup
 	log      *slog.Logger
 }
 
-// SetLogger makes the store log model rebuilds and calibrations (default: silent).
+// modelBuild is one build of the model; done closes when it has ended (installed or failed).
+type modelBuild struct {
+	gen  int64
+	done chan struct{}
+}
+
+// SetLogger makes the store log model rebuilds (default: silent).
 func (s *Store) SetLogger(l *slog.Logger) { s.models.log = l }
+
+// SetBackground gives the store the context its background work (model builds) runs under: when
+// it ends, builds stop; Wait then waits for them.
+func (s *Store) SetBackground(ctx context.Context) { s.models.bg = ctx }
+
+// Wait waits for the store's background builds to end.
+func (s *Store) Wait() { s.models.wg.Wait() }
 
 func (s *Store) logger() *slog.Logger {
 	if s.models.log != nil {
@@ -98,53 +114,76 @@ func (s *Store) logger() *slog.Logger {
 	return slog.New(slog.DiscardHandler)
 }
 
-// modelFor returns the model for generation gen: the cached one when it is current; otherwise a
-// small knowledge base's is rebuilt now, a large one's in the background (the previous model
-// serves meanwhile). chunks is the knowledge base's chunk count, which says how large it is
-// before anything is loaded.
-func (s *Store) modelFor(ctx context.Context, gen int64) *kbModel {
+// modelFor returns the model of generation gen, or the latest one there is (nil before the
+// first): it starts a build when the model is out of date and, when wait is set, waits for one
+// that covers gen (until ctx ends). Search waits for a knowledge base of up to syncChunks chunks.
+// After a failed build none starts for retryBuild; the latest model serves meanwhile.
+func (s *Store) modelFor(ctx context.Context, gen int64, wait bool) *kbModel {
 	c := s.models
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.cur != nil && c.cur.generation == gen {
-		return c.cur
-	}
-	if c.cur == nil || c.cur.articles() <= syncArticles {
-		m, err := s.buildModel(ctx, gen)
-		if err != nil {
-			s.logger().Warn("kb: rebuilding the knowledge base's model failed", "err", err)
-			return c.cur
+	for {
+		c.mu.Lock()
+		m, b := c.cur, c.inflight
+		if m != nil && m.generation >= gen {
+			c.mu.Unlock()
+			return m
 		}
-		c.cur = m
-		return m
-	}
-	if !c.building {
-		c.building = true
-		go func() {
-			bctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
-			defer cancel()
-			m, err := s.buildModel(bctx, gen)
+		if b == nil {
+			if time.Since(c.failedAt) < retryBuild {
+				c.mu.Unlock()
+				return m
+			}
+			b = s.startBuild(gen)
+		}
+		c.mu.Unlock()
+		if !wait {
+			return m
+		}
+		select {
+		case <-b.done:
+		case <-ctx.Done():
+			return m
+		}
+		if b.gen >= gen { // this generation's build has ended: installed, or failed
 			c.mu.Lock()
-			defer c.mu.Unlock()
-			c.building = false
-			if err != nil {
-				s.logger().Warn("kb: rebuilding the knowledge base's model failed", "err", err)
-				return
-			}
-			if c.cur == nil || c.cur.generation != gen {
-				c.cur = m
-			}
-		}()
+			m = c.cur
+			c.mu.Unlock()
+			return m
+		}
+		// An older generation's build ended; start (or join) this one's.
 	}
-	return c.cur
 }
 
-func (m *kbModel) articles() int {
-	n := 0
-	for _, lm := range m.langs {
-		n += lm.articles
+// startBuild starts building generation gen's model in the background; c.mu is held.
+func (s *Store) startBuild(gen int64) *modelBuild {
+	c := s.models
+	b := &modelBuild{gen: gen, done: make(chan struct{})}
+	c.inflight = b
+	bg := c.bg
+	if bg == nil {
+		bg = context.Background()
 	}
-	return n
+	c.wg.Add(1)
+	go func() {
+		defer c.wg.Done()
+		defer close(b.done)
+		ctx, cancel := context.WithTimeout(bg, buildTimeout)
+		m, err := s.buildModel(ctx, gen)
+		cancel()
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		c.inflight = nil
+		if err != nil {
+			c.failedAt = time.Now()
+			if bg.Err() == nil {
+				s.logger().Warn("kb: building the knowledge base's model failed", "generation", gen, "err", err)
+			}
+			return
+		}
+		if c.cur == nil || m.generation > c.cur.generation {
+			c.cur = m
+		}
+	}()
+	return b
 }
 
 // articleTexts is what the classifier learns an article from.
@@ -154,7 +193,7 @@ type articleTexts struct {
 	texts    []string
 }
 
-// buildModel trains the classifiers of generation gen and calibrates its scores.
+// buildModel trains the classifiers of generation gen.
 func (s *Store) buildModel(ctx context.Context, gen int64) (*kbModel, error) {
 	start := time.Now()
 	counts, err := s.publishedCounts(ctx)
@@ -171,7 +210,7 @@ func (s *Store) buildModel(ctx context.Context, gen int64) (*kbModel, error) {
 	if err != nil {
 		return nil, err
 	}
-	m := &kbModel{generation: gen, langs: map[string]*langModel{}, built: time.Now()}
+	m := &kbModel{generation: gen, langs: map[string]*langModel{}}
 	byLang := map[string][]articleTexts{}
 	for _, a := range arts {
 		byLang[a.language] = append(byLang[a.language], a)
@@ -182,10 +221,6 @@ func (s *Store) buildModel(ctx context.Context, gen int64) (*kbModel, error) {
 		if lm.cls, lm.examples, err = trainClassifier(ctx, as); err != nil {
 			return nil, fmt.Errorf("kb: train the %s article classifier: %w", lang, err)
 		}
-		if lm.cal, err = s.calibrate(ctx, lang); err != nil {
-			return nil, err
-		}
-		lm.scale = lm.cal.scale()
 		m.langs[lang] = lm
 	}
 	s.logger().Debug("kb: model rebuilt", "generation", gen, "classified articles", len(arts), "seconds", time.Since(start).Seconds())
@@ -242,9 +277,9 @@ func (s *Store) publishedTexts(ctx context.Context, langs []string) ([]articleTe
 
 // trainClassifier trains one language's article classifier (nil with fewer than two articles or
 // more than maxClassifierArticles) and says on how many examples. Besides one class per article it
-// learns general off-topic questions as the class "none of them" (see offTopic), as many as a
-// quarter of the articles' examples: in a five-article help centre sixty off-topic questions
-// would outweigh the articles' few.
+// learns general off-topic questions as the class "none of them" (see offTopic; languages without
+// such a list go without), as many as a quarter of the articles' examples: in a five-article help
+// centre sixty off-topic questions would outweigh the articles' few.
 func trainClassifier(ctx context.Context, as []articleTexts) (*intent.Model, int, error) {
 	if len(as) < 2 || len(as) > maxClassifierArticles {
 		return nil, 0, nil
@@ -259,13 +294,10 @@ func trainClassifier(ctx context.Context, as []articleTexts) (*intent.Model, int
 			exs = append(exs, intent.Example{Text: t, Intent: label})
 		}
 	}
-	lang := as[0].language
-	if offTopic[lang] == nil {
-		lang = "en"
-	}
-	if n := min(len(offTopic[lang]), len(exs)/4); n >= minOffTopic {
-		for _, t := range offTopic[lang][:n] {
-			exs = append(exs, intent.Example{Text: t, Intent: noneOfThem})
+	if list := offTopic[as[0].language]; min(len(list), len(exs)/4) >= minOffTopic {
+		n := min(len(list), len(exs)/4)
+		for i := range n { // spread over the list: weather, arithmetic, trivia, chit-chat…
+			exs = append(exs, intent.Example{Text: list[i*len(list)/n], Intent: noneOfThem})
 		}
 	}
 	cls, err := intent.Train(ctx, exs, intent.TrainOptions{})
@@ -293,26 +325,26 @@ type LangModel struct {
 }
 
 // Model builds (or returns) the model of the knowledge base as it is now, waiting for it however
-// large the knowledge base is, and describes it.
+// large the knowledge base is, and describes it with the embedder's calibration.
 func (s *Store) Model(ctx context.Context) (ModelInfo, error) {
 	gen, err := s.Generation(ctx)
 	if err != nil {
 		return ModelInfo{}, err
 	}
-	c := s.models
-	c.mu.Lock()
-	m := c.cur
-	if m == nil || m.generation != gen {
-		if m, err = s.buildModel(ctx, gen); err != nil {
-			c.mu.Unlock()
+	m := s.modelFor(ctx, gen, true)
+	if m == nil || m.generation < gen {
+		if err := ctx.Err(); err != nil {
 			return ModelInfo{}, err
 		}
-		c.cur = m
+		return ModelInfo{}, fmt.Errorf("kb: the knowledge base's model could not be built (see the log)")
 	}
-	c.mu.Unlock()
 	info := ModelInfo{Generation: m.generation, Embedder: s.embedder.Name(), Languages: map[string]LangModel{}}
 	for l, lm := range m.langs {
-		info.Languages[l] = LangModel{Articles: lm.articles, Classifier: lm.cls != nil, Examples: lm.examples, Calibration: lm.cal}
+		cal, err := s.calibrate(ctx, l)
+		if err != nil {
+			return ModelInfo{}, err
+		}
+		info.Languages[l] = LangModel{Articles: lm.articles, Classifier: lm.cls != nil, Examples: lm.examples, Calibration: cal}
 	}
 	return info, nil
 }

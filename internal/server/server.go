@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"os"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -72,26 +73,19 @@ func Serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		return err
 	}
 	// Chunks another embedder (or an older chunker) made are redone in the background; search
-	// meanwhile uses the current embedder's vectors and finds the rest lexically.
+	// meanwhile uses the current embedder's vectors and finds the rest lexically. The knowledge
+	// base's model (article classifier, calibration) is built in the background too, once the
+	// demo content is in; a search before it is ready waits for it (see kb.Store.Search), and each
+	// change to the published articles retrains it.
 	refreshCtx, stopRefresh := context.WithCancel(context.Background())
-	refreshDone := make(chan struct{})
+	kbStore.SetBackground(refreshCtx)
+	var background sync.WaitGroup
+	background.Add(1)
 	go func() {
-		defer close(refreshDone)
+		defer background.Done()
 		RefreshKB(refreshCtx, kbStore, log)
-		// The knowledge base's model (article classifier, calibration) is ready before the first
-		// customer asks; after that each change retrains it (see kb.Store.Search).
-		if info, err := kbStore.Model(refreshCtx); err != nil {
-			if refreshCtx.Err() == nil {
-				log.Warn("knowledge-base model not built", "err", err)
-			}
-		} else {
-			for lang, lm := range info.Languages {
-				log.Info("knowledge-base model ready", "language", lang, "articles", lm.Articles, "classifier", lm.Classifier,
-					"examples", lm.Examples, "calibrated", lm.Calibration.Calibrated)
-			}
-		}
 	}()
-	defer func() { stopRefresh(); <-refreshDone }() // before the pool closes
+	defer func() { stopRefresh(); background.Wait(); kbStore.Wait() }() // before the pool closes
 	if cfg.Demo {
 		demoKB := kbStore
 		if cfg.SkipDemoArticles {
@@ -105,6 +99,21 @@ func Serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 			log.Info("demo account", "role", a.Role, "email", a.Email, "password", a.Password)
 		}
 	}
+	background.Add(1)
+	go func() {
+		defer background.Done()
+		info, err := kbStore.Model(refreshCtx)
+		if err != nil {
+			if refreshCtx.Err() == nil {
+				log.Warn("knowledge-base model not built", "err", err)
+			}
+			return
+		}
+		for lang, lm := range info.Languages {
+			log.Info("knowledge-base model ready", "language", lang, "articles", lm.Articles, "classifier", lm.Classifier,
+				"examples", lm.Examples, "calibrated", lm.Calibration.Calibrated)
+		}
+	}()
 
 	bus := events.NewBus(d.Pool, d.OnEmbedded(), log)
 	busCtx, stopBus := context.WithCancel(context.Background())
