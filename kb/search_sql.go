@@ -2,10 +2,16 @@ package kb
 
 import "fmt"
 
-// searchSQL holds the two candidate queries for one embedding dimension. The dimension is part of
+// searchSQL holds the candidate queries for one embedding dimension. The dimension is part of
 // the SQL text (a cast and the partial-index predicate), formatted from the embedder's Dim, never
 // from input.
-type searchSQL struct{ vector, lexical string }
+type searchSQL struct {
+	// vector finds the nearest chunks through the HNSW index (approximately); vectorExact by a
+	// scan, ordered on an expression the index does not serve, with ties broken by id, so that
+	// two databases holding the same articles return the same neighbours.
+	vector, vectorExact string
+	lexical             string
+}
 
 func newSearchSQL(dim int) searchSQL {
 	expr, param := annExpr(dim)
@@ -19,6 +25,13 @@ SELECT c.id, c.article_id, c.kind, c.heading, cardinality(c.tokens),
 FROM kb_chunks c JOIN kb_articles a ON a.id = c.article_id
 WHERE c.dim = %[4]d AND c.embedder = $3 AND a.status = 'published' AND ($4 = '' OR a.language = $4)
 ORDER BY %[1]s <=> %[2]s
+LIMIT $5`, expr, param, matched, dim),
+		vectorExact: fmt.Sprintf(`
+SELECT c.id, c.article_id, c.kind, c.heading, cardinality(c.tokens),
+       1 - (%[1]s <=> %[2]s), %[3]s, a.title, a.language
+FROM kb_chunks c JOIN kb_articles a ON a.id = c.article_id
+WHERE c.dim = %[4]d AND c.embedder = $3 AND a.status = 'published' AND ($4 = '' OR a.language = $4)
+ORDER BY 6 DESC, c.id -- the cosine: not the index's operator, so a scan
 LIMIT $5`, expr, param, matched, dim),
 		// One GIN lookup per rare term, summed per chunk: the work grows with those terms'
 		// postings, not with the corpus; only the chunks kept are scored in full.
