@@ -147,8 +147,7 @@ type SuggestedArticle struct {
 
 // Suggestion sizes.
 const (
-	suggestedArticles = 3
-	suggestMinScore   = 0.05
+	suggestedArticles = 3 // the best three whatever their probability: the agent judges the runners-up
 	replyAnswerRunes  = 1500
 	olderQueryWeight  = 0.85
 )
@@ -156,7 +155,9 @@ const (
 var blankLines = regexp.MustCompile(`\n{3,}`)
 
 // Articles suggests up to three published articles for the customer's latest questions: the
-// newest two and the handoff's question are each searched, and an article keeps its best score.
+// newest two and the handoff's question are each searched, and an article keeps its best score
+// (the probability that it answers the question). Articles the bot was too unsure of to answer
+// with are suggested too: the agent reads them and judges.
 func (a *AssistAPI) Articles(c *gin.Context) {
 	conv, ok := a.conversation(c)
 	if !ok {
@@ -184,7 +185,7 @@ func (a *AssistAPI) Articles(c *gin.Context) {
 	}
 	best := map[int64]ranked{}
 	for i, q := range queries {
-		rs, err := a.KB.Search(ctx, q, kb.SearchOptions{Language: conv.Language, K: suggestedArticles, MinScore: suggestMinScore})
+		rs, err := a.KB.Search(ctx, q, kb.SearchOptions{Language: conv.Language, K: suggestedArticles})
 		if err != nil {
 			httpx.Internal(c, err)
 			return

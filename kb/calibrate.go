@@ -7,8 +7,8 @@ import (
 )
 
 // Calibration: an embedder's vector scores mean different things with different models (the
-// local embedder gives two unrelated questions about 0.0 and two phrasings of one question about
-// 0.4; a neural model may give 0.7 and 0.9). Baton measures the configured embedder on a fixed set
+// local embedder gives two unrelated questions about 0.02 and two phrasings of one question about
+// 0.25; a neural model may give 0.75 and 0.81). Baton measures the configured embedder on a fixed set
 // of customer questions per language: pairs that ask the same thing in other words (positives)
 // and pairs that ask different things (negatives, every question against the other pairs'). A
 // vector score is mapped linearly so that the embedder's mean positive and negative scores land
@@ -20,14 +20,38 @@ import (
 // own titles and alternative questions (see model.go and intent.Train).
 
 // cosScale maps an embedder's vector scores onto the local embedder's scale; the zero value is
-// the identity.
+// the identity. With drop set the vector scores are not used at all (an embedder that could not
+// be calibrated: its raw scores would read as evidence they are not).
 type cosScale struct {
 	Pos, Neg       float64 // the embedder's means
 	RefPos, RefNeg float64 // the local embedder's
+	drop           bool
+}
+
+// minSeparation is the least gap between an embedder's paraphrase and unrelated means that
+// calibration maps from.
+const minSeparation = 0.01
+
+// How vector scores enter the decision (Evidence.VectorScores).
+const (
+	vectorsAsGiven    = "as_given"
+	vectorsCalibrated = "calibrated"
+	vectorsLeftOut    = "left_out"
+)
+
+// use says how the scale lets vector scores into the decision.
+func (c cosScale) use() string {
+	switch {
+	case c.drop:
+		return vectorsLeftOut
+	case c.Pos-c.Neg >= minSeparation:
+		return vectorsCalibrated
+	}
+	return vectorsAsGiven
 }
 
 func (c cosScale) apply(x float64) float64 {
-	if c.Pos-c.Neg < 0.01 {
+	if c.Pos-c.Neg < minSeparation {
 		return x
 	}
 	return c.RefNeg + (x-c.Neg)*(c.RefPos-c.RefNeg)/(c.Pos-c.Neg)
@@ -35,8 +59,12 @@ func (c cosScale) apply(x float64) float64 {
 
 // Calibration says what one language's calibration found.
 type Calibration struct {
-	// Calibrated is false when the embedder tells paraphrases from unrelated questions too
-	// poorly to map (its raw scores are used), or when it is the local embedder itself.
+	// Reference says the embedder is the local one, whose scale the decision was fitted on: its
+	// scores are used as they are.
+	Reference bool `json:"reference"`
+	// Calibrated says another embedder's scores are mapped onto the reference scale. False for it
+	// when it tells paraphrases from unrelated questions too poorly to map: search then leaves its
+	// vector scores out and decides on the rest of the evidence.
 	Calibrated bool `json:"calibrated"`
 	// PosCosine and NegCosine are the embedder's mean vector scores for paraphrase pairs and for
 	// unrelated pairs; RefPos and RefNeg the local embedder's, where search maps them.
@@ -47,13 +75,30 @@ type Calibration struct {
 }
 
 func (c Calibration) scale() cosScale {
-	if !c.Calibrated {
+	switch {
+	case c.Reference:
 		return cosScale{}
+	case c.Calibrated:
+		return cosScale{Pos: c.PosCosine, Neg: c.NegCosine, RefPos: c.RefPos, RefNeg: c.RefNeg}
 	}
-	return cosScale{Pos: c.PosCosine, Neg: c.NegCosine, RefPos: c.RefPos, RefNeg: c.RefNeg}
+	return cosScale{drop: true}
 }
 
-// calibrate measures the store's embedder for lang (once per store and language).
+// scaleFor is the scale search uses for lang: the calibration's, or (when calibrating failed,
+// the embedder unreachable) the local embedder's as it is and any other's dropped.
+func (s *Store) scaleFor(ctx context.Context, lang string) cosScale {
+	cal, err := s.calibrate(ctx, lang)
+	if err != nil {
+		if ctx.Err() == nil {
+			s.logger().Warn("kb: calibrating the embedder failed; vector scores are left out", "language", lang, "err", err)
+		}
+		return cosScale{drop: s.embedder.Name() != (LocalEmbedder{}).Name()}
+	}
+	return cal.scale()
+}
+
+// calibrate measures the store's embedder for lang (once per store and language; a failure is
+// not kept, the next search tries again).
 func (s *Store) calibrate(ctx context.Context, lang string) (Calibration, error) {
 	s.probes.mu.Lock()
 	defer s.probes.mu.Unlock()
@@ -71,9 +116,9 @@ func (s *Store) calibrate(ctx context.Context, lang string) (Calibration, error)
 			return Calibration{}, err
 		}
 		c.PosCosine, c.NegCosine = m[0], m[1]
-		c.Calibrated = m[0]-m[1] >= 0.01
+		c.Calibrated = m[0]-m[1] >= minSeparation
 	} else {
-		c.PosCosine, c.NegCosine = ref[0], ref[1]
+		c.Reference, c.PosCosine, c.NegCosine = true, ref[0], ref[1]
 	}
 	if s.probes.cal == nil {
 		s.probes.cal = map[string]Calibration{}
@@ -88,7 +133,7 @@ type probeCache struct {
 	cal map[string]Calibration
 }
 
-// probeMeans embeds lang's paraphrase pairs with e and returns the mean vector score of the pairs
+// probeMeans embeds lang's paraphrase pairs (English ones for a language without its own) with e and returns the mean vector score of the pairs
 // and of unrelated pairs (each question against the other pairs' questions).
 func probeMeans(ctx context.Context, e Embedder, lang string) ([2]float64, error) {
 	pairs := paraphrasePairs[lang]

@@ -14,7 +14,7 @@ var signalNames = []string{
 	"classifier",      // the article classifier's probability
 	"fused",           // the fused vector and lexical score
 	"coverage",        // the share of the question's term weight the article's matching chunks hold
-	"agreement",       // 1 when the vector+lexical evidence and the classifier pick the same article
+	"agreement",       // 1 when it leads both the vector+lexical match and the classifier among the articles found
 	"unknown",         // the share of the question's term weight the knowledge base has never seen
 	"vector",          // the vector (cosine) score, calibrated
 	"lexical",         // the lexical score
@@ -53,8 +53,8 @@ var (
 // smallKB is the most articles a language may have for the small-knowledge-base model.
 const smallKB = 12
 
-// modelFor picks the decision model for a search's context, and names it.
-func modelFor(sc searchContext) (decisionModel, string) {
+// decisionModelFor picks the decision model for a search's context, and names it.
+func decisionModelFor(sc searchContext) (decisionModel, string) {
 	switch {
 	case !sc.hasClassifier:
 		return retrievalModel, "retrieval"
@@ -82,9 +82,13 @@ type Evidence struct {
 	Model string `json:"model"`
 	// Classifier says an article classifier trained on this knowledge base took part.
 	Classifier bool `json:"classifier"`
-	// Calibrated says vector scores were mapped by this knowledge base's calibration (false: not
-	// calibrated yet, the embedder's raw scores were used).
+	// Calibrated says another embedder's vector scores were mapped onto the local embedder's
+	// scale, the one the decision was fitted on.
 	Calibrated bool `json:"calibrated"`
+	// VectorScores says how the vector scores entered: "as_given" (the local embedder's, the
+	// reference scale), "calibrated" (mapped, as Calibrated says) or "left_out" (an embedder that
+	// could not be calibrated: the decision rests on the lexical match and the classifier).
+	VectorScores string `json:"vector_scores"`
 }
 
 // searchContext is what the signals need besides the evidence: the query's statistics, the
@@ -126,9 +130,10 @@ func decisionFeatures(ev []evidence, i int, sc searchContext) [nSignals]float64 
 }
 
 // decide turns signals into a Score and its explanation.
-func decide(x [nSignals]float64, sc searchContext, calibrated bool) (float64, *Evidence) {
-	m, name := modelFor(sc)
-	ev := &Evidence{Bias: m.bias, Model: name, Classifier: sc.hasClassifier, Calibrated: calibrated, Signals: make([]Signal, 0, len(x))}
+func decide(x [nSignals]float64, sc searchContext, vectors string) (float64, *Evidence) {
+	m, name := decisionModelFor(sc)
+	ev := &Evidence{Bias: m.bias, Model: name, Classifier: sc.hasClassifier, Calibrated: vectors == vectorsCalibrated,
+		VectorScores: vectors, Signals: make([]Signal, 0, len(x))}
 	z := m.bias
 	for k, v := range x {
 		c := m.w[k] * v

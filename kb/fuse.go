@@ -23,9 +23,9 @@ type scoring struct {
 }
 
 // defaultScoring: the retrieval weights were chosen on the tune half of evals/data/retrieval_demo.jsonl
-// with the local embedder; ClassifierWeight on the tune halves of the four tuning sets (hit@1 of
-// Banking77 0.69 → 0.78, HINT3 0.72 → 0.80, the demo 0.84 → 0.86, CMRC 0.993 → 0.990 at 0.35; see
-// `go test -tags tune -run TestFAQRank ./kb`).
+// with the local embedder; ClassifierWeight on the tune halves of the four tuning sets (hit@1 from
+// retrieval alone to 0.35: Banking77 0.710 → 0.787, HINT3 0.716 → 0.821, the demo 0.817 → 0.844,
+// CMRC 0.993 → 0.993; `go test -tags tune -run TestFAQRank ./kb` after TestFAQCache).
 var defaultScoring = scoring{VectorWeight: 0.4, UnigramWeight: 0.5, K1: 1.2, B: 0, ArticleWeight: 0.25, ClassifierWeight: 0.35}
 
 // evidence is one article's evidence for a query, from its best-matching chunk and the classifier.
@@ -115,9 +115,10 @@ func (cs candidateSet) evidence(sc scoring, scale cosScale, probs map[int64]floa
 	for _, c := range cs.chunks {
 		lex := math.Min(1, coverage(c.matched)*sc.lengthNorm(c.ntok, cs.avgLen))
 		lex = (1-sc.ArticleWeight)*lex + sc.ArticleWeight*articleLex[c.articleID]
-		// A chunk the current embedder has not re-embedded yet is judged on its lexical match alone.
+		// A chunk the current embedder has not re-embedded yet is judged on its lexical match
+		// alone, as is every chunk when the embedder could not be calibrated.
 		cos := lex
-		if c.cos != nil && !math.IsNaN(*c.cos) {
+		if c.cos != nil && !math.IsNaN(*c.cos) && !scale.drop {
 			cos = math.Max(0, math.Min(1, scale.apply(*c.cos)))
 		}
 		fused := sc.VectorWeight*cos + (1-sc.VectorWeight)*lex
@@ -149,7 +150,7 @@ func (cs candidateSet) evidence(sc scoring, scale cosScale, probs map[int64]floa
 
 // results decides every article's Score (see decide) and returns the top K scoring at least
 // opt.MinScore, in rank order.
-func (cs candidateSet) results(sc scoring, scale cosScale, probs map[int64]float64, calibrated bool, articles int, opt SearchOptions) []Result {
+func (cs candidateSet) results(sc scoring, scale cosScale, probs map[int64]float64, articles int, opt SearchOptions) []Result {
 	ev := cs.evidence(sc, scale, probs)
 	ctx := searchContext{query: cs.queryStats(), none: probs[noneID], hasClassifier: probs != nil, articles: articles}
 	out := make([]Result, 0, min(len(ev), opt.K))
@@ -161,7 +162,7 @@ func (cs candidateSet) results(sc scoring, scale cosScale, probs map[int64]float
 		r.VectorScore, r.LexicalScore, r.FusedScore = round4(ev[i].cos), round4(ev[i].lex), round4(ev[i].fused)
 		r.ClassifierScore, r.RankScore, r.Coverage = round4(ev[i].cls), round4(ev[i].rank), round4(ev[i].cov)
 		x := decisionFeatures(ev, i, ctx)
-		r.Score, r.Evidence = decide(x, ctx, calibrated)
+		r.Score, r.Evidence = decide(x, ctx, scale.use())
 		if r.Score >= opt.MinScore {
 			out = append(out, r)
 		}

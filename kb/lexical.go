@@ -43,15 +43,6 @@ func (sc scoring) termKindWeight(t string) float64 {
 	return 1
 }
 
-// idf is BM25's inverse document frequency; a term no chunk holds gets the rarest term's weight,
-// so an unknown word in the question lowers every chunk's coverage (a sign the KB does not cover it).
-func idf(df, n int64) float64 {
-	if n < 1 {
-		n = 1
-	}
-	return math.Log(1 + (float64(n)-float64(df)+0.5)/(float64(df)+0.5))
-}
-
 // weighQuery gives each query token its weight from the corpus statistics and, for English, from
 // how common its word is in the language at large (see commonness: a small knowledge base's own
 // statistics cannot tell a common verb from a product name); a misspelt token is replaced by its

@@ -69,11 +69,11 @@ func TestCosScale(t *testing.T) {
 func TestDecideMonotone(t *testing.T) {
 	base := [nSignals]float64{0.6, 0.1, 0.5, 0.6, 0.7, 0, 0, 0.5, 0.6, 0.1, 1, 2, 1, 0.1, 0.2, 3, 1}
 	sc := searchContext{hasClassifier: true, articles: 60}
-	p0, ev := decide(base, sc, true)
+	p0, ev := decide(base, sc, vectorsAsGiven)
 	require.Len(t, ev.Signals, len(signalNames))
 	lead := base
 	lead[1], lead[9] = 0.4, 0.4
-	p1, _ := decide(lead, sc, true)
+	p1, _ := decide(lead, sc, vectorsAsGiven)
 	require.Greater(t, p1, p0)
 	var sum float64
 	for _, s := range ev.Signals {

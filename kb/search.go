@@ -3,6 +3,7 @@ package kb
 import (
 	"context"
 	"fmt"
+	"sort"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
@@ -80,8 +81,10 @@ type candidate struct {
 }
 
 // Search finds the published articles that best answer q: pgvector nearest neighbours among the
-// chunks of the current embedder plus BM25-style lexical matches over Baton's own tokens, fused
-// into one 0..1 Score. Chunks not yet re-embedded by the current embedder are found lexically.
+// chunks of the current embedder plus BM25-style lexical matches over Baton's own tokens, ranked
+// by their fused match and the knowledge base's article classifier. Each result's Score is the
+// decision model's probability that it is the article that answers q (see decide.go). Chunks not
+// yet re-embedded by the current embedder are found lexically.
 func (s *Store) Search(ctx context.Context, q string, opt SearchOptions) ([]Result, error) {
 	if opt.K <= 0 {
 		opt.K = 5
@@ -98,25 +101,40 @@ func (s *Store) Search(ctx context.Context, q string, opt SearchOptions) ([]Resu
 }
 
 // rank decides the candidates' scores with the knowledge base's model of the candidates'
-// generation: its article classifier for the query's language (all of them when the search is
-// in every language) and its calibration.
+// generation: for each language, its article classifier and the embedder's calibration. A
+// search in every language ranks each language's candidates with its own and merges them by
+// Score, the probability each is the right article, which means the same in every language.
 func (s *Store) rank(ctx context.Context, q string, cs candidateSet, opt SearchOptions) []Result {
 	if len(cs.chunks) == 0 {
 		return []Result{}
 	}
-	m := s.modelFor(ctx, cs.generation)
-	lang := opt.Language
-	if lang == "" {
-		lang = cs.chunks[0].language
+	m := s.modelFor(ctx, cs.generation, cs.n <= syncChunks)
+	byLang := map[string][]*candidate{}
+	var langs []string
+	for _, c := range cs.chunks {
+		if byLang[c.language] == nil {
+			langs = append(langs, c.language)
+		}
+		byLang[c.language] = append(byLang[c.language], c)
 	}
-	lm := m.lang(lang)
-	var probs map[int64]float64
-	var scale cosScale
-	articles := 0
-	if lm != nil {
-		probs, scale, articles = lm.classify(q), lm.scale, lm.articles
+	var out []Result
+	for _, lang := range langs {
+		part := cs
+		part.chunks = byLang[lang]
+		lm := m.lang(lang)
+		scale := s.scaleFor(ctx, lang)
+		var probs map[int64]float64
+		articles := 0
+		if lm != nil {
+			probs, articles = lm.classify(q), lm.articles
+		}
+		out = append(out, part.results(s.scoring, scale, probs, articles, opt)...)
 	}
-	return cs.results(s.scoring, scale, probs, lm != nil && lm.cal.Calibrated, articles, opt)
+	if len(langs) > 1 {
+		sort.SliceStable(out, func(i, j int) bool { return out[i].Score > out[j].Score })
+		out = out[:min(len(out), opt.K)]
+	}
+	return out
 }
 
 // candidateSet is what the database returned for a query, before scoring.
@@ -154,12 +172,11 @@ func (s *Store) candidates(ctx context.Context, q string, opt SearchOptions) (ca
 		// filters. Up to exactChunks the vector candidates are found exactly, by a scan: HNSW's
 		// graph is built with random levels, so its approximate neighbours (and with them a
 		// borderline answer) could differ between two databases holding the same articles.
-		indexScan := "on"
+		vectorSQL := s.sql.vector
 		if n <= exactChunks {
-			indexScan = "off"
-		}
-		if _, err := tx.Exec(ctx, `SELECT set_config('hnsw.ef_search', $1, true), set_config('hnsw.iterative_scan', 'relaxed_order', true),
-			set_config('enable_indexscan', $2, true)`, fmt.Sprint(s.efSearch), indexScan); err != nil {
+			vectorSQL = s.sql.vectorExact
+		} else if _, err := tx.Exec(ctx, `SELECT set_config('hnsw.ef_search', $1, true), set_config('hnsw.iterative_scan', 'relaxed_order', true)`,
+			fmt.Sprint(s.efSearch)); err != nil {
 			return err
 		}
 		cs.generation = df["#generation"]
@@ -177,7 +194,7 @@ func (s *Store) candidates(ctx context.Context, q string, opt SearchOptions) (ca
 		}
 		seen := map[int64]bool{}
 		if embedder != "" {
-			if err := collect(ctx, tx, &cs, seen, s.sql.vector, qvec, ts, embedder, opt.Language, limit); err != nil {
+			if err := collect(ctx, tx, &cs, seen, vectorSQL, qvec, ts, embedder, opt.Language, limit); err != nil {
 				return fmt.Errorf("vector candidates: %w", err)
 			}
 		}

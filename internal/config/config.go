@@ -12,12 +12,12 @@ import (
 	"time"
 )
 
-// Config is everything Baton reads from its environment. Flags may override fields after Load.
 // DefaultAnswerThreshold is the answer threshold by default: the bot answers when its best article
 // is at least 70% likely to be the right one (chosen on the tune halves of the tuning sets; the
 // README's "Retrieval" section has the figures).
 const DefaultAnswerThreshold = 0.7
 
+// Config is everything Baton reads from its environment. Flags may override fields after Load.
 type Config struct {
 	Addr          string // BATON_ADDR
 	DataDir       string // BATON_DATA_DIR

@@ -88,7 +88,7 @@ function why(r) {
     el("summary", { text: `${t("answer.why")} · ${r.title} · ${fmt(r.score)}` }),
     el("p", { class: "muted", "data-testid": "answer-why-model", text: tOr(`answer.why.model.${ev.model}`, ev.model) }),
     ev.classifier ? el("p", { class: "muted", text: t("answer.why.classifier") }) : null,
-    el("p", { class: "muted", "data-testid": "answer-why-calibration", text: t(ev.calibrated ? "answer.why.calibrated" : "answer.why.raw") }),
+    el("p", { class: "muted", "data-testid": "answer-why-calibration", text: t(ev.vector_scores === "left_out" ? "answer.why.left_out" : ev.calibrated ? "answer.why.calibrated" : "answer.why.raw") }),
     el(
       "table",
       { class: "answer-preview__signals" },
