@@ -25,7 +25,7 @@ var retrievalGated = []retrievalMetric{
 
 // CompareRetrieval checks cur against base over the whole question set: a figure regresses when it
 // moves the wrong way by more than tolerance (DefaultTolerance when ≤ 0). A baseline of other
-// questions (another count) is an error, not a comparison.
+// questions (another count), threshold or embedder is an error, not a comparison.
 func CompareRetrieval(base, cur RetrievalReport, tolerance float64) (*Comparison, error) {
 	if tolerance <= 0 {
 		tolerance = DefaultTolerance
@@ -33,6 +33,15 @@ func CompareRetrieval(base, cur RetrievalReport, tolerance float64) (*Comparison
 	if base.Queries != cur.Queries || base.Answerable != cur.Answerable {
 		return nil, fmt.Errorf("the baseline has %d questions (%d answerable), this run %d (%d): not the same set",
 			base.Queries, base.Answerable, cur.Queries, cur.Answerable)
+	}
+	// Figures at another threshold, or from another embedder, differ without anything regressing.
+	if base.Threshold != cur.Threshold {
+		return nil, fmt.Errorf("the baseline was measured at threshold %.2f, this run at %.2f: run with --threshold %.2f or save a new baseline",
+			base.Threshold, cur.Threshold, base.Threshold)
+	}
+	if base.Embedder != cur.Embedder {
+		return nil, fmt.Errorf("the baseline was measured with the embedder %q, this run with %q: save a new baseline for it",
+			base.Embedder, cur.Embedder)
 	}
 	cmp := &Comparison{Tolerance: tolerance, NewFailures: []CaseChange{}, Fixed: []CaseChange{}, Regressions: []string{}}
 	for _, m := range retrievalGated {

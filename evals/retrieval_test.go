@@ -54,3 +54,48 @@ func TestReadRetrievalCases(t *testing.T) {
 	require.Equal(t, "zh", QueryLanguage("我的 order 怎么还没到"))
 	require.Equal(t, "en", QueryLanguage("where is my order"))
 }
+
+// The retrieval gate flags a figure that moves the wrong way by more than the tolerance, in the
+// direction that is worse for it, and refuses to compare runs that are not comparable.
+func TestCompareRetrieval(t *testing.T) {
+	base := RetrievalReport{Threshold: 0.7, Embedder: "local", RetrievalMetrics: RetrievalMetrics{
+		Queries: 100, Answerable: 80, HitAt1: 0.80, HitAt5: 0.95, AnsweredCorrect: 0.60, WrongAnswerRate: 0.05, OffTopicNoResultRate: 0.90}}
+	for _, tc := range []struct {
+		name  string
+		edit  func(*RetrievalReport)
+		flags []string
+	}{
+		{"same", func(*RetrievalReport) {}, nil},
+		{"better everywhere", func(r *RetrievalReport) { r.HitAt1, r.WrongAnswerRate = 0.9, 0.01 }, nil},
+		{"hit@1 down within tolerance", func(r *RetrievalReport) { r.HitAt1 = 0.79 }, nil},
+		{"hit@1 down past tolerance", func(r *RetrievalReport) { r.HitAt1 = 0.78 }, []string{"hit_at_1"}},
+		{"wrong answers up past tolerance", func(r *RetrievalReport) { r.WrongAnswerRate = 0.07 }, []string{"wrong_answer_rate"}},
+		{"wrong answers down", func(r *RetrievalReport) { r.WrongAnswerRate = 0.0 }, nil},
+		{"off-topic refused down", func(r *RetrievalReport) { r.OffTopicNoResultRate = 0.8 }, []string{"offtopic_no_result_rate"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cur := base
+			tc.edit(&cur)
+			cmp, err := CompareRetrieval(base, cur, 0.015)
+			require.NoError(t, err)
+			var flagged []string
+			for _, m := range cmp.Metrics {
+				if m.Regression {
+					flagged = append(flagged, m.Metric)
+				}
+			}
+			require.Equal(t, tc.flags, flagged)
+			require.Len(t, cmp.Regressions, len(tc.flags))
+		})
+	}
+	for name, edit := range map[string]func(*RetrievalReport){
+		"other questions": func(r *RetrievalReport) { r.Queries = 99 },
+		"other threshold": func(r *RetrievalReport) { r.Threshold = 0.5 },
+		"other embedder":  func(r *RetrievalReport) { r.Embedder = "openai:text-embedding-3-small" },
+	} {
+		cur := base
+		edit(&cur)
+		_, err := CompareRetrieval(base, cur, 0.015)
+		require.Error(t, err, name)
+	}
+}

@@ -51,7 +51,8 @@ unanswered; decision_accuracy counts every right decision. The embedder is the c
 (BATON_EMBEDDER, see baton --help). Progress goes to stderr; --json prints one JSON object on stdout.
 
 --baseline compares hit@1, hit@5, answered_correct_rate, wrong_answer_rate and
-offtopic_no_result_rate with an earlier run of the same questions; with --fail-on-regression the
+offtopic_no_result_rate with an earlier run of the same questions, threshold and embedder (another
+is an error); with --fail-on-regression the
 command exits 3 when one moves the wrong way by more than --tolerance. make test gates the sets in
 evals/data/faq and the demo set against evals/baselines/.`,
 		Args: cobra.NoArgs,
