@@ -92,15 +92,16 @@ type TraceTask struct {
 	Slots  map[string]string `json:"slots"`
 }
 
-// GetTrace is GET /api/v1/eval/conversations/{id}/trace.
+// GetTrace is GET /api/v1/eval/conversations/{id}/trace. It reads evaluation conversations only
+// (channel "eval"): a real customer's slot values are not the evaluator's to see.
 func (a *API) GetTrace(c *gin.Context) {
 	ctx := c.Request.Context()
 	var tr Trace
 	var state []byte
 	err := a.Pool.QueryRow(ctx, `SELECT status, COALESCE(handoff_reason, ''), COALESCE(bot_state, '{}'::jsonb)
-FROM conversations WHERE id::text = $1`, c.Param("id")).Scan(&tr.Status, &tr.HandoffReason, &state)
+FROM conversations WHERE id::text = $1 AND channel = 'eval'`, c.Param("id")).Scan(&tr.Status, &tr.HandoffReason, &state)
 	if errors.Is(err, pgx.ErrNoRows) {
-		httpx.Error(c, http.StatusNotFound, "no such conversation")
+		httpx.Error(c, http.StatusNotFound, "no such evaluation conversation")
 		return
 	}
 	if err != nil {
