@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"bytes"
 	"errors"
 	"io"
 	"net/http"
@@ -110,6 +111,10 @@ func readSource(c *gin.Context) (string, bool) {
 	b, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, MaxDefinitionBody))
 	if err != nil {
 		httpx.Errorf(c, http.StatusRequestEntityTooLarge, "the definition is larger than %d bytes", MaxDefinitionBody)
+		return "", false
+	}
+	if bytes.IndexByte(b, 0) >= 0 {
+		httpx.Error(c, http.StatusBadRequest, httpx.NULMessage)
 		return "", false
 	}
 	return string(b), true

@@ -23,8 +23,8 @@ func (im *importer) prepare(row ImportRow) (importItem, bool) {
 		return importItem{}, false
 	}
 	in := &row.Article
-	if !validUTF8(in) {
-		im.fail(row, "text is not valid UTF-8 (save the file as UTF-8)")
+	if reason := badText(in, row.ExternalID); reason != "" {
+		im.fail(row, reason)
 		return importItem{}, false
 	}
 	if l, ok := languageAliases[strings.ToLower(strings.TrimSpace(in.Language))]; ok {
@@ -68,18 +68,22 @@ func (im *importer) prepare(row ImportRow) (importItem, bool) {
 	return it, true
 }
 
-func validUTF8(in *ArticleInput) bool {
-	for _, s := range [...]string{in.Title, in.Body, in.Language, in.Status} {
+// badText says what is wrong with a row's text, if anything: not UTF-8, or a NUL character
+// (which Postgres cannot store).
+func badText(in *ArticleInput, externalID string) string {
+	texts := append([]string{in.Title, in.Body, in.Language, in.Status, externalID}, in.Questions...)
+	texts = append(texts, in.Tags...)
+	for _, s := range texts {
 		if !utf8.ValidString(s) {
-			return false
+			return "text is not valid UTF-8 (save the file as UTF-8)"
 		}
 	}
-	for _, s := range append(slices.Clip(in.Questions), in.Tags...) {
-		if !utf8.ValidString(s) {
-			return false
+	for _, s := range texts {
+		if strings.IndexByte(s, 0) >= 0 {
+			return "text contains a NUL character"
 		}
 	}
-	return true
+	return ""
 }
 
 // decide finds the article a row updates and what must change; a non-empty reason rejects it.

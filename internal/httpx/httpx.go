@@ -3,6 +3,7 @@
 package httpx
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -26,14 +27,24 @@ func Errorf(c *gin.Context, status int, format string, args ...any) {
 	Error(c, status, fmt.Sprintf(format, args...))
 }
 
-// Internal logs err (never user text) and answers 500 without details.
+// StatusClientClosedRequest is the status recorded for a request whose client went away before
+// the answer (nginx's 499): nothing failed on the server's side.
+const StatusClientClosedRequest = 499
+
+// Internal logs err (never user text) and answers 500 without details. When the client has gone
+// away (its request's context is cancelled, so the error is most likely that cancellation), it
+// records 499 instead and no error: a closed browser tab is not a server fault.
 func Internal(c *gin.Context, err error) {
+	if errors.Is(c.Request.Context().Err(), context.Canceled) {
+		c.AbortWithStatus(StatusClientClosedRequest)
+		return
+	}
 	_ = c.Error(err)
 	Error(c, http.StatusInternalServerError, "internal error")
 }
 
-// BindJSON decodes a JSON body of at most limit bytes into v, rejecting unknown fields and trailing
-// data. On failure it has already answered 400 or 413 and returns false.
+// BindJSON decodes a JSON body of at most limit bytes into v, rejecting unknown fields, trailing
+// data and NUL characters in its strings. On failure it has already answered 400 or 413 and returns false.
 func BindJSON(c *gin.Context, v any, limit int64) bool {
 	if limit <= 0 {
 		limit = MaxBody
@@ -59,6 +70,10 @@ func BindJSON(c *gin.Context, v any, limit int64) bool {
 	}
 	if dec.More() {
 		Error(c, http.StatusBadRequest, "invalid JSON body: trailing data after the object")
+		return false
+	}
+	if HasNUL(v) {
+		Error(c, http.StatusBadRequest, NULMessage)
 		return false
 	}
 	return true

@@ -30,7 +30,7 @@ func (a *App) Routes() (http.Handler, error) {
 	if err := r.SetTrustedProxies(nil); err != nil {
 		return nil, err
 	}
-	r.Use(gin.CustomRecovery(a.recovered), a.requestLog(), securityHeaders(static), a.Users.Authenticate())
+	r.Use(gin.CustomRecovery(a.recovered), a.requestLog(), securityHeaders(static), httpx.RejectNUL(), a.Users.Authenticate())
 	r.HandleMethodNotAllowed = true
 	r.NoRoute(func(c *gin.Context) { httpx.Error(c, http.StatusNotFound, "no such route") })
 	r.NoMethod(func(c *gin.Context) { httpx.Error(c, http.StatusMethodNotAllowed, "method not allowed") })
