@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -24,6 +25,11 @@ func (a *App) requestLog() gin.HandlerFunc {
 			"ms", time.Since(start).Milliseconds()}
 		if c.FullPath() == "" {
 			attrs[3] = "(unmatched)"
+		}
+		// A request whose client went away fails on its cancelled context: not a server fault.
+		if c.Writer.Status() == httpx.StatusClientClosedRequest || (len(c.Errors) > 0 && errors.Is(c.Request.Context().Err(), context.Canceled)) {
+			a.Log.Info("request cancelled by the client", attrs...)
+			return
 		}
 		if len(c.Errors) > 0 {
 			a.Log.Error("request failed", append(attrs, "err", c.Errors.Last().Err)...)
@@ -58,7 +64,13 @@ func securityHeaders(static *assets.Assets) gin.HandlerFunc {
 	}
 }
 
+// healthz is the process's liveness: 503 while the embedded database it owns is down (being
+// restarted, or gone for good, when Baton is about to exit).
 func (a *App) healthz(c *gin.Context) {
+	if a.DB != nil && !a.DB.Embedded.Up() {
+		c.JSON(http.StatusServiceUnavailable, gin.H{"status": "unavailable", "error": "the embedded database is down"})
+		return
+	}
 	c.JSON(http.StatusOK, gin.H{"status": "ok"})
 }
 
