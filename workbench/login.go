@@ -39,6 +39,14 @@ func (p *Pages) Login(c *gin.Context) {
 		form.Error = "login.error"
 		p.renderLogin(c, http.StatusUnauthorized, form)
 		return
+	case errors.Is(err, auth.ErrThrottled), errors.Is(err, auth.ErrBusy):
+		form.Error = "login.error_busy"
+		if errors.Is(err, auth.ErrThrottled) {
+			form.Error = "login.error_throttled"
+		}
+		c.Header("Retry-After", auth.RetryAfter(err))
+		p.renderLogin(c, http.StatusTooManyRequests, form)
+		return
 	case err != nil:
 		_ = c.Error(err)
 		form.Error = "login.error_server"

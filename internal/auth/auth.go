@@ -72,11 +72,12 @@ type Session struct {
 
 // Service manages users and sessions.
 type Service struct {
-	pool *pgxpool.Pool
+	pool  *pgxpool.Pool
+	guard *loginGuard
 }
 
 // NewService returns the service on pool.
-func NewService(pool *pgxpool.Pool) *Service { return &Service{pool: pool} }
+func NewService(pool *pgxpool.Pool) *Service { return &Service{pool: pool, guard: newLoginGuard()} }
 
 // argon2id parameters (OWASP's minimum recommendation: 19 MiB, 2 passes, 1 lane).
 const (
@@ -184,18 +185,28 @@ func (s *Service) UserGet(ctx context.Context, id int64) (User, error) {
 	return u, err
 }
 
-// Login checks the password and opens a session; the returned token is shown only now.
+// Login checks the password and opens a session; the returned token is shown only now. Wrong
+// passwords are throttled per account (ErrThrottled, as a ThrottledError) and checks bounded in
+// number (ErrBusy); see throttle.go.
 func (s *Service) Login(ctx context.Context, email, password string) (string, Session, error) {
-	u, hash, err := scanUser(s.pool.QueryRow(ctx, `SELECT `+userCols+`, password_hash FROM users WHERE email = $1`,
-		strings.ToLower(strings.TrimSpace(email))))
-	if errors.Is(err, pgx.ErrNoRows) {
-		CheckPassword(dummyHash, password)
-		return "", Session{}, ErrBadCredentials
+	account := strings.ToLower(strings.TrimSpace(email))
+	if err := s.guard.allowed(account); err != nil {
+		return "", Session{}, err
 	}
-	if err != nil {
+	u, hash, err := scanUser(s.pool.QueryRow(ctx, `SELECT `+userCols+`, password_hash FROM users WHERE email = $1`, account))
+	known := err == nil
+	if errors.Is(err, pgx.ErrNoRows) {
+		hash = dummyHash // a wrong email costs as long as a wrong password, and counts the same
+	} else if err != nil {
 		return "", Session{}, fmt.Errorf("auth: login: %w", err)
 	}
-	if !CheckPassword(hash, password) {
+	ok, err := s.guard.check(ctx, hash, password)
+	if err != nil {
+		return "", Session{}, err
+	}
+	ok = ok && known
+	s.guard.result(account, ok)
+	if !ok {
 		return "", Session{}, ErrBadCredentials
 	}
 	token := TokenPrefix + randomString(32)

@@ -25,8 +25,17 @@ func (s *Service) LoginAPI(c *gin.Context) {
 		return
 	}
 	token, sess, err := s.Login(c.Request.Context(), in.Email, in.Password)
-	if errors.Is(err, ErrBadCredentials) {
+	switch {
+	case errors.Is(err, ErrBadCredentials):
 		httpx.Error(c, http.StatusUnauthorized, "wrong email or password")
+		return
+	case errors.Is(err, ErrThrottled):
+		c.Header("Retry-After", RetryAfter(err))
+		httpx.Error(c, http.StatusTooManyRequests, "too many wrong passwords for this account; try again later")
+		return
+	case errors.Is(err, ErrBusy):
+		c.Header("Retry-After", RetryAfter(err))
+		httpx.Error(c, http.StatusServiceUnavailable, "too many sign-ins at once; try again in a moment")
 		return
 	}
 	if err != nil {
