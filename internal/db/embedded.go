@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -35,12 +36,28 @@ const (
 type Embedded struct {
 	// URL is the connection string of the running server.
 	URL   string
-	cmd   *exec.Cmd
-	done  chan error
 	lock  *os.File
 	state string
 	log   *slog.Logger
+
+	// What a restart needs: the same server on the same port, so the pool's URL stays right.
+	node, script, pgdata string
+	port                 int
+
+	mu       sync.Mutex // guards cmd, done and stopping; held while a restart starts the server
+	cmd      *exec.Cmd
+	done     chan error // the current child's exit
+	stopping bool
+	up       atomic.Bool
+	failed   chan error // receives once when the server is down for good
 }
+
+// Restarts of a server that died: at most maxRestarts within restartWindow, the n-th after n
+// seconds; past that Baton gives up (Failed) rather than answer 500 forever.
+const (
+	maxRestarts   = 3
+	restartWindow = 10 * time.Minute
+)
 
 type embeddedState struct {
 	PID int    `json:"pid"`
@@ -86,62 +103,139 @@ func StartEmbedded(ctx context.Context, dataDir, nodeModules string, log *slog.L
 		lf.Close()
 		return nil, errors.New("db: the embedded database needs Node.js (`node` on PATH); install it or set DATABASE_URL")
 	}
-	pgdata := filepath.Join(dataDir, "pgdata")
+	e := &Embedded{lock: lf, state: statePath, log: log, node: node, script: script,
+		pgdata: filepath.Join(dataDir, "pgdata"), failed: make(chan error, 1)}
 	start := time.Now()
-	var e *Embedded
 	// A port found free can be taken by another process before PGlite binds it; PGlite then exits
 	// with EADDRINUSE and another port is tried.
 	for attempt := 1; ; attempt++ {
-		port, err := freePort()
+		if e.port, err = freePort(); err != nil {
+			lf.Close()
+			return nil, err
+		}
+		e.URL = fmt.Sprintf("postgres://postgres@127.0.0.1:%d/postgres?sslmode=disable&application_name=%s", e.port, embeddedAppName)
+		out, err := e.spawn()
 		if err != nil {
 			lf.Close()
 			return nil, err
 		}
-		cmd := exec.Command(node, script,
-			"--db="+pgdata,
-			"--host=127.0.0.1",
-			"--port="+strconv.Itoa(port),
-			"--extensions=@electric-sql/pglite-pgvector:vector",
-			"--max-connections="+strconv.Itoa(embeddedMaxConns),
-		)
-		cmd.Dir = filepath.Dir(filepath.Dir(script))
-		// Own process group: a terminal's Ctrl-C reaches Baton, which stops the database last.
-		// Pdeathsig: if Baton dies hard, the database is told to shut down instead of lingering.
-		cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGTERM}
-		out := &logWriter{log: log.With("component", "pglite"), listening: make(chan struct{})}
-		cmd.Stdout, cmd.Stderr = out, out
-		if err := cmd.Start(); err != nil {
-			lf.Close()
-			return nil, fmt.Errorf("db: start pglite: %w", err)
-		}
-		e = &Embedded{
-			URL:   fmt.Sprintf("postgres://postgres@127.0.0.1:%d/postgres?sslmode=disable&application_name=%s", port, embeddedAppName),
-			cmd:   cmd,
-			done:  make(chan error, 1),
-			lock:  lf,
-			state: statePath,
-			log:   log,
-		}
-		go func() { e.done <- cmd.Wait() }()
 		err = e.waitReady(ctx, out.listening, 120*time.Second)
 		if err == nil {
 			break
 		}
 		if out.portTaken() && attempt < 3 {
 			<-e.done // it has exited
-			log.Warn("embedded database port taken by another process; trying another", "port", port)
+			log.Warn("embedded database port taken by another process; trying another", "port", e.port)
 			continue
 		}
 		e.Stop()
 		return nil, err
 	}
+	e.up.Store(true)
+	go e.supervise()
 	b, _ := json.Marshal(embeddedState{PID: os.Getpid(), URL: e.URL})
 	if err := os.WriteFile(statePath, b, 0o600); err != nil {
 		e.Stop()
 		return nil, fmt.Errorf("db: write state: %w", err)
 	}
-	log.Info("embedded database ready", "data_dir", pgdata, "seconds", time.Since(start).Round(10*time.Millisecond).Seconds())
+	log.Info("embedded database ready", "data_dir", e.pgdata, "seconds", time.Since(start).Round(10*time.Millisecond).Seconds())
 	return e, nil
+}
+
+// spawn starts the server process on e.port; e.mu is held or the server not yet shared.
+func (e *Embedded) spawn() (*logWriter, error) {
+	cmd := exec.Command(e.node, e.script,
+		"--db="+e.pgdata,
+		"--host=127.0.0.1",
+		"--port="+strconv.Itoa(e.port),
+		"--extensions=@electric-sql/pglite-pgvector:vector",
+		"--max-connections="+strconv.Itoa(embeddedMaxConns),
+	)
+	cmd.Dir = filepath.Dir(filepath.Dir(e.script))
+	// Own process group: a terminal's Ctrl-C reaches Baton, which stops the database last.
+	// Pdeathsig: if Baton dies hard, the database is told to shut down instead of lingering.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGTERM}
+	out := &logWriter{log: e.log.With("component", "pglite"), listening: make(chan struct{})}
+	cmd.Stdout, cmd.Stderr = out, out
+	if err := cmd.Start(); err != nil {
+		return nil, fmt.Errorf("db: start pglite: %w", err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	e.cmd, e.done = cmd, done
+	return out, nil
+}
+
+// supervise restarts the server when it exits without Stop (bounded, see maxRestarts), and
+// reports on Failed when it cannot.
+func (e *Embedded) supervise() {
+	var restarts []time.Time
+	for {
+		e.mu.Lock()
+		done := e.done
+		e.mu.Unlock()
+		err := <-done
+		done <- err // Stop reads it too
+		e.mu.Lock()
+		if e.stopping {
+			e.mu.Unlock()
+			return
+		}
+		e.up.Store(false)
+		e.log.Error("embedded database exited unexpectedly; restarting it", "err", err)
+		now := time.Now()
+		recent := restarts[:0]
+		for _, t := range restarts {
+			if now.Sub(t) < restartWindow {
+				recent = append(recent, t)
+			}
+		}
+		restarts = recent
+		var lastErr error = fmt.Errorf("db: pglite exited: %v", err)
+		ok := false
+		for len(restarts) < maxRestarts && !e.stopping {
+			restarts = append(restarts, time.Now())
+			time.Sleep(time.Duration(len(restarts)) * time.Second)
+			out, err := e.spawn()
+			if err == nil {
+				if err = e.waitReady(context.Background(), out.listening, 120*time.Second); err == nil {
+					ok = true
+					break
+				}
+				_ = e.cmd.Process.Kill()
+				e.done <- <-e.done // it has exited; Stop reads it too
+			}
+			lastErr = err
+			e.log.Error("embedded database restart failed", "attempt", len(restarts), "err", err)
+		}
+		if ok {
+			e.up.Store(true)
+			e.log.Warn("embedded database restarted", "restarts in the last 10 minutes", len(restarts))
+			e.mu.Unlock()
+			continue
+		}
+		e.mu.Unlock()
+		e.failed <- fmt.Errorf("db: the embedded database is down and could not be restarted %d times within %s: %w", maxRestarts, restartWindow, lastErr)
+		return
+	}
+}
+
+// Failed receives an error once the server this process owns has died and could not be restarted;
+// it never receives for a shared server. Baton then exits non-zero.
+func (e *Embedded) Failed() <-chan error {
+	if e == nil || e.failed == nil {
+		return nil
+	}
+	return e.failed
+}
+
+// Up reports whether the server this process owns is running (true for a shared one: its owner
+// watches it).
+func (e *Embedded) Up() bool {
+	if e == nil || e.failed == nil {
+		return true
+	}
+	return e.up.Load()
 }
 
 // attachEmbedded connects to the server another process owns, waiting briefly while it starts.
@@ -199,31 +293,44 @@ func (e *Embedded) waitReady(ctx context.Context, listening <-chan struct{}, lim
 
 // PID is the server process's id, 0 when this process does not own it.
 func (e *Embedded) PID() int {
-	if e == nil || e.cmd == nil || e.cmd.Process == nil {
+	if e == nil {
+		return 0
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.cmd == nil || e.cmd.Process == nil {
 		return 0
 	}
 	return e.cmd.Process.Pid
 }
 
 // Owner reports whether this process started the server (rather than sharing another's).
-func (e *Embedded) Owner() bool { return e.cmd != nil }
+func (e *Embedded) Owner() bool { return e.failed != nil }
 
 // Stop shuts the server down (if this process owns it) and releases the data directory.
 func (e *Embedded) Stop() {
-	if e == nil || e.cmd == nil {
+	if e == nil || e.failed == nil {
 		return
 	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.cmd == nil {
+		return
+	}
+	e.stopping = true
 	_ = os.Remove(e.state)
 	_ = e.cmd.Process.Signal(syscall.SIGTERM)
 	select {
-	case <-e.done:
+	case err := <-e.done:
+		e.done <- err
 	case <-time.After(20 * time.Second):
 		e.log.Warn("embedded database did not stop in time; killing it")
 		_ = e.cmd.Process.Kill()
-		<-e.done
+		e.done <- <-e.done
 	}
 	e.lock.Close()
 	e.cmd = nil
+	e.up.Store(false)
 	e.log.Info("embedded database stopped")
 }
 

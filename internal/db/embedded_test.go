@@ -6,7 +6,9 @@ import (
 	"log/slog"
 	"path/filepath"
 	"runtime"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 )
@@ -61,4 +63,50 @@ func TestEmbeddedShareAndRestart(t *testing.T) {
 func TestMissingNodeModulesIsAClearError(t *testing.T) {
 	_, err := StartEmbedded(context.Background(), t.TempDir(), t.TempDir(), slog.New(slog.NewTextHandler(io.Discard, nil)))
 	require.ErrorContains(t, err, "npm packages are not installed")
+}
+
+// If the embedded database process dies, Baton starts it again on the same address (the pool
+// reconnects, the data is there) instead of answering 500 forever; when it cannot, Failed says so
+// and Baton exits.
+func TestEmbeddedRestartsAfterACrash(t *testing.T) {
+	ctx := context.Background()
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	e, err := StartEmbedded(ctx, t.TempDir(), nodeModules(), log)
+	require.NoError(t, err)
+	defer e.Stop()
+	pool, err := NewPool(ctx, e.URL, true)
+	require.NoError(t, err)
+	defer pool.Close()
+	_, err = pool.Exec(ctx, `CREATE TABLE kept (v text); INSERT INTO kept VALUES ('before the crash')`)
+	require.NoError(t, err)
+	require.True(t, e.Up())
+
+	first := e.PID()
+	require.NoError(t, syscall.Kill(first, syscall.SIGKILL))
+	require.Eventually(t, func() bool { return !e.Up() }, 10*time.Second, 20*time.Millisecond, "seen down")
+	require.Eventually(t, func() bool { return e.Up() }, 2*time.Minute, 100*time.Millisecond, "restarted")
+	require.NotEqual(t, first, e.PID())
+	var v string
+	require.Eventually(t, func() bool {
+		return pool.QueryRow(ctx, `SELECT v FROM kept`).Scan(&v) == nil
+	}, 30*time.Second, 100*time.Millisecond, "the pool reconnects to the restarted server")
+	require.Equal(t, "before the crash", v)
+	select {
+	case err := <-e.Failed():
+		t.Fatalf("failed after a restart that worked: %v", err)
+	default:
+	}
+
+	// A server that cannot start again: after maxRestarts attempts, Failed reports it.
+	e.mu.Lock()
+	e.script = filepath.Join(t.TempDir(), "missing.js")
+	e.mu.Unlock()
+	require.NoError(t, syscall.Kill(e.PID(), syscall.SIGKILL))
+	select {
+	case err := <-e.Failed():
+		require.ErrorContains(t, err, "could not be restarted")
+	case <-time.After(2 * time.Minute):
+		t.Fatal("no failure reported")
+	}
+	require.False(t, e.Up())
 }

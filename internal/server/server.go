@@ -191,10 +191,13 @@ func Serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	log.Info("baton ready", "url", "http://"+ln.Addr().String(), "embedded_db", d.Embedded != nil,
 		"startup_seconds", time.Since(started).Round(10*time.Millisecond).Seconds())
 
+	var failure error
 	select {
 	case <-ctx.Done():
 	case err := <-errc:
 		return fmt.Errorf("server: %w", err)
+	case failure = <-d.Embedded.Failed(): // the embedded database died and could not be restarted
+		log.Error("stopping: the embedded database is gone", "err", failure)
 	}
 	log.Info("shutting down")
 	close(done) // WebSocket loops send their close frames
@@ -204,7 +207,7 @@ func Serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		log.Warn("shutdown incomplete", "err", err)
 	}
 	stopBus()
-	return nil
+	return failure
 }
 
 // RefreshKB re-embeds what the configured embedder has not embedded yet, logging progress about
