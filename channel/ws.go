@@ -7,9 +7,11 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/gin-gonic/gin"
+	"golang.org/x/sync/singleflight"
 
 	"github.com/baton-cs/baton/internal/auth"
 	"github.com/baton-cs/baton/internal/conversation"
@@ -27,6 +29,90 @@ type Live struct {
 	Done <-chan struct{}
 	// Queue tells a waiting customer where they stand; nil sends no queue frames.
 	Queue Waiting
+	// MaxPerConversation and MaxPerIP cap the open conversation sockets (0: the defaults);
+	// one more is refused with 429.
+	MaxPerConversation, MaxPerIP int
+
+	mu      sync.Mutex
+	perConv map[string]int
+	perIP   map[string]int
+	// fetches shares one database read among the sockets of a conversation that need the same
+	// thing at once: every socket on it wakes for the same event and asks for the same messages.
+	fetches singleflight.Group
+}
+
+// Default caps on open conversation sockets: a customer's few tabs and the staff watching it fit
+// easily; thousands opened on one conversation, or from one address, do not.
+const (
+	DefaultMaxPerConversation = 20
+	DefaultMaxPerIP           = 100
+)
+
+// admit counts a socket on conv from ip, or says why it is refused; release uncounts it.
+func (l *Live) admit(conv, ip string) (release func(), refused string) {
+	maxConv, maxIP := l.MaxPerConversation, l.MaxPerIP
+	if maxConv <= 0 {
+		maxConv = DefaultMaxPerConversation
+	}
+	if maxIP <= 0 {
+		maxIP = DefaultMaxPerIP
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.perConv == nil {
+		l.perConv, l.perIP = map[string]int{}, map[string]int{}
+	}
+	if l.perConv[conv] >= maxConv {
+		return nil, "too many open connections to this conversation; close another tab first"
+	}
+	if l.perIP[ip] >= maxIP {
+		return nil, "too many open connections from your address"
+	}
+	l.perConv[conv]++
+	l.perIP[ip]++
+	return func() {
+		l.mu.Lock()
+		defer l.mu.Unlock()
+		if l.perConv[conv]--; l.perConv[conv] <= 0 {
+			delete(l.perConv, conv)
+		}
+		if l.perIP[ip]--; l.perIP[ip] <= 0 {
+			delete(l.perIP, ip)
+		}
+	}, ""
+}
+
+// sharedRead runs read once for every caller asking for key at the same time. It does not end
+// with any one caller's request.
+func (l *Live) sharedRead(key string, read func(ctx context.Context) (any, error)) (any, error) {
+	v, err, _ := l.fetches.Do(key, func() (any, error) {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		return read(ctx)
+	})
+	return v, err
+}
+
+// messagesAfter is Convs.MessagesAfter, shared among the conversation's sockets.
+func (l *Live) messagesAfter(convID string, after int64) ([]conversation.Message, error) {
+	v, err := l.sharedRead("m/"+convID+"/"+strconv.FormatInt(after, 10), func(ctx context.Context) (any, error) {
+		return l.Convs.MessagesAfter(ctx, convID, after, 200)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return v.([]conversation.Message), nil
+}
+
+// conversation is Convs.Get, shared among the conversation's sockets.
+func (l *Live) conversation(convID string) (conversation.Conversation, error) {
+	v, err := l.sharedRead("c/"+convID, func(ctx context.Context) (any, error) {
+		return l.Convs.Get(ctx, convID)
+	})
+	if err != nil {
+		return conversation.Conversation{}, err
+	}
+	return v.(conversation.Conversation), nil
 }
 
 // queueCoalesce gathers a burst of queue changes into one recomputation of a customer's place;
@@ -66,10 +152,17 @@ func (l *Live) ConversationWS(c *gin.Context) {
 		return
 	}
 	header := auth.BearerToken(c)
+	release, refused := l.admit(convID, c.ClientIP())
+	if refused != "" {
+		httpx.Error(c, http.StatusTooManyRequests, refused)
+		return
+	}
+	defer release()
 	conn, err := live.Upgrade(c.Writer, c.Request, !staff)
 	if err != nil {
 		return // the upgrader has answered
 	}
+	defer conn.Close(live.CloseNormal, "")
 	conv, ok := l.authorize(ctx, conn, convID, staff, header)
 	if !ok {
 		return
@@ -103,7 +196,7 @@ func (l *Live) ConversationWS(c *gin.Context) {
 				return
 			}
 			if ev.Kind == "status" || ev.Kind == "resync" {
-				cv, err := l.Convs.Get(ctx, conv.ID)
+				cv, err := l.conversation(conv.ID)
 				if err != nil {
 					return
 				}
@@ -117,14 +210,9 @@ func (l *Live) ConversationWS(c *gin.Context) {
 					return
 				}
 			}
-		case raw, ok := <-conn.Incoming:
+		case _, ok := <-conn.Incoming: // pings are answered by live; nothing else is expected
 			if !ok {
 				return
-			}
-			if string(raw) != "" && frameType(raw) == "ping" {
-				if conn.Send(gin.H{"type": "pong"}) != nil {
-					return
-				}
 			}
 		case <-queueEvs:
 			if w.waiting() {
@@ -184,7 +272,7 @@ func (l *Live) authorize(ctx context.Context, conn *live.Conn, convID string, st
 // sendAfter sends every message after seq and returns the last seq sent.
 func (l *Live) sendAfter(ctx context.Context, conn *live.Conn, convID string, after int64) (int64, error) {
 	for {
-		msgs, err := l.Convs.MessagesAfter(ctx, convID, after, 200)
+		msgs, err := l.messagesAfter(convID, after)
 		if err != nil {
 			return after, err
 		}

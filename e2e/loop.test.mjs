@@ -340,6 +340,54 @@ describe("the learning loop", () => {
     await next.locator('[data-testid="chat-status"][data-status="bot"]').waitFor();
   });
 
+  step("a chat whose socket stops answering reconnects by itself and catches up with ?after=", async () => {
+    const context = await browser.newContext({ baseURL: baton.baseURL, locale: "en-US", viewport: { width: 900, height: 800 } });
+    context.setDefaultTimeout(WAIT);
+    // Ping every second and give up after another second without an answer (25 s and 10 s by default).
+    await context.addInitScript(() => {
+      globalThis.__batonLiveTiming = { pingMs: 1000, pongWaitMs: 1000 };
+    });
+    const page = await context.newPage();
+    page.on("pageerror", (err) => pageErrors.push(`customer3: ${err.message}`));
+    pages.customer3 = page;
+    // The first socket's path goes dead after the first reply: nothing from the server reaches the
+    // page any more, and no close either (as when a network path drops silently).
+    const sockets = [];
+    let dead = false;
+    await page.routeWebSocket(/\/api\/v1\/conversations\/[^/]+\/ws/, (ws) => {
+      sockets.push(ws.url());
+      const server = ws.connectToServer();
+      if (sockets.length > 1) return; // later sockets are passed through untouched
+      ws.onMessage((m) => server.send(m));
+      server.onMessage((m) => {
+        if (!dead) ws.send(m);
+      });
+    });
+    await page.goto("/chat");
+    await page.getByTestId("chat-status").filter({ hasText: "Ask" }).waitFor();
+    const { reply } = await customerSays(page, "How long does a refund take?");
+    await eventually(() => sockets.length === 1, { what: "the chat's socket" });
+    dead = true;
+
+    // Meanwhile the conversation goes on elsewhere (the same customer in another tab): only the
+    // socket can bring these messages to this page.
+    const { conversation_id: id, customer_token: token } = await page.evaluate(() => JSON.parse(localStorage.getItem("baton.chat")));
+    const res = await fetch(`${baton.baseURL}/api/v1/conversations/${id}/messages`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
+      body: JSON.stringify({ text: "And to my credit card?", client_message_id: "other-tab-1" }),
+    });
+    assert.equal(res.status, 201, await res.text());
+
+    await eventually(() => sockets.length >= 2, { timeoutMs: WAIT, what: "a second socket after the first went quiet" });
+    const resumedAfter = Number(new URL(sockets[1]).searchParams.get("after"));
+    assert.ok(resumedAfter >= reply.seq, `the new socket asks for what came after ${reply.seq}, asked after=${resumedAfter}`);
+    await waitForMessage(page, "chat-messages", (m) => m.sender === "customer" && m.text === "And to my credit card?", "the message from the other tab");
+    await waitForMessage(page, "chat-messages", (m) => m.sender === "bot" && m.seq > reply.seq + 1, "the bot's reply to it");
+    const seqs = (await readTranscript(page, "chat-messages")).map((m) => m.seq);
+    assert.deepEqual(seqs, [...new Set(seqs)].sort((x, y) => x - y), "no message twice, in order");
+  });
+
   step("no page threw an uncaught error", async () => {
     assert.deepEqual(pageErrors, []);
     assert.deepEqual(dialogs, []);

@@ -33,6 +33,7 @@ func (a *API) AgentWS(c *gin.Context) {
 	if err != nil {
 		return
 	}
+	defer conn.Close(live.CloseNormal, "")
 	ctx := c.Request.Context()
 	u := me(c)
 	_ = a.Store.Heartbeat(ctx, u.ID)

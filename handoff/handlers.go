@@ -194,6 +194,7 @@ func (a *API) QueueWS(c *gin.Context) {
 	if err != nil {
 		return
 	}
+	defer conn.Close(live.CloseNormal, "")
 	// An open queue page is the agent's heartbeat: each ping keeps their presence alive.
 	agentID := me(c).ID
 	_ = a.Store.Heartbeat(c.Request.Context(), agentID)

@@ -69,6 +69,7 @@ func (a *API) SupervisorWS(c *gin.Context) {
 	if err != nil {
 		return
 	}
+	defer conn.Close(live.CloseNormal, "")
 	queue, unsubQueue := a.Bus.Subscribe(events.QueueTopic)
 	defer unsubQueue()
 	breaches, unsubSLA := a.Bus.Subscribe(SLATopic)
