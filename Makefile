@@ -8,7 +8,7 @@ BIN     := bin/baton
 SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 GOFILES := $(shell find . -name '*.go' -not -path './node_modules/*')
 
-.PHONY: all build run test test-go test-e2e test-eval test-retrieval eval-baseline retrieval-baseline lint deps browser clean
+.PHONY: all build run test test-native test-go test-e2e test-eval test-retrieval eval-baseline retrieval-baseline lint deps browser clean
 
 all: build
 
@@ -66,6 +66,24 @@ test-retrieval: build
 	@set -e; for s in $(RETRIEVAL_SETS); do \
 		echo "retrieval: $$s (test half)"; \
 		./$(BIN) eval retrieval $(retrieval_args) --baseline evals/baselines/retrieval-$$s.json --fail-on-regression > bin/retrieval-$$s.txt; \
+	done
+
+## test-native: the Go tests and both eval gates again on native PostgreSQL 15 with pgvector, in a
+## throwaway cluster (scripts/native-pg.sh installs PostgreSQL and builds pgvector when missing)
+# (the cluster lives under /tmp: the postgres user must reach it, whoever owns the checkout)
+NATIVE_PORT ?= 55439
+test-native: build
+	@set -e; dir=$$(mktemp -d /tmp/baton-native-pg.XXXXXX); \
+	trap 'scripts/native-pg.sh stop '$$dir EXIT; \
+	url=$$(scripts/native-pg.sh start $$dir $(NATIVE_PORT)); \
+	echo "native-pg: $$url"; \
+	TEST_DATABASE_URL=$$url $(GO) test -count=1 -timeout 15m ./...; \
+	DATABASE_URL=$$url ./$(BIN) eval run evals/suites --baseline evals/baseline.json --fail-on-regression \
+		--junit bin/eval-junit-native.xml --html bin/eval-report-native.html; \
+	for s in $(RETRIEVAL_SETS); do \
+		echo "retrieval: $$s (test half, native)"; \
+		DATABASE_URL=$$url ./$(BIN) eval retrieval $(retrieval_args) --baseline evals/baselines/retrieval-$$s.json \
+			--fail-on-regression > bin/retrieval-native-$$s.txt; \
 	done
 
 ## retrieval-baseline: measure the FAQ sets again and make the results the new baselines (commit them deliberately)
