@@ -204,4 +204,12 @@ func TestReportsRender(t *testing.T) {
 	var text bytes.Buffer
 	require.NoError(t, r.WriteText(&text, nil))
 	require.Contains(t, text.String(), "FAIL s / faq wrong")
+	require.Equal(t, 2, strings.Count(text.String(), "FAIL "), "without a baseline every failure is listed")
+
+	// Against a baseline, a case failing there too is counted on one line, not spelt out.
+	text.Reset()
+	require.NoError(t, r.WriteText(&text, &Comparison{NewFailures: []CaseChange{{Case: "s / faq wrong", Was: "passed", Now: "failed"}}}))
+	require.Equal(t, 1, strings.Count(text.String(), "FAIL "), text.String())
+	require.Contains(t, text.String(), "FAIL s / faq wrong")
+	require.Contains(t, text.String(), "known failures: 1 cases fail as they did in the baseline")
 }

@@ -36,9 +36,23 @@ func (r *RunReport) WriteText(w io.Writer, cmp *Comparison) error {
 			fmt.Fprintf(w, "  %-20s %s / %s  (%d / %d)\n", n, pct(s.Precision), pct(s.Recall), s.Made, s.Expected)
 		}
 	}
+	// Against a baseline, only the newly failing cases are spelt out; those failing in the baseline
+	// too are one line (the HTML and JUnit reports list them all).
+	var newly map[string]bool
+	known := 0
+	if cmp != nil {
+		newly = map[string]bool{}
+		for _, c := range cmp.NewFailures {
+			newly[c.Case] = true
+		}
+	}
 	for i := range r.Results {
 		c := &r.Results[i]
 		if c.Passed {
+			continue
+		}
+		if newly != nil && !newly[c.Key()] {
+			known++
 			continue
 		}
 		fmt.Fprintf(w, "FAIL %s (%s:%d)\n", c.Key(), c.File, c.Line)
@@ -57,6 +71,9 @@ func (r *RunReport) WriteText(w io.Writer, cmp *Comparison) error {
 				fmt.Fprintf(w, "     end: %s: want %s, got %s\n", ch.What, ch.Want, ch.Got)
 			}
 		}
+	}
+	if known > 0 {
+		fmt.Fprintf(w, "known failures: %d cases fail as they did in the baseline (listed in the --html and --junit reports)\n", known)
 	}
 	if cmp != nil {
 		fmt.Fprintln(w, "against the baseline:")
