@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -18,6 +19,8 @@ type Service struct {
 	Bot   *Bot
 	// Skill is the queue handoffs go to until intents carry their own.
 	Skill string
+	// Observe, when set, hears of every bot turn: how long it took and the replies it stored.
+	Observe func(d time.Duration, replies []conversation.Message)
 }
 
 // TurnResult is the stored customer message and what the bot replied to it.
@@ -33,6 +36,7 @@ type TurnResult struct {
 // message id returns the first attempt's result; if the first attempt stopped after storing the
 // message, the retry finishes the turn.
 func (s *Service) HandleCustomerMessage(ctx context.Context, conv conversation.Conversation, text, clientID string) (TurnResult, error) {
+	start := time.Now()
 	// A resolved conversation that hears from its customer again goes back to the bot.
 	reopen := conv.Status == conversation.StatusResolved
 	botTurn := conv.Status == conversation.StatusBot || reopen
@@ -57,13 +61,17 @@ func (s *Service) HandleCustomerMessage(ctx context.Context, conv conversation.C
 		return TurnResult{}, fmt.Errorf("bot: store message: %w", err)
 	}
 	res := TurnResult{Message: msg, Duplicate: !created}
-	if !msg.BotDone() {
+	turn := !msg.BotDone()
+	if turn {
 		if err := s.takeTurn(ctx, conv.ID, msg); err != nil {
 			return TurnResult{}, err
 		}
 	}
 	if res.Replies, err = s.Convs.Replies(ctx, msg.ID); err != nil {
 		return TurnResult{}, err
+	}
+	if turn && s.Observe != nil {
+		s.Observe(time.Since(start), res.Replies)
 	}
 	if res.Conversation, err = s.Convs.Get(ctx, conv.ID); err != nil {
 		return TurnResult{}, err

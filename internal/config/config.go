@@ -62,6 +62,8 @@ type Config struct {
 	OfferTimeout time.Duration // BATON_OFFER_TIMEOUT (default 30s)
 	// Embed chooses the embedder knowledge-base chunks are embedded with.
 	Embed EmbedConfig
+	// MetricsToken, when set, serves Prometheus metrics at /metrics to requests bearing it.
+	MetricsToken string // BATON_METRICS_TOKEN (or BATON_METRICS_TOKEN_FILE)
 }
 
 // EmbedConfig chooses the knowledge-base embedder: the offline local one, or an OpenAI-compatible
@@ -95,6 +97,9 @@ func Load() (Config, error) {
 		LLMTimeout:      10 * time.Second,
 	}
 	var err error
+	if c.MetricsToken, err = secret("BATON_METRICS_TOKEN"); err != nil {
+		return c, err
+	}
 	if c.LLMAPIKey, err = secret("BATON_LLM_API_KEY"); err != nil {
 		return c, err
 	}

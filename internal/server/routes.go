@@ -15,6 +15,7 @@ import (
 	"github.com/baton-cs/baton/internal/auth"
 	"github.com/baton-cs/baton/internal/demo"
 	"github.com/baton-cs/baton/internal/httpx"
+	"github.com/baton-cs/baton/internal/metrics"
 	"github.com/baton-cs/baton/kb"
 	"github.com/baton-cs/baton/workbench"
 )
@@ -30,7 +31,16 @@ func (a *App) Routes() (http.Handler, error) {
 	if err := r.SetTrustedProxies(nil); err != nil {
 		return nil, err
 	}
-	r.Use(gin.CustomRecovery(a.recovered), a.requestLog(), securityHeaders(static), httpx.RejectNUL(), a.Users.Authenticate())
+	r.Use(gin.CustomRecovery(a.recovered), a.requestLog())
+	if token := a.Config.MetricsToken; token != "" {
+		if a.Metrics == nil {
+			a.Metrics = metrics.New(a.DB.Pool)
+		}
+		a.Turns.Observe = a.Metrics.ObserveTurn
+		r.Use(a.Metrics.Middleware())
+		r.GET("/metrics", a.Metrics.Handler(token))
+	}
+	r.Use(securityHeaders(static), httpx.RejectNUL(), a.Users.Authenticate())
 	r.HandleMethodNotAllowed = true
 	r.NoRoute(func(c *gin.Context) { httpx.Error(c, http.StatusNotFound, "no such route") })
 	r.NoMethod(func(c *gin.Context) { httpx.Error(c, http.StatusMethodNotAllowed, "method not allowed") })

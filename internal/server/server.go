@@ -29,6 +29,7 @@ import (
 	"github.com/baton-cs/baton/internal/embedding"
 	"github.com/baton-cs/baton/internal/evalrun"
 	"github.com/baton-cs/baton/internal/events"
+	"github.com/baton-cs/baton/internal/metrics"
 	"github.com/baton-cs/baton/kb"
 	"github.com/baton-cs/baton/migrations"
 )
@@ -260,6 +261,8 @@ type App struct {
 	Canned    *canned.Store
 	Summaries *handoff.Summaries
 	Customers *customer.Store
+	// Metrics are served at /metrics when Config.MetricsToken is set (nil otherwise).
+	Metrics *metrics.Metrics
 }
 
 func init() { gin.SetMode(gin.ReleaseMode) }

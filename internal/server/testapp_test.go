@@ -44,6 +44,8 @@ type appOptions struct {
 	sweep, offerTimeout time.Duration
 	// shared: the database already holds the content (another app loaded it); just read the bot.
 	shared bool
+	// metricsToken serves /metrics to this bearer token.
+	metricsToken string
 }
 
 func newTestApp(t *testing.T, opt appOptions) *testApp {
@@ -63,6 +65,7 @@ func newTestAppOn(t *testing.T, pool *pgxpool.Pool, opt appOptions) *testApp {
 	require.NoError(t, err)
 	cfg.PublicRate = 1000
 	cfg.CookieSecure = false
+	cfg.MetricsToken = opt.metricsToken
 	ctx, cancel := context.WithCancel(context.Background())
 	bus := events.NewBus(pool, dbtest.Embedded(), log)
 	go bus.Run(ctx)
