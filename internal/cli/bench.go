@@ -15,7 +15,7 @@ import (
 // newBench is `baton bench`.
 func newBench() *cobra.Command {
 	cmd := &cobra.Command{Use: "bench", Short: "Benchmarks on scratch databases"}
-	cmd.AddCommand(newBenchKB(), newBenchHandoff())
+	cmd.AddCommand(newBenchKB(), newBenchHandoff(), newBenchTurns())
 	return cmd
 }
 

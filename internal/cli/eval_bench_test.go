@@ -103,3 +103,32 @@ func TestBenchKBCommand(t *testing.T) {
 	require.True(t, recall > 0.5 && recall <= 1, recall)
 	require.Len(t, rep["ann_sweep"], 2) // the store's ef_search and --ef-search 10
 }
+
+// `baton bench turns` talks to a real server over HTTP: every turn is answered, and the figures
+// are consistent.
+func TestBenchTurnsCommand(t *testing.T) {
+	t.Parallel()
+	var rep struct {
+		Customers      int            `json:"customers"`
+		Turns          int            `json:"turns"`
+		Errors         int            `json:"errors"`
+		TurnsPerSecond float64        `json:"turns_per_second"`
+		P50            float64        `json:"latency_p50_ms"`
+		P99            float64        `json:"latency_p99_ms"`
+		Queries        float64        `json:"db_queries_per_turn"`
+		ByScript       map[string]int `json:"turns_by_script"`
+	}
+	require.NoError(t, json.Unmarshal(runOK(t, "bench", "turns", "--customers", "4", "--turns", "40", "--json"), &rep))
+	require.Equal(t, 4, rep.Customers)
+	require.Equal(t, 0, rep.Errors)
+	require.Equal(t, 40, rep.Turns)
+	require.Greater(t, rep.TurnsPerSecond, 0.0)
+	require.Greater(t, rep.P50, 0.0)
+	require.GreaterOrEqual(t, rep.P99, rep.P50)
+	require.Greater(t, rep.Queries, 1.0, "a turn reads and writes the database")
+	n := 0
+	for _, k := range rep.ByScript {
+		n += k
+	}
+	require.Equal(t, 40, n)
+}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"sync/atomic"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -77,6 +78,7 @@ func newPool(ctx context.Context, url string, embedded bool, conns int32) (*pgxp
 		// of waiting out pgx's cancel timeout.
 		cfg.ConnConfig.BuildContextWatcherHandler = deadlineWatcher
 	}
+	cfg.ConnConfig.Tracer = countingTracer{}
 	cfg.AfterConnect = func(ctx context.Context, c *pgx.Conn) error {
 		// The vector type exists only after the first migration; register it when it does.
 		var ok bool
@@ -113,3 +115,30 @@ func (d *Database) Close() {
 	}
 	d.Embedded.Stop()
 }
+
+// queries counts the statements this process sent through any pool (a round trip each), for
+// benchmarks that report round trips per operation.
+var queries atomic.Int64
+
+// QueryCount is how many statements this process's pools have sent so far.
+func QueryCount() int64 { return queries.Load() }
+
+// countingTracer counts statements (a batch as one); it does nothing else.
+type countingTracer struct{}
+
+func (countingTracer) TraceQueryStart(ctx context.Context, _ *pgx.Conn, _ pgx.TraceQueryStartData) context.Context {
+	queries.Add(1)
+	return ctx
+}
+
+func (countingTracer) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEndData) {}
+
+// A batch is one round trip, however many statements it holds.
+func (countingTracer) TraceBatchStart(ctx context.Context, _ *pgx.Conn, _ pgx.TraceBatchStartData) context.Context {
+	queries.Add(1)
+	return ctx
+}
+
+func (countingTracer) TraceBatchQuery(context.Context, *pgx.Conn, pgx.TraceBatchQueryData) {}
+
+func (countingTracer) TraceBatchEnd(context.Context, *pgx.Conn, pgx.TraceBatchEndData) {}
