@@ -36,6 +36,13 @@ type TurnResult struct {
 // message id returns the first attempt's result; if the first attempt stopped after storing the
 // message, the retry finishes the turn.
 func (s *Service) HandleCustomerMessage(ctx context.Context, conv conversation.Conversation, text, clientID string) (TurnResult, error) {
+	return s.HandleCustomerMessageFrom(ctx, conv, nil, text, clientID)
+}
+
+// HandleCustomerMessageFrom is HandleCustomerMessage when the caller has already read the
+// conversation's customer (nil: read it here); conv must have been read for this request. Each
+// saves a database round trip per turn.
+func (s *Service) HandleCustomerMessageFrom(ctx context.Context, conv conversation.Conversation, cust *conversation.Customer, text, clientID string) (TurnResult, error) {
 	start := time.Now()
 	// A resolved conversation that hears from its customer again goes back to the bot.
 	reopen := conv.Status == conversation.StatusResolved
@@ -62,13 +69,16 @@ func (s *Service) HandleCustomerMessage(ctx context.Context, conv conversation.C
 	}
 	res := TurnResult{Message: msg, Duplicate: !created}
 	turn := !msg.BotDone()
+	answered := false // this attempt wrote the replies, so it knows them
 	if turn {
-		if err := s.takeTurn(ctx, conv.ID, msg); err != nil {
+		if res.Replies, answered, err = s.takeTurn(ctx, conv, cust, msg); err != nil {
 			return TurnResult{}, err
 		}
 	}
-	if res.Replies, err = s.Convs.Replies(ctx, msg.ID); err != nil {
-		return TurnResult{}, err
+	if !answered {
+		if res.Replies, err = s.Convs.Replies(ctx, msg.ID); err != nil {
+			return TurnResult{}, err
+		}
 	}
 	if turn && s.Observe != nil {
 		s.Observe(time.Since(start), res.Replies)
@@ -80,24 +90,30 @@ func (s *Service) HandleCustomerMessage(ctx context.Context, conv conversation.C
 }
 
 // takeTurn decides outside any transaction (retrieval can be slow), then writes the decision in
-// one transaction that first claims the turn, so two racing retries answer once.
-func (s *Service) takeTurn(ctx context.Context, convID string, msg conversation.Message) error {
-	conv, err := s.Convs.Get(ctx, convID)
-	if err != nil {
-		return err
-	}
+// one transaction that first claims the turn, so two racing retries answer once. It returns the
+// replies it wrote, and whether it wrote them (false: another attempt had claimed the turn, or a
+// person took over). conv is the conversation as read for this request (its bot state is what the
+// last turn left); cust, when nil, is read here.
+func (s *Service) takeTurn(ctx context.Context, conv conversation.Conversation, cust *conversation.Customer, msg conversation.Message) ([]conversation.Message, bool, error) {
+	convID := conv.ID
 	var st State
 	_ = json.Unmarshal(conv.BotState, &st)
-	cust, err := s.Convs.CustomerGet(ctx, conv.CustomerID)
-	if err != nil {
-		return err
+	if cust == nil {
+		c, err := s.Convs.CustomerGet(ctx, conv.CustomerID)
+		if err != nil {
+			return nil, false, err
+		}
+		cust = &c
 	}
 	out, err := s.Bot.Decide(ctx, Input{Text: msg.Text, ConvLang: conv.Language, State: st,
 		Customer: Customer{Name: cust.Name, VIPTier: cust.VIPTier}})
 	if err != nil {
-		return fmt.Errorf("bot: decide: %w", err)
+		return nil, false, fmt.Errorf("bot: decide: %w", err)
 	}
-	return pgx.BeginFunc(ctx, s.Convs.Pool(), func(tx pgx.Tx) error {
+	var wrote []conversation.Message
+	answered := false
+	err = pgx.BeginFunc(ctx, s.Convs.Pool(), func(tx pgx.Tx) error {
+		wrote, answered = make([]conversation.Message, 0, len(out.Replies)), false
 		c, err := conversation.GetForUpdateTx(ctx, tx, convID)
 		if err != nil {
 			return err
@@ -109,13 +125,16 @@ func (s *Service) takeTurn(ctx context.Context, convID string, msg conversation.
 		if c.Status != conversation.StatusBot {
 			return nil // a person took over meanwhile; they answer
 		}
+		answered = true
 		for _, r := range out.Replies {
 			meta, _ := json.Marshal(r.Meta)
-			if _, _, err := conversation.AppendTx(ctx, tx, convID, conversation.NewMessage{
+			m, _, err := conversation.AppendTx(ctx, tx, convID, conversation.NewMessage{
 				Sender: conversation.SenderBot, Text: r.Text, ReplyTo: &msg.ID, Citations: r.Citations, Meta: meta, BotDone: true,
-			}); err != nil {
+			})
+			if err != nil {
 				return err
 			}
+			wrote = append(wrote, m)
 		}
 		if err := conversation.SetBotStateTx(ctx, tx, convID, out.State); err != nil {
 			return err
@@ -142,4 +161,9 @@ func (s *Service) takeTurn(ctx context.Context, convID string, msg conversation.
 			ReplyTo:        &msg.ID,
 		})
 	})
+	if err != nil {
+		return nil, false, err
+	}
+	// A handoff may add messages of its own (the after-hours notice): the caller reads them all.
+	return wrote, answered && out.Handoff == nil, nil
 }

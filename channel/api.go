@@ -187,7 +187,21 @@ func (a *API) customerAccess(c *gin.Context, token, id string) (conversation.Con
 		httpx.Error(c, http.StatusForbidden, "this token does not give access to that conversation")
 		return conversation.Conversation{}, false
 	}
+	c.Set(customerKey, cust)
 	return conv, true
+}
+
+// customerKey holds the customer a request's token belongs to, once customerAccess has read it.
+const customerKey = "baton.customer"
+
+// requestCustomer is the customer customerAccess read for this request, if any.
+func requestCustomer(c *gin.Context) *conversation.Customer {
+	if v, ok := c.Get(customerKey); ok {
+		if cust, ok := v.(conversation.Customer); ok {
+			return &cust
+		}
+	}
+	return nil
 }
 
 // GetConversation returns a conversation to its customer or to staff, with the customer's place
@@ -232,7 +246,7 @@ func (a *API) PostMessage(c *gin.Context) {
 		httpx.Error(c, http.StatusBadRequest, "client_message_id must be at most 100 characters")
 		return
 	}
-	res, err := a.Turns.HandleCustomerMessage(c.Request.Context(), conv, in.Text, in.ClientMessageID)
+	res, err := a.Turns.HandleCustomerMessageFrom(c.Request.Context(), conv, requestCustomer(c), in.Text, in.ClientMessageID)
 	if err != nil {
 		httpx.Internal(c, err)
 		return

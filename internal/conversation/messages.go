@@ -39,11 +39,16 @@ func scanMessage(row pgx.Row) (Message, error) {
 }
 
 // messageInsert takes the conversation's next seq and stores the message with it, in one statement.
+// messageInsert takes the conversation's next seq, stores the message and records and announces
+// its event (as events.Notify does), in one statement: one round trip.
 const messageInsert = `
-WITH s AS (UPDATE conversations SET last_seq = last_seq + 1, updated_at = now() WHERE id = $1 RETURNING last_seq)
-INSERT INTO messages (conversation_id, seq, sender, author_id, text, client_message_id, reply_to, citations, meta, bot_done)
-SELECT $1, s.last_seq, $2::text, $3::bigint, $4::text, NULLIF($5::text, ''), $6::bigint, $7::jsonb, $8::jsonb, $9::boolean FROM s
-RETURNING ` + messageCols
+WITH s AS (UPDATE conversations SET last_seq = last_seq + 1, updated_at = now() WHERE id = $1 RETURNING last_seq),
+m AS (INSERT INTO messages (conversation_id, seq, sender, author_id, text, client_message_id, reply_to, citations, meta, bot_done)
+	SELECT $1, s.last_seq, $2::text, $3::bigint, $4::text, NULLIF($5::text, ''), $6::bigint, $7::jsonb, $8::jsonb, $9::boolean FROM s
+	RETURNING ` + messageCols + `),
+e AS (INSERT INTO events (topic, kind, seq) SELECT $10::text, 'message', m.seq FROM m RETURNING seq),
+n AS (SELECT pg_notify($11::text, json_build_object('topic', $10::text, 'kind', 'message', 'seq', e.seq)::text) FROM e)
+SELECT m.* FROM m, n`
 
 // AppendTx adds a message with the conversation's next seq and tells subscribers. When the
 // message carries a client message id already stored, it returns the stored one and false.
@@ -70,15 +75,13 @@ func AppendTx(ctx context.Context, tx pgx.Tx, convID string, nm NewMessage) (Mes
 		meta = &s
 	}
 	m, err := scanMessage(tx.QueryRow(ctx, messageInsert,
-		convID, nm.Sender, nm.AuthorID, nm.Text, nm.ClientMessageID, nm.ReplyTo, cites, meta, nm.BotDone))
+		convID, nm.Sender, nm.AuthorID, nm.Text, nm.ClientMessageID, nm.ReplyTo, cites, meta, nm.BotDone,
+		events.ConversationTopic(convID), events.Channel))
 	if errors.Is(err, ErrNotFound) {
 		return Message{}, false, ErrNotFound // no such conversation
 	}
 	if err != nil {
 		return Message{}, false, fmt.Errorf("conversation: insert message: %w", err)
-	}
-	if err := events.Notify(ctx, tx, events.Event{Topic: events.ConversationTopic(convID), Kind: "message", Seq: m.Seq}); err != nil {
-		return Message{}, false, err
 	}
 	return m, true, nil
 }
