@@ -53,7 +53,8 @@ func newBenchHandoff() *cobra.Command {
 		Use:   "handoff",
 		Short: "Measure claims per second, assignment safety and message-to-agent latency on a throwaway database",
 		Long: `K simulated agents pull N handed-off conversations from the queue concurrently (resolving one
-whenever they reach capacity), on a temporary embedded database. Then each customer writes, at a
+whenever they reach capacity), on a scratch database: a temporary embedded one, or a temporary
+schema on DATABASE_URL. Then each customer writes, at a
 random moment, while the agent holding the conversation is subscribed to it through the event bus,
 and the time from the customer's message being stored to the agent's subscription hearing of it is
 measured. Reported (--json prints one JSON object):
@@ -62,7 +63,8 @@ measured. Reported (--json prints one JSON object):
   double_assignments             conversations two agents won (must be 0)
   over_capacity_assignments      agents holding more than their capacity (must be 0)
   latency_p50_ms, latency_p99_ms customer message stored → the agent's subscription hears of it
-  database_cpu_ms_per_claim      the embedded database's CPU time per claim (resolves included);
+  database_cpu_ms_per_claim      the embedded database's CPU time per claim (resolves included; not
+                                 on DATABASE_URL, whose server processes are not this machine's to read);
                                  it hardly depends on what else the machine runs, and the
                                  single-threaded database being the bottleneck, it is what
                                  limits claims_per_second
@@ -72,7 +74,11 @@ measured. Reported (--json prints one JSON object):
 			if agents < 1 || customers < 1 || capacity < 1 {
 				return usageError{errors.New("--agents, --customers and --capacity must be positive")}
 			}
-			r, err := runHandoffBench(cmd.Context(), agents, customers, capacity)
+			cfg, err := loadConfig(cmd)
+			if err != nil {
+				return err
+			}
+			r, err := runHandoffBench(cmd.Context(), cfg.DatabaseURL, agents, customers, capacity)
 			if err != nil {
 				return err
 			}
@@ -99,26 +105,25 @@ measured. Reported (--json prints one JSON object):
 	cmd.Flags().IntVar(&customers, "customers", 500, "simulated customers, each with one handed-off conversation")
 	cmd.Flags().IntVar(&capacity, "capacity", 3, "concurrent conversations per agent")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the report as JSON")
+	cmd.Flags().String("database-url", "", "Postgres URL (env DATABASE_URL; unset = a temporary embedded database)")
 	return cmd
 }
 
-func runHandoffBench(ctx context.Context, nAgents, nCustomers, capacity int) (handoffBench, error) {
+func runHandoffBench(ctx context.Context, databaseURL string, nAgents, nCustomers, capacity int) (handoffBench, error) {
 	r := handoffBench{Agents: nAgents, Customers: nCustomers, Capacity: capacity, Database: "temporary embedded PGlite"}
 	cfg, err := config.Load()
 	if err != nil {
 		return r, err
 	}
-	dir, err := os.MkdirTemp("", "baton-bench-handoff-")
-	if err != nil {
-		return r, err
-	}
-	defer os.RemoveAll(dir)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	d, err := db.Open(ctx, "", dir, cfg.NodeModules, log)
+	d, err := db.OpenScratch(ctx, databaseURL, cfg.NodeModules, log)
 	if err != nil {
 		return r, err
 	}
 	defer d.Close()
+	if !d.Embedded {
+		r.Database = "temporary schema on DATABASE_URL"
+	}
 	if _, err := migrations.Up(ctx, d.Pool); err != nil {
 		return r, err
 	}
@@ -156,7 +161,7 @@ func runHandoffBench(ctx context.Context, nAgents, nCustomers, capacity int) (ha
 	}
 
 	// Claims: every agent pulls until the queue is empty, resolving its oldest chat when full.
-	cpu0 := processCPU(d.Embedded.PID())
+	cpu0 := processCPU(d.ServerPID())
 	var mu sync.Mutex
 	winners := map[string]map[int64]bool{}
 	var wg sync.WaitGroup
@@ -208,7 +213,7 @@ func runHandoffBench(ctx context.Context, nAgents, nCustomers, capacity int) (ha
 		return r, fmt.Errorf("bench: claims: %w", err)
 	}
 	r.ClaimsPerSecond = float64(r.Claims) / elapsed.Seconds()
-	if cpu1 := processCPU(d.Embedded.PID()); cpu0 > 0 && r.Claims > 0 {
+	if cpu1 := processCPU(d.ServerPID()); cpu0 > 0 && r.Claims > 0 {
 		r.DatabaseCPUMsPerClaim = ms(cpu1-cpu0) / float64(r.Claims)
 	}
 	for _, w := range winners {
@@ -225,7 +230,7 @@ func runHandoffBench(ctx context.Context, nAgents, nCustomers, capacity int) (ha
 
 	// Latency: customers write to the conversations still held; the holder's screen is a bus
 	// subscription to the conversation, fed the way the workbench's WebSocket is.
-	bus := events.NewBus(pool, d.OnEmbedded(), log)
+	bus := events.NewBus(pool, d.Embedded, log)
 	busCtx, stopBus := context.WithCancel(ctx)
 	defer stopBus()
 	go bus.Run(busCtx)

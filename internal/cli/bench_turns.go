@@ -9,6 +9,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"os"
+	"runtime/pprof"
 	"sort"
 	"strconv"
 	"sync"
@@ -60,6 +61,7 @@ var turnScripts = []struct {
 func newBenchTurns() *cobra.Command {
 	var customers, turns int
 	var asJSON bool
+	var cpuProfile string
 	cmd := &cobra.Command{
 		Use:   "turns [--customers N] [--turns T] [--json]",
 		Short: "Measure customer turns per second and their latency over HTTP against a real server",
@@ -92,7 +94,20 @@ The scratch database is removed afterwards. Progress goes to stderr; --json prin
 				return err
 			}
 			defer inst.Close()
+			if cpuProfile != "" {
+				f, err := os.Create(cpuProfile)
+				if err != nil {
+					return err
+				}
+				defer f.Close()
+				if err := pprof.StartCPUProfile(f); err != nil {
+					return err
+				}
+			}
 			r, err := runTurnsBench(cmd.Context(), inst.Client, customers, turns)
+			if cpuProfile != "" {
+				pprof.StopCPUProfile()
+			}
 			if err != nil {
 				return err
 			}
@@ -115,6 +130,7 @@ The scratch database is removed afterwards. Progress goes to stderr; --json prin
 	cmd.Flags().IntVar(&customers, "customers", 100, "customers talking at once")
 	cmd.Flags().IntVar(&turns, "turns", 2000, "turns in all")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the report as JSON")
+	cmd.Flags().StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile of the measured turns (server and customers: one process) to this file")
 	cmd.Flags().String("database-url", "", "Postgres URL (env DATABASE_URL; unset = a temporary embedded database)")
 	return cmd
 }

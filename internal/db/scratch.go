@@ -29,6 +29,14 @@ type Scratch struct {
 	keep     bool
 }
 
+// ServerPID is the embedded server's process id, 0 on DATABASE_URL.
+func (s *Scratch) ServerPID() int {
+	if s.server == nil {
+		return 0
+	}
+	return s.server.PID()
+}
+
 // ScratchOptions tune a scratch database.
 type ScratchOptions struct {
 	// SharedBuffers sets the embedded server's shared_buffers (e.g. "512MB"; it restarts once to
