@@ -61,6 +61,7 @@ Configuration comes from the environment (flags override):
                         offline answers and extractive summaries without it)
   BATON_ANSWER_THRESHOLD  probability (0..1) that its best article is right from which the bot answers (default 0.7)
   BATON_METRICS_TOKEN   serve Prometheus metrics at /metrics to this bearer token (unset: off)
+  BATON_TRUSTED_PROXIES reverse proxies (IPs/CIDRs, comma-separated) whose X-Forwarded-For is believed
 
 Knowledge-base embedder (changing it re-embeds in the background at the next start):
   BATON_EMBEDDER        local (default, offline) or openai (any OpenAI-compatible endpoint)

@@ -64,6 +64,10 @@ type Config struct {
 	Embed EmbedConfig
 	// MetricsToken, when set, serves Prometheus metrics at /metrics to requests bearing it.
 	MetricsToken string // BATON_METRICS_TOKEN (or BATON_METRICS_TOKEN_FILE)
+	// TrustedProxies are the addresses or CIDRs of reverse proxies whose X-Forwarded-For names the
+	// client (for rate limits, socket caps and logs); empty trusts none: the client is the
+	// connection's peer.
+	TrustedProxies []string // BATON_TRUSTED_PROXIES, comma-separated
 }
 
 // EmbedConfig chooses the knowledge-base embedder: the offline local one, or an OpenAI-compatible
@@ -99,6 +103,14 @@ func Load() (Config, error) {
 	var err error
 	if c.MetricsToken, err = secret("BATON_METRICS_TOKEN"); err != nil {
 		return c, err
+	}
+	for _, p := range strings.Split(os.Getenv("BATON_TRUSTED_PROXIES"), ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			if _, _, err := net.ParseCIDR(p); err != nil && net.ParseIP(p) == nil {
+				return c, fmt.Errorf("config: BATON_TRUSTED_PROXIES: %q is neither an IP address nor a CIDR", p)
+			}
+			c.TrustedProxies = append(c.TrustedProxies, p)
+		}
 	}
 	if c.LLMAPIKey, err = secret("BATON_LLM_API_KEY"); err != nil {
 		return c, err

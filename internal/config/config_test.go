@@ -62,3 +62,19 @@ func TestOfferTimeoutConfig(t *testing.T) {
 	_, err = Load()
 	require.ErrorContains(t, err, "BATON_OFFER_TIMEOUT")
 }
+
+func TestTrustedProxiesConfig(t *testing.T) {
+	t.Setenv("BATON_TRUSTED_PROXIES", "")
+	c, err := Load()
+	require.NoError(t, err)
+	require.Empty(t, c.TrustedProxies)
+
+	t.Setenv("BATON_TRUSTED_PROXIES", " 10.0.0.0/8, 192.168.1.5 ,::1")
+	c, err = Load()
+	require.NoError(t, err)
+	require.Equal(t, []string{"10.0.0.0/8", "192.168.1.5", "::1"}, c.TrustedProxies)
+
+	t.Setenv("BATON_TRUSTED_PROXIES", "10.0.0.0/8,proxy.local")
+	_, err = Load()
+	require.ErrorContains(t, err, `"proxy.local" is neither an IP address nor a CIDR`)
+}

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"fmt"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
@@ -27,10 +28,13 @@ func (a *App) Routes() (http.Handler, error) {
 		return nil, err
 	}
 	r := gin.New()
-	// The client IP rate limits key on is the connection's, not a spoofable X-Forwarded-For.
-	if err := r.SetTrustedProxies(nil); err != nil {
-		return nil, err
+	// The client IP rate limits key on is the connection's, not a spoofable X-Forwarded-For —
+	// unless the connection comes from a proxy named in BATON_TRUSTED_PROXIES.
+	if err := r.SetTrustedProxies(a.Config.TrustedProxies); err != nil {
+		return nil, fmt.Errorf("BATON_TRUSTED_PROXIES: %w", err)
 	}
+	r.ForwardedByClientIP = len(a.Config.TrustedProxies) > 0
+	r.RemoteIPHeaders = []string{"X-Forwarded-For", "X-Real-IP"}
 	r.Use(gin.CustomRecovery(a.recovered), a.requestLog())
 	if token := a.Config.MetricsToken; token != "" {
 		if a.Metrics == nil {

@@ -46,6 +46,8 @@ type appOptions struct {
 	shared bool
 	// metricsToken serves /metrics to this bearer token.
 	metricsToken string
+	// trustedProxies sets BATON_TRUSTED_PROXIES.
+	trustedProxies []string
 }
 
 func newTestApp(t *testing.T, opt appOptions) *testApp {
@@ -66,6 +68,7 @@ func newTestAppOn(t *testing.T, pool *pgxpool.Pool, opt appOptions) *testApp {
 	cfg.PublicRate = 1000
 	cfg.CookieSecure = false
 	cfg.MetricsToken = opt.metricsToken
+	cfg.TrustedProxies = opt.trustedProxies
 	ctx, cancel := context.WithCancel(context.Background())
 	bus := events.NewBus(pool, dbtest.Embedded(), log)
 	go bus.Run(ctx)
