@@ -7,10 +7,12 @@ import (
 	"database/sql"
 	"embed"
 	"fmt"
+	"hash/fnv"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
 )
 
 //go:embed *.sql
@@ -23,10 +25,22 @@ type Result struct {
 }
 
 func provider(pool *pgxpool.Pool) (*goose.Provider, *sql.DB, error) {
+	// Two Batons starting together on one database take turns: an advisory lock (one per schema,
+	// so scratch schemas side by side do not wait for each other) is held while migrating.
+	var schema string
+	if err := pool.QueryRow(context.Background(), `SELECT current_schema()`).Scan(&schema); err != nil {
+		return nil, nil, fmt.Errorf("migrations: %w", err)
+	}
+	h := fnv.New64a()
+	h.Write([]byte("baton migrations " + schema))
+	locker, err := lock.NewPostgresSessionLocker(lock.WithLockID(int64(h.Sum64()>>1)), lock.WithLockTimeout(1, 600))
+	if err != nil {
+		return nil, nil, fmt.Errorf("migrations: %w", err)
+	}
 	db := stdlib.OpenDBFromPool(pool)
 	// Out of order: features developed side by side got their numbers before they were merged, so a
 	// database may hold a later number without an earlier one; each migration stands alone.
-	p, err := goose.NewProvider(goose.DialectPostgres, db, files, goose.WithAllowOutofOrder(true))
+	p, err := goose.NewProvider(goose.DialectPostgres, db, files, goose.WithAllowOutofOrder(true), goose.WithSessionLocker(locker))
 	if err != nil {
 		db.Close()
 		return nil, nil, fmt.Errorf("migrations: %w", err)

@@ -2,7 +2,10 @@ package migrations_test
 
 import (
 	"context"
+	"sync"
 	"testing"
+
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/stretchr/testify/require"
 
@@ -66,4 +69,45 @@ func TestUpDownUp(t *testing.T) {
 	var d float64
 	require.NoError(t, pool.QueryRow(ctx, "SELECT '[1,0,0]'::vector <=> '[0,1,0]'::vector").Scan(&d))
 	require.InDelta(t, 1.0, d, 1e-9)
+}
+
+// Two processes starting together on a fresh database (two `baton serve` behind one proxy) take
+// turns: every migration is applied once, and neither fails.
+func TestConcurrentUp(t *testing.T) {
+	if dbtest.Embedded() {
+		t.Skip("PGlite is one session: two processes share it and cannot race (make test-native runs this)")
+	}
+	ctx := context.Background()
+	admin := dbtest.New(t)
+	_, err := admin.Exec(ctx, `DROP SCHEMA IF EXISTS race_test CASCADE; CREATE SCHEMA race_test`)
+	require.NoError(t, err)
+	defer admin.Exec(ctx, `DROP SCHEMA IF EXISTS race_test CASCADE`) //nolint:errcheck
+	cfg, err := pgxpool.ParseConfig(dbtest.URL(t))
+	require.NoError(t, err)
+	cfg.ConnConfig.RuntimeParams["search_path"] = "race_test,public"
+	var wg sync.WaitGroup
+	applied := make([]int, 2)
+	errs := make([]error, 2)
+	for i := range 2 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			pool, err := pgxpool.NewWithConfig(ctx, cfg)
+			if err != nil {
+				errs[i] = err
+				return
+			}
+			defer pool.Close()
+			rs, err := migrations.Up(ctx, pool)
+			applied[i], errs[i] = len(rs), err
+		}()
+	}
+	wg.Wait()
+	require.NoError(t, errs[0])
+	require.NoError(t, errs[1])
+	all, err := migrations.Pending(ctx, admin)
+	require.NoError(t, err)
+	require.Zero(t, all)
+	require.Positive(t, applied[0]+applied[1])
+	require.Zero(t, min(applied[0], applied[1]), "one process applied them all, the other found nothing to do")
 }
