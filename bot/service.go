@@ -19,6 +19,8 @@ type Service struct {
 	Bot   *Bot
 	// Skill is the queue handoffs go to until intents carry their own.
 	Skill string
+	// ChannelPriority is added to the priority of handoffs from each channel's conversations.
+	ChannelPriority map[string]int
 	// Observe, when set, hears of every bot turn: how long it took and the replies it stored.
 	Observe func(d time.Duration, replies []conversation.Message)
 }
@@ -152,7 +154,7 @@ func (s *Service) takeTurn(ctx context.Context, conv conversation.Conversation, 
 			Reason:         h.Reason,
 			Skill:          skill,
 			Language:       out.Language,
-			Priority:       handoff.PriorityOf(h.Reason, h.Sentiment.Label, h.Priority),
+			Priority:       handoff.PriorityWith(h.Reason, h.Sentiment.Label, h.Priority, s.ChannelPriority[conv.Channel]),
 			Question:       h.Question,
 			Intent:         h.Intent,
 			Confidence:     h.Confidence,

@@ -28,9 +28,15 @@ func Priority(reason string) int {
 // intent's handoff-rule priority and the VIP bonus of the bot definition, for a customer whose
 // profile has a VIP tier), at most MaxPriority.
 func PriorityOf(reason, sentimentLabel string, bonus int) int {
-	p := Priority(reason) + max(bonus, 0)
+	return PriorityWith(reason, sentimentLabel, bonus, 0)
+}
+
+// PriorityWith is PriorityOf plus the conversation's channel bonus (BATON_CHANNEL_PRIORITY, which
+// may be negative), kept within 0..MaxPriority.
+func PriorityWith(reason, sentimentLabel string, bonus, channelBonus int) int {
+	p := Priority(reason) + max(bonus, 0) + channelBonus
 	if sentimentLabel == "negative" && reason != ReasonComplaint && reason != ReasonNegative {
 		p += moodRaise
 	}
-	return min(p, MaxPriority)
+	return max(0, min(p, MaxPriority))
 }

@@ -74,6 +74,7 @@ Knowledge-base embedder (changing it re-embeds in the background at the next sta
 
 Routing (README.md, "Routing and the customer's wait"):
   BATON_OFFER_TIMEOUT   an offered chat not accepted for this long goes to the next agent (30s)
+  BATON_CHANNEL_PRIORITY  handoff priority added per channel, e.g. api=10
 See README.md for every setting.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,

@@ -68,6 +68,9 @@ type Config struct {
 	// client (for rate limits, socket caps and logs); empty trusts none: the client is the
 	// connection's peer.
 	TrustedProxies []string // BATON_TRUSTED_PROXIES, comma-separated
+	// ChannelPriority is added to the priority of handoffs from conversations of each channel
+	// (e.g. api customers, an app, first).
+	ChannelPriority map[string]int // BATON_CHANNEL_PRIORITY, e.g. "api=10,web=0"
 }
 
 // EmbedConfig chooses the knowledge-base embedder: the offline local one, or an OpenAI-compatible
@@ -102,6 +105,9 @@ func Load() (Config, error) {
 	}
 	var err error
 	if c.MetricsToken, err = secret("BATON_METRICS_TOKEN"); err != nil {
+		return c, err
+	}
+	if c.ChannelPriority, err = channelPriority(os.Getenv("BATON_CHANNEL_PRIORITY")); err != nil {
 		return c, err
 	}
 	for _, p := range strings.Split(os.Getenv("BATON_TRUSTED_PROXIES"), ",") {
@@ -308,4 +314,27 @@ func floatEnv(key string, def float64) (float64, error) {
 		return def, fmt.Errorf("config: %s must be a number, got %q", key, v)
 	}
 	return f, nil
+}
+
+// channelPriority parses "channel=n,…": customer channels (web, api) with a bonus from -100 to 100.
+func channelPriority(v string) (map[string]int, error) {
+	out := map[string]int{}
+	for _, part := range strings.Split(v, ",") {
+		if part = strings.TrimSpace(part); part == "" {
+			continue
+		}
+		name, num, ok := strings.Cut(part, "=")
+		name = strings.TrimSpace(name)
+		n, err := strconv.Atoi(strings.TrimSpace(num))
+		switch {
+		case !ok || err != nil:
+			return nil, fmt.Errorf("config: BATON_CHANNEL_PRIORITY: %q is not channel=number", part)
+		case name != "web" && name != "api":
+			return nil, fmt.Errorf("config: BATON_CHANNEL_PRIORITY: unknown channel %q (web or api)", name)
+		case n < -100 || n > 100:
+			return nil, fmt.Errorf("config: BATON_CHANNEL_PRIORITY: %s=%d is outside -100..100", name, n)
+		}
+		out[name] = n
+	}
+	return out, nil
 }

@@ -78,3 +78,20 @@ func TestTrustedProxiesConfig(t *testing.T) {
 	_, err = Load()
 	require.ErrorContains(t, err, `"proxy.local" is neither an IP address nor a CIDR`)
 }
+
+func TestChannelPriorityConfig(t *testing.T) {
+	t.Setenv("BATON_CHANNEL_PRIORITY", " api=10, web=-5 ")
+	c, err := Load()
+	require.NoError(t, err)
+	require.Equal(t, map[string]int{"api": 10, "web": -5}, c.ChannelPriority)
+	for v, msg := range map[string]string{
+		"api":      "is not channel=number",
+		"app=10":   `unknown channel "app"`,
+		"web=1000": "outside -100..100",
+		"api=ten":  "is not channel=number",
+	} {
+		t.Setenv("BATON_CHANNEL_PRIORITY", v)
+		_, err := Load()
+		require.ErrorContains(t, err, msg, v)
+	}
+}

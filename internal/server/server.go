@@ -156,7 +156,7 @@ func Serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		ReplyTimeout: cfg.ReplyTimeout, OfferTimeout: cfg.OfferTimeout, Log: log}
 	go sweeper.Run(busCtx)
 	app.Bots = loader
-	app.Turns = &bot.Service{Convs: app.Convs, Skill: cfg.DefaultSkill,
+	app.Turns = &bot.Service{Convs: app.Convs, Skill: cfg.DefaultSkill, ChannelPriority: cfg.ChannelPriority,
 		Bot: &bot.Bot{KB: kbStore, Threshold: cfg.AnswerThreshold, Engines: loader.Holder, HTTP: &http.Client{}}}
 	if cfg.LLMURL != "" {
 		app.Turns.Bot.LLM = bot.NewLLM(cfg.LLMURL, cfg.LLMAPIKey, cfg.LLMModel, cfg.LLMTimeout)

@@ -48,6 +48,8 @@ type appOptions struct {
 	metricsToken string
 	// trustedProxies sets BATON_TRUSTED_PROXIES.
 	trustedProxies []string
+	// channelPriority sets BATON_CHANNEL_PRIORITY.
+	channelPriority map[string]int
 }
 
 func newTestApp(t *testing.T, opt appOptions) *testApp {
@@ -82,7 +84,7 @@ func newTestAppOn(t *testing.T, pool *pgxpool.Pool, opt appOptions) *testApp {
 	orders := httptest.NewServer(&demo.OrderService{})
 	t.Cleanup(orders.Close)
 	a.Bots = &bot.Loader{Store: bot.NewStore(pool), Holder: &bot.Holder{}, Env: map[string]string{"orders_url": orders.URL}, Log: log}
-	a.Turns = &bot.Service{Convs: a.Convs, Skill: "general",
+	a.Turns = &bot.Service{Convs: a.Convs, Skill: "general", ChannelPriority: opt.channelPriority,
 		Bot: &bot.Bot{KB: kbStore, Threshold: cfg.AnswerThreshold, Engines: a.Bots.Holder, HTTP: orders.Client()}}
 	if opt.shared {
 		require.NoError(t, a.Bots.Reload(ctx))
