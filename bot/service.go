@@ -51,20 +51,26 @@ func (s *Service) HandleCustomerMessageFrom(ctx context.Context, conv conversati
 	botTurn := conv.Status == conversation.StatusBot || reopen
 	var msg conversation.Message
 	var created bool
-	store := func(tx pgx.Tx) error {
-		var err error
-		msg, created, err = conversation.AppendTx(ctx, tx, conv.ID, conversation.NewMessage{
-			Sender: conversation.SenderCustomer, Text: text, ClientMessageID: clientID, BotDone: !botTurn,
-		})
-		if err != nil || !created || !reopen {
+	nm := conversation.NewMessage{Sender: conversation.SenderCustomer, Text: text, ClientMessageID: clientID, BotDone: !botTurn}
+	run := func() error {
+		if !reopen {
+			// Storing alone is one statement (after the client id's lookup): no transaction needed.
+			var err error
+			msg, created, err = conversation.AppendTx(ctx, s.Convs.Pool(), conv.ID, nm)
 			return err
 		}
-		return conversation.SetStatusTx(ctx, tx, conv.ID, conversation.StatusBot, "", nil)
+		return pgx.BeginFunc(ctx, s.Convs.Pool(), func(tx pgx.Tx) error {
+			var err error
+			if msg, created, err = conversation.AppendTx(ctx, tx, conv.ID, nm); err != nil || !created {
+				return err
+			}
+			return conversation.SetStatusTx(ctx, tx, conv.ID, conversation.StatusBot, "", nil)
+		})
 	}
-	err := pgx.BeginFunc(ctx, s.Convs.Pool(), store)
+	err := run()
 	if conversation.IsDuplicateClientID(err) {
 		// A concurrent retry stored it first; this attempt now finds it.
-		err = pgx.BeginFunc(ctx, s.Convs.Pool(), store)
+		err = run()
 	}
 	if err != nil {
 		return TurnResult{}, fmt.Errorf("bot: store message: %w", err)
@@ -116,16 +122,9 @@ func (s *Service) takeTurn(ctx context.Context, conv conversation.Conversation, 
 	answered := false
 	err = pgx.BeginFunc(ctx, s.Convs.Pool(), func(tx pgx.Tx) error {
 		wrote, answered = make([]conversation.Message, 0, len(out.Replies)), false
-		c, err := conversation.GetForUpdateTx(ctx, tx, convID)
-		if err != nil {
-			return err
-		}
-		mine, err := conversation.MarkBotDoneTx(ctx, tx, msg.ID)
-		if err != nil || !mine {
-			return err
-		}
-		if c.Status != conversation.StatusBot {
-			return nil // a person took over meanwhile; they answer
+		mine, holds, err := conversation.ClaimBotTurnTx(ctx, tx, convID, msg.ID, out.State)
+		if err != nil || !mine || !holds {
+			return err // another attempt answered, or a person took over meanwhile: they answer
 		}
 		answered = true
 		for _, r := range out.Replies {
@@ -137,9 +136,6 @@ func (s *Service) takeTurn(ctx context.Context, conv conversation.Conversation, 
 				return err
 			}
 			wrote = append(wrote, m)
-		}
-		if err := conversation.SetBotStateTx(ctx, tx, convID, out.State); err != nil {
-			return err
 		}
 		if out.Handoff == nil {
 			return nil

@@ -50,9 +50,15 @@ e AS (INSERT INTO events (topic, kind, seq) SELECT $10::text, 'message', m.seq F
 n AS (SELECT pg_notify($11::text, json_build_object('topic', $10::text, 'kind', 'message', 'seq', e.seq)::text) FROM e)
 SELECT m.* FROM m, n`
 
-// AppendTx adds a message with the conversation's next seq and tells subscribers. When the
+// Querier is a transaction, or the pool itself for a statement that needs none.
+type Querier interface {
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+}
+
+// AppendTx adds a message with the conversation's next seq and tells subscribers (in tx, or, given
+// the pool, on its own: its one statement is atomic). When the
 // message carries a client message id already stored, it returns the stored one and false.
-func AppendTx(ctx context.Context, tx pgx.Tx, convID string, nm NewMessage) (Message, bool, error) {
+func AppendTx(ctx context.Context, tx Querier, convID string, nm NewMessage) (Message, bool, error) {
 	if nm.ClientMessageID != "" {
 		m, err := scanMessage(tx.QueryRow(ctx, `SELECT `+messageCols+` FROM messages
 			WHERE conversation_id = $1 AND client_message_id = $2`, convID, nm.ClientMessageID))
@@ -110,14 +116,24 @@ func IsDuplicateClientID(err error) bool {
 	return errors.As(err, &pgErr) && pgErr.Code == "23505" && strings.Contains(pgErr.ConstraintName, "client_message_id")
 }
 
-// MarkBotDoneTx claims a customer message for the bot's turn; false means another request
-// already took that turn.
-func MarkBotDoneTx(ctx context.Context, tx pgx.Tx, msgID int64) (bool, error) {
-	tag, err := tx.Exec(ctx, `UPDATE messages SET bot_done = true WHERE id = $1 AND NOT bot_done`, msgID)
+// claimTurn marks a customer message as answered by the bot and, if the bot still holds the
+// conversation, stores its new state: one statement.
+const claimTurn = `WITH m AS (UPDATE messages SET bot_done = true WHERE id = $2 AND NOT bot_done RETURNING id),
+u AS (UPDATE conversations SET bot_state = $3::jsonb WHERE id = $1 AND status = 'bot' AND EXISTS (SELECT 1 FROM m) RETURNING id)
+SELECT EXISTS (SELECT 1 FROM m), EXISTS (SELECT 1 FROM u)`
+
+// ClaimBotTurnTx claims a customer message for the bot's turn and stores the bot's state. mine is
+// false when another request already took that turn; holds is false when a person holds the
+// conversation now (the turn is then taken, with nothing to say: they answer).
+func ClaimBotTurnTx(ctx context.Context, tx pgx.Tx, convID string, msgID int64, state any) (mine, holds bool, err error) {
+	b, err := json.Marshal(state)
 	if err != nil {
-		return false, fmt.Errorf("conversation: mark bot done: %w", err)
+		return false, false, err
 	}
-	return tag.RowsAffected() == 1, nil
+	if err := tx.QueryRow(ctx, claimTurn, convID, msgID, string(b)).Scan(&mine, &holds); err != nil {
+		return false, false, fmt.Errorf("conversation: claim the bot's turn: %w", err)
+	}
+	return mine, holds, nil
 }
 
 // MessagesAfter lists a conversation's messages with seq > after, oldest first, at most limit.

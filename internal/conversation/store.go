@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -149,18 +148,6 @@ func SetStatusTx(ctx context.Context, tx pgx.Tx, id, status, reason string, agen
 		return fmt.Errorf("conversation: set status: %w", err)
 	}
 	return events.Notify(ctx, tx, events.Event{Topic: events.ConversationTopic(id), Kind: "status"})
-}
-
-// SetBotStateTx stores the bot's per-conversation memory.
-func SetBotStateTx(ctx context.Context, tx pgx.Tx, id string, state any) error {
-	b, err := json.Marshal(state)
-	if err != nil {
-		return err
-	}
-	if _, err := tx.Exec(ctx, `UPDATE conversations SET bot_state = $2 WHERE id = $1`, id, string(b)); err != nil {
-		return fmt.Errorf("conversation: set bot state: %w", err)
-	}
-	return nil
 }
 
 func validUUID(s string) bool {
