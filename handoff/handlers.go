@@ -35,6 +35,8 @@ func (a *API) fail(c *gin.Context, err error) {
 		httpx.Error(c, http.StatusConflict, "you do not hold this conversation; claim it first")
 	case errors.Is(err, ErrAtCapacity):
 		httpx.Error(c, http.StatusConflict, "you already hold as many conversations as your capacity allows")
+	case errors.Is(err, ErrNotOffered):
+		httpx.Error(c, http.StatusConflict, "this conversation is not an offer to you (accepted already, or taken back)")
 	default:
 		httpx.Internal(c, err)
 	}
@@ -85,6 +87,15 @@ func (a *API) Claim(c *gin.Context) {
 		return
 	}
 	c.JSON(http.StatusOK, gin.H{"conversation": conv})
+}
+
+// Decline hands back the conversation the router offered the caller: it goes to the next agent.
+func (a *API) Decline(c *gin.Context) {
+	if err := a.Store.Decline(c.Request.Context(), c.Param("id"), me(c)); err != nil {
+		a.fail(c, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
 }
 
 // Accept accepts the conversation the router offered the caller.

@@ -42,6 +42,8 @@ var (
 	ErrNotHolder = errors.New("handoff: claim the conversation before replying or resolving it")
 	// ErrAtCapacity means the agent already holds as many conversations as their capacity allows.
 	ErrAtCapacity = errors.New("handoff: the agent is at capacity")
+	// ErrNotOffered means the conversation is not an offer to the caller waiting for an answer.
+	ErrNotOffered = errors.New("handoff: this conversation is not an offer to you")
 )
 
 // Request asks for a person on a conversation.
@@ -142,9 +144,11 @@ type AgentItem struct {
 	Unread int `json:"unread"`
 	// Transfer is the transfer that brought it to the agent, if one did.
 	Transfer *TransferNote `json:"transfer,omitempty"`
-	// Offered means the router offered it and the agent has not accepted it yet.
-	Offered     bool `json:"offered"`
-	LeftMessage bool `json:"left_message"`
+	// Offered means the router offered it and the agent has not accepted it yet; OfferExpiresAt is
+	// when it goes to the next agent unless accepted (absent when offers do not time out).
+	Offered        bool       `json:"offered"`
+	OfferExpiresAt *time.Time `json:"offer_expires_at,omitempty"`
+	LeftMessage    bool       `json:"left_message"`
 }
 
 // Suggestion is what a resolution hands to the knowledge base.

@@ -142,3 +142,50 @@ func TestOfferAcceptance(t *testing.T) {
 		})
 	}
 }
+
+// An agent may decline an offer: it goes to the next agent at once. When everyone eligible has
+// declined or let it lapse, it waits; one offer time-out later a new round offers it again, in
+// turn (the least busy, then longest idle, first), so a chat does not sit in the queue while the
+// agents who could take it are online.
+func TestDeclineAndOfferAgainInTurn(t *testing.T) {
+	pool := dbtest.New(t)
+	ctx := context.Background()
+	s := NewStore(pool, nil)
+	s.OfferTimeout = 30 * time.Second
+	ann := newAgent(t, pool, "ann", agentOpts{IdleFor: time.Hour})
+	bob := newAgent(t, pool, "bob", agentOpts{IdleFor: time.Minute})
+	conv := newHandoff(t, pool, "general", "en", 0)
+	require.Equal(t, "ann", holder(t, pool, conv))
+	mine, err := s.AgentConversations(ctx, ann)
+	require.NoError(t, err)
+	require.Len(t, mine, 1)
+	require.NotNil(t, mine[0].OfferExpiresAt)
+	require.WithinDuration(t, mine[0].ClaimedAt.Add(30*time.Second), *mine[0].OfferExpiresAt, time.Millisecond)
+
+	require.ErrorIs(t, s.Decline(ctx, conv, bob), ErrNotOffered, "not bob's offer")
+	require.NoError(t, s.Decline(ctx, conv, ann))
+	require.Equal(t, "bob", holder(t, pool, conv), "straight to the next agent")
+	h, err := s.Latest(ctx, conv)
+	require.NoError(t, err)
+	require.Contains(t, h.Note, "Declined by ann")
+	require.ErrorIs(t, s.Decline(ctx, conv, ann), ErrNotOffered, "declined already")
+	require.Empty(t, systemMessages(t, pool, conv), "the customer is not told about offers")
+
+	require.NoError(t, s.Decline(ctx, conv, bob))
+	require.Equal(t, "", holder(t, pool, conv), "everyone declined: it waits")
+	n, err := s.ReofferRounds(ctx, s.OfferTimeout)
+	require.NoError(t, err)
+	require.Zero(t, n, "not before an offer time-out has passed")
+
+	_, err = pool.Exec(ctx, `UPDATE handoffs SET lapsed_at = lapsed_at - interval '31 seconds' WHERE conversation_id = $1`, conv)
+	require.NoError(t, err)
+	n, err = s.ReofferRounds(ctx, s.OfferTimeout)
+	require.NoError(t, err)
+	require.Equal(t, 1, n)
+	require.Equal(t, "ann", holder(t, pool, conv), "a new round, in turn: ann was offered it longest ago")
+
+	// Accepting after all keeps it.
+	_, err = s.Accept(ctx, conv, ann)
+	require.NoError(t, err)
+	require.ErrorIs(t, s.Decline(ctx, conv, ann), ErrNotOffered, "an accepted conversation cannot be declined")
+}

@@ -24,6 +24,9 @@ type SuggestionSink func(ctx context.Context, tx pgx.Tx, s Suggestion) error
 type Store struct {
 	pool    *pgxpool.Pool
 	suggest SuggestionSink
+	// OfferTimeout is how long an offer waits for its agent (BATON_OFFER_TIMEOUT; 0: for ever),
+	// for the expiry AgentConversations shows.
+	OfferTimeout time.Duration
 }
 
 // NewStore returns a store; suggest may be nil.
@@ -119,6 +122,10 @@ func (s *Store) AgentConversations(ctx context.Context, u auth.User) ([]AgentIte
 		var a AgentItem
 		if err := rows.Scan(&a.ConversationID, &a.Status, &a.Reason, &a.Question, &a.CustomerName, &a.ClaimedAt, &a.UpdatedAt, &a.Offered, &a.LeftMessage); err != nil {
 			return nil, err
+		}
+		if a.Offered && s.OfferTimeout > 0 {
+			at := a.ClaimedAt.Add(s.OfferTimeout)
+			a.OfferExpiresAt = &at
 		}
 		out = append(out, a)
 	}

@@ -47,6 +47,11 @@ func (w *Sweeper) Sweep(ctx context.Context) {
 		} else if n > 0 {
 			w.Log.Info("unaccepted offers moved to the next agent", "offers", n)
 		}
+		if n, err := w.Store.ReofferRounds(ctx, w.OfferTimeout); err != nil {
+			w.logErr(ctx, "offering again failed", err)
+		} else if n > 0 {
+			w.Log.Info("lapsed or declined chats offered again", "chats", n)
+		}
 	}
 	if n, err := w.Store.ReassignLapsed(ctx, w.ReplyTimeout); err != nil {
 		w.logErr(ctx, "reassigning unanswered chats failed", err)

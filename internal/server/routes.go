@@ -82,6 +82,7 @@ func (a *App) Routes() (http.Handler, error) {
 	agents.POST("/conversations/:id/resolve", ho.Resolve)
 	agents.POST("/queue/next", ho.ClaimNext)
 	agents.POST("/conversations/:id/accept", ho.Accept)
+	agents.POST("/conversations/:id/decline", ho.Decline)
 	agents.GET("/agent/profile", ho.MyProfile)
 	agents.POST("/agent/presence", ho.SetPresence)
 	agents.POST("/agent/heartbeat", ho.Heartbeat)

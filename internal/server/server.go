@@ -152,6 +152,7 @@ func Serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		Convs: conversation.NewStore(d.Pool),
 	}
 	app.Handoffs = handoff.NewStore(d.Pool, kbSuggestionSink)
+	app.Handoffs.OfferTimeout = cfg.OfferTimeout
 	sweeper := &handoff.Sweeper{Store: app.Handoffs, Every: cfg.RoutingSweep, PresenceGrace: cfg.PresenceGrace,
 		ReplyTimeout: cfg.ReplyTimeout, OfferTimeout: cfg.OfferTimeout, Log: log}
 	go sweeper.Run(busCtx)

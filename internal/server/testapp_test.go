@@ -81,6 +81,7 @@ func newTestAppOn(t *testing.T, pool *pgxpool.Pool, opt appOptions) *testApp {
 	a := &App{Config: cfg, Log: log, DB: &db.Database{Pool: pool}, Users: users, KB: kbStore, Bus: bus, Done: done,
 		Convs: conversation.NewStore(pool)}
 	a.Handoffs = handoff.NewStore(pool, kbSuggestionSink)
+	a.Handoffs.OfferTimeout = opt.offerTimeout
 	orders := httptest.NewServer(&demo.OrderService{})
 	t.Cleanup(orders.Close)
 	a.Bots = &bot.Loader{Store: bot.NewStore(pool), Holder: &bot.Holder{}, Env: map[string]string{"orders_url": orders.URL}, Log: log}

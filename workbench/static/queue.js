@@ -53,10 +53,47 @@ function queueItem(item) {
   );
 }
 
+// offerControls: an offer waiting for the agent shows when it goes to the next agent, and Accept
+// (opening the conversation accepts it) and Decline.
+function offerControls(item) {
+  if (!item.offered) return null;
+  const decline = el("button", {
+    type: "button",
+    class: "btn btn--small",
+    "data-testid": "decline-offer",
+    text: t("mine.decline"),
+    onclick: () => declineOffer(item.conversation_id, decline),
+  });
+  return el(
+    "div",
+    { class: "offer", "data-testid": "offer" },
+    el("strong", { text: t("mine.offer") }),
+    item.offer_expires_at ? el("span", { class: "muted", "data-expires": item.offer_expires_at, "data-testid": "offer-expires" }) : null,
+    el("a", {
+      class: "btn btn--primary btn--small",
+      "data-testid": "accept-offer",
+      href: `/workbench/conversations/${seg(item.conversation_id)}`,
+      text: t("mine.accept"),
+    }),
+    decline,
+  );
+}
+
+async function declineOffer(id, button) {
+  button.disabled = true;
+  try {
+    await api("POST", `/api/v1/conversations/${seg(id)}/decline`);
+    say(ui.notice, t("mine.declined"));
+  } catch (err) {
+    if (err.status !== 409) showError(ui.error, err); // 409: it had moved on already
+  }
+  refresh();
+}
+
 function myItem(item) {
   return el(
     "li",
-    { "data-testid": "my-conversation", "data-conversation-id": item.conversation_id },
+    { "data-testid": "my-conversation", "data-conversation-id": item.conversation_id, "data-offered": item.offered ? "true" : "false" },
     el(
       "a",
       { class: "item", href: `/workbench/conversations/${seg(item.conversation_id)}` },
@@ -76,6 +113,7 @@ function myItem(item) {
       ),
       unreadBadge(item),
     ),
+    offerControls(item),
   );
 }
 
@@ -88,6 +126,10 @@ function tick() {
   for (const node of document.querySelectorAll("[data-since]")) {
     const since = Date.parse(node.dataset.since);
     if (!Number.isNaN(since)) node.textContent = t("queue.waiting", { time: formatDuration(now - since) });
+  }
+  for (const node of document.querySelectorAll("[data-expires]")) {
+    const at = Date.parse(node.dataset.expires);
+    if (!Number.isNaN(at)) node.textContent = t("mine.offer_expires", { time: formatDuration(Math.max(0, at - now)) });
   }
 }
 

@@ -1,0 +1,139 @@
+// Offers in real browsers: an agent online in an auto-assigning team sees the chat the router
+// offered them in "My conversations", with when it moves on, Accept and Decline (and the alert of
+// a new assignment). Declined with nobody else online, it waits in the queue; one offer time-out
+// later it is offered to them again; Accept opens it and the customer hears who joined.
+//
+// Run: make build && node --test e2e/offers.test.mjs (BATON_E2E_VERBOSE=1 prints baton's log).
+
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { rm } from "node:fs/promises";
+
+import { eventually, launchBrowser, saveArtifacts, startBaton, stopBaton } from "./helpers.mjs";
+
+const WAIT = 15_000;
+const OFFER_TIMEOUT_S = 6;
+
+let baton;
+let browser;
+const pages = {};
+const pageErrors = [];
+let failedStep = null;
+
+function step(name, fn) {
+  test(name, { timeout: 60_000 }, async (t) => {
+    if (failedStep) {
+      t.skip(`an earlier step failed: ${failedStep}`);
+      return;
+    }
+    try {
+      await fn();
+    } catch (err) {
+      failedStep = name;
+      await saveArtifacts(`offers-${name}`, pages, baton?.log());
+      throw err;
+    }
+  });
+}
+
+async function newPage(name, locale = "en-US") {
+  const context = await browser.newContext({ baseURL: baton.baseURL, locale, viewport: { width: 1200, height: 900 } });
+  context.setDefaultTimeout(WAIT);
+  const page = await context.newPage();
+  page.on("pageerror", (err) => pageErrors.push(`${name}: ${err.message}`));
+  pages[name] = page;
+  return page;
+}
+
+/** A staff API call from the page, with its session cookie and CSRF token. */
+function staffCall(page, method, path, body) {
+  return page.evaluate(
+    async ({ method, path, body }) => {
+      const csrf = document.querySelector('meta[name="csrf-token"]')?.content ?? "";
+      const res = await fetch(path, {
+        method,
+        headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      return { status: res.status, body: await res.json().catch(() => null) };
+    },
+    { method, path, body },
+  );
+}
+
+describe("offers", () => {
+  let agent;
+  let customer;
+  let convID;
+  const offer = () => agent.locator(`[data-testid="my-conversation"][data-conversation-id="${convID}"][data-offered="true"]`);
+
+  before(
+    async () => {
+      baton = await startBaton({ env: { BATON_OFFER_TIMEOUT: `${OFFER_TIMEOUT_S}s`, BATON_ROUTING_SWEEP: "300ms" } });
+      browser = await launchBrowser();
+    },
+    { timeout: 120_000 },
+  );
+
+  after(
+    async () => {
+      await browser?.close().catch(() => {});
+      if (baton) {
+        await stopBaton(baton);
+        await rm(baton.dataDir, { recursive: true, force: true });
+      }
+    },
+    { timeout: 60_000 },
+  );
+
+  step("an online agent is offered the chat: when it moves on, Accept and Decline", async () => {
+    agent = await newPage("agent");
+    await agent.goto("/login");
+    await agent.getByTestId("login-email").fill(baton.accounts.agent.email);
+    await agent.getByTestId("login-password").fill(baton.accounts.agent.password);
+    await Promise.all([agent.waitForURL((u) => u.pathname === "/workbench"), agent.getByTestId("login-submit").click()]);
+    assert.equal((await staffCall(agent, "POST", "/api/v1/agent/presence", { presence: "online" })).status, 200);
+
+    customer = await newPage("customer");
+    await customer.goto("/chat");
+    await customer.getByTestId("handoff-button").click();
+    await customer.locator('[data-testid="chat-status"][data-status="queued"]').waitFor();
+    convID = await customer.evaluate(() => JSON.parse(localStorage.getItem("baton.chat")).conversation_id);
+
+    await offer().waitFor();
+    await offer().getByTestId("offer").filter({ hasText: "Offered to you" }).waitFor();
+    const expires = await offer().getByTestId("offer-expires").textContent();
+    assert.match(expires, /^goes to the next agent in 0:0[0-6]$/, `a countdown, got ${JSON.stringify(expires)}`);
+    await offer().getByTestId("accept-offer").waitFor();
+    // The alert of a new assignment (sound and desktop notification where allowed) announced it.
+    await eventually(async () => (await agent.getByTestId("notify-announce").textContent()).length > 0, { what: "the announcement" });
+  });
+
+  step("declined with nobody else online, it waits in the queue; one offer time-out later it is offered again", async () => {
+    await offer().getByTestId("decline-offer").click();
+    await agent.locator(`[data-testid="queue-item"][data-conversation-id="${convID}"]`).waitFor();
+    assert.equal(await offer().count(), 0, "no longer offered");
+    const declinedAt = Date.now();
+    await offer().waitFor({ timeout: WAIT });
+    const after = (Date.now() - declinedAt) / 1000;
+    assert.ok(after >= OFFER_TIMEOUT_S - 0.5, `offered again after the time-out, not at once (${after.toFixed(1)} s)`);
+    assert.equal(await agent.locator(`[data-testid="queue-item"][data-conversation-id="${convID}"]`).count(), 0, "out of the queue again");
+  });
+
+  step("Accept opens the conversation and the customer hears who joined", async () => {
+    await Promise.all([agent.waitForURL((u) => u.pathname === `/workbench/conversations/${convID}`), offer().getByTestId("accept-offer").click()]);
+    await customer.locator('[data-testid="chat-status"][data-status="assigned"]').waitFor();
+    await eventually(
+      async () =>
+        (await customer.getByTestId("chat-messages").textContent()).includes("joined the conversation"),
+      { what: "the joined message" },
+    );
+    const mine = await staffCall(agent, "GET", "/api/v1/agent/conversations");
+    assert.equal(mine.body.items.length, 1);
+    assert.equal(mine.body.items[0].offered, false, "accepted");
+  });
+
+  step("no page threw an uncaught error", async () => {
+    assert.deepEqual(pageErrors, []);
+  });
+});
