@@ -1,6 +1,8 @@
 package httpx
 
 import (
+	"bytes"
+	"io"
 	"net/http"
 	"reflect"
 	"strings"
@@ -52,16 +54,24 @@ func hasNUL(v reflect.Value, depth int) bool {
 	return false
 }
 
+// maxFormPeek is how much of a form body RejectNUL reads to look for a NUL: the workbench's forms
+// are far smaller; a larger body (an upload sent with curl's default form content type) is passed
+// on untouched and unread.
+const maxFormPeek = 64 << 10
+
 // RejectNUL answers 400 to a request whose path, query or form holds a NUL character (%00), before
-// any handler sees it; JSON bodies are checked by BindJSON.
+// any handler sees it; JSON bodies are checked by BindJSON. A form body is read (up to
+// maxFormPeek) without being consumed: the handler gets it whole.
 func RejectNUL() gin.HandlerFunc {
 	return func(c *gin.Context) {
 		r := c.Request
 		bad := strings.IndexByte(r.URL.Path, 0) >= 0 || HasNUL(map[string][]string(r.URL.Query()))
-		if !bad && r.Method != http.MethodGet && c.ContentType() == "application/x-www-form-urlencoded" {
-			if err := r.ParseForm(); err == nil {
-				bad = HasNUL(map[string][]string(r.PostForm))
+		if !bad && r.Body != nil && r.Method != http.MethodGet && c.ContentType() == "application/x-www-form-urlencoded" {
+			peek, err := io.ReadAll(io.LimitReader(r.Body, maxFormPeek+1))
+			if err == nil && len(peek) <= maxFormPeek {
+				bad = bytes.IndexByte(peek, 0) >= 0 || bytes.Contains(peek, []byte("%00"))
 			}
+			r.Body = readCloser{io.MultiReader(bytes.NewReader(peek), r.Body), r.Body}
 		}
 		if bad {
 			Error(c, http.StatusBadRequest, NULMessage)
@@ -70,3 +80,11 @@ func RejectNUL() gin.HandlerFunc {
 		c.Next()
 	}
 }
+
+// readCloser reads from r and closes c.
+type readCloser struct {
+	io.Reader
+	c io.Closer
+}
+
+func (rc readCloser) Close() error { return rc.c.Close() }

@@ -58,4 +58,9 @@ func TestNULIsRejectedNotA500(t *testing.T) {
 	require.Len(t, res.Errors, 1)
 	require.Equal(t, 2, res.Errors[0].Line)
 	require.Contains(t, res.Errors[0].Reason, "NUL")
+
+	// A raw upload sent with curl's default form content type reaches the handler whole.
+	res = ta.importBody("/api/v1/kb/import?format=jsonl", editor, "application/x-www-form-urlencoded",
+		[]byte(`{"title": "Sent as a form", "body": "curl --data-binary sends this content type.", "language": "en"}`), 200)
+	require.Equal(t, 1, res.Created, "%+v", res)
 }
