@@ -36,8 +36,8 @@ type Live struct {
 	mu      sync.Mutex
 	perConv map[string]int
 	perIP   map[string]int
-	// fetches shares one database read among the sockets of a conversation that need the same
-	// thing at once: every socket on it wakes for the same event and asks for the same messages.
+	// fetches shares one database read among the sockets of a conversation woken by the same
+	// message event: they all ask for the same messages (see messagesAfter).
 	fetches singleflight.Group
 }
 
@@ -48,7 +48,8 @@ const (
 	DefaultMaxPerIP           = 100
 )
 
-// admit counts a socket on conv from ip, or says why it is refused; release uncounts it.
+// admit counts a socket on conv from ip, or says why it is refused; release uncounts it. ip ""
+// is not counted (staff: a whole office may share one address).
 func (l *Live) admit(conv, ip string) (release func(), refused string) {
 	maxConv, maxIP := l.MaxPerConversation, l.MaxPerIP
 	if maxConv <= 0 {
@@ -65,16 +66,21 @@ func (l *Live) admit(conv, ip string) (release func(), refused string) {
 	if l.perConv[conv] >= maxConv {
 		return nil, "too many open connections to this conversation; close another tab first"
 	}
-	if l.perIP[ip] >= maxIP {
+	if ip != "" && l.perIP[ip] >= maxIP {
 		return nil, "too many open connections from your address"
 	}
 	l.perConv[conv]++
-	l.perIP[ip]++
+	if ip != "" {
+		l.perIP[ip]++
+	}
 	return func() {
 		l.mu.Lock()
 		defer l.mu.Unlock()
 		if l.perConv[conv]--; l.perConv[conv] <= 0 {
 			delete(l.perConv, conv)
+		}
+		if ip == "" {
+			return
 		}
 		if l.perIP[ip]--; l.perIP[ip] <= 0 {
 			delete(l.perIP, ip)
@@ -93,26 +99,24 @@ func (l *Live) sharedRead(key string, read func(ctx context.Context) (any, error
 	return v, err
 }
 
-// messagesAfter is Convs.MessagesAfter, shared among the conversation's sockets.
-func (l *Live) messagesAfter(convID string, after int64) ([]conversation.Message, error) {
-	v, err := l.sharedRead("m/"+convID+"/"+strconv.FormatInt(after, 10), func(ctx context.Context) (any, error) {
-		return l.Convs.MessagesAfter(ctx, convID, after, 200)
-	})
-	if err != nil {
-		return nil, err
+// messagesAfter reads up to 200 messages after seq after. With atLeast > 0 (the seq of the message
+// event being handled) the read is shared among the conversation's sockets, and a shared result
+// that started before that message was stored (it ends below atLeast) is read again alone, so no
+// socket misses what it was woken for. atLeast 0 reads alone.
+func (l *Live) messagesAfter(ctx context.Context, convID string, after, atLeast int64) ([]conversation.Message, error) {
+	if atLeast > 0 {
+		v, err := l.sharedRead("m/"+convID+"/"+strconv.FormatInt(after, 10), func(ctx context.Context) (any, error) {
+			return l.Convs.MessagesAfter(ctx, convID, after, 200)
+		})
+		if err != nil {
+			return nil, err
+		}
+		msgs := v.([]conversation.Message)
+		if len(msgs) == 200 || (len(msgs) > 0 && msgs[len(msgs)-1].Seq >= atLeast) {
+			return msgs, nil
+		}
 	}
-	return v.([]conversation.Message), nil
-}
-
-// conversation is Convs.Get, shared among the conversation's sockets.
-func (l *Live) conversation(convID string) (conversation.Conversation, error) {
-	v, err := l.sharedRead("c/"+convID, func(ctx context.Context) (any, error) {
-		return l.Convs.Get(ctx, convID)
-	})
-	if err != nil {
-		return conversation.Conversation{}, err
-	}
-	return v.(conversation.Conversation), nil
+	return l.Convs.MessagesAfter(ctx, convID, after, 200)
 }
 
 // queueCoalesce gathers a burst of queue changes into one recomputation of a customer's place;
@@ -152,7 +156,11 @@ func (l *Live) ConversationWS(c *gin.Context) {
 		return
 	}
 	header := auth.BearerToken(c)
-	release, refused := l.admit(convID, c.ClientIP())
+	ip := c.ClientIP()
+	if staff {
+		ip = "" // signed-in staff are not capped per address
+	}
+	release, refused := l.admit(convID, ip)
 	if refused != "" {
 		httpx.Error(c, http.StatusTooManyRequests, refused)
 		return
@@ -180,7 +188,7 @@ func (l *Live) ConversationWS(c *gin.Context) {
 	if err := conn.Send(w.withQueue(ctx, queueEvs != nil, gin.H{"type": "ready", "conversation": conv})); err != nil {
 		return
 	}
-	last, err := l.sendAfter(ctx, conn, conv.ID, after)
+	last, err := l.sendAfter(ctx, conn, conv.ID, after, 0)
 	if err != nil {
 		conn.Close(live.CloseServerError, "internal error")
 		return
@@ -196,7 +204,7 @@ func (l *Live) ConversationWS(c *gin.Context) {
 				return
 			}
 			if ev.Kind == "status" || ev.Kind == "resync" {
-				cv, err := l.conversation(conv.ID)
+				cv, err := l.Convs.Get(ctx, conv.ID)
 				if err != nil {
 					return
 				}
@@ -206,7 +214,11 @@ func (l *Live) ConversationWS(c *gin.Context) {
 				}
 			}
 			if ev.Kind == "message" || ev.Kind == "resync" {
-				if last, err = l.sendAfter(ctx, conn, conv.ID, last); err != nil {
+				seq := ev.Seq
+				if ev.Kind != "message" {
+					seq = 0 // a resync reads alone
+				}
+				if last, err = l.sendAfter(ctx, conn, conv.ID, last, seq); err != nil {
 					return
 				}
 			}
@@ -269,10 +281,11 @@ func (l *Live) authorize(ctx context.Context, conn *live.Conn, convID string, st
 	return conv, true
 }
 
-// sendAfter sends every message after seq and returns the last seq sent.
-func (l *Live) sendAfter(ctx context.Context, conn *live.Conn, convID string, after int64) (int64, error) {
+// sendAfter sends every message after seq after and returns the last seq sent; atLeast is the seq
+// of the message event that woke the socket (0: none; see messagesAfter).
+func (l *Live) sendAfter(ctx context.Context, conn *live.Conn, convID string, after, atLeast int64) (int64, error) {
 	for {
-		msgs, err := l.messagesAfter(convID, after)
+		msgs, err := l.messagesAfter(ctx, convID, after, atLeast)
 		if err != nil {
 			return after, err
 		}
