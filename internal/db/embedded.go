@@ -50,6 +50,9 @@ type Embedded struct {
 	stopping bool
 	up       atomic.Bool
 	failed   chan error // receives once when the server is down for good
+	// stopCtx ends when Stop begins: a restart under way gives up at once.
+	stopCtx context.Context
+	stopNow context.CancelFunc
 }
 
 // Restarts of a server that died: at most maxRestarts within restartWindow, the n-th after n
@@ -105,6 +108,7 @@ func StartEmbedded(ctx context.Context, dataDir, nodeModules string, log *slog.L
 	}
 	e := &Embedded{lock: lf, state: statePath, log: log, node: node, script: script,
 		pgdata: filepath.Join(dataDir, "pgdata"), failed: make(chan error, 1)}
+	e.stopCtx, e.stopNow = context.WithCancel(context.Background())
 	start := time.Now()
 	// A port found free can be taken by another process before PGlite binds it; PGlite then exits
 	// with EADDRINUSE and another port is tried.
@@ -119,7 +123,7 @@ func StartEmbedded(ctx context.Context, dataDir, nodeModules string, log *slog.L
 			lf.Close()
 			return nil, err
 		}
-		err = e.waitReady(ctx, out.listening, 120*time.Second)
+		err = e.waitReady(ctx, out.listening, e.done, 120*time.Second)
 		if err == nil {
 			break
 		}
@@ -193,12 +197,31 @@ func (e *Embedded) supervise() {
 		restarts = recent
 		var lastErr error = fmt.Errorf("db: pglite exited: %v", err)
 		ok := false
-		for len(restarts) < maxRestarts && !e.stopping {
+		for len(restarts) < maxRestarts {
 			restarts = append(restarts, time.Now())
-			time.Sleep(time.Duration(len(restarts)) * time.Second)
+			// The lock is not held while waiting, so Stop (a Ctrl-C) is never kept waiting.
+			e.mu.Unlock()
+			select {
+			case <-time.After(time.Duration(len(restarts)) * time.Second):
+			case <-e.stopCtx.Done():
+				return
+			}
+			e.mu.Lock()
+			if e.stopping {
+				e.mu.Unlock()
+				return
+			}
 			out, err := e.spawn()
 			if err == nil {
-				if err = e.waitReady(context.Background(), out.listening, 120*time.Second); err == nil {
+				done := e.done
+				e.mu.Unlock()
+				err = e.waitReady(e.stopCtx, out.listening, done, 120*time.Second)
+				e.mu.Lock()
+				if e.stopping {
+					e.mu.Unlock()
+					return // Stop has stopped (or is stopping) what was started
+				}
+				if err == nil {
 					ok = true
 					break
 				}
@@ -261,7 +284,7 @@ func attachEmbedded(ctx context.Context, statePath, dataDir string, log *slog.Lo
 	}
 }
 
-func (e *Embedded) waitReady(ctx context.Context, listening <-chan struct{}, limit time.Duration) error {
+func (e *Embedded) waitReady(ctx context.Context, listening <-chan struct{}, done chan error, limit time.Duration) error {
 	deadline := time.Now().Add(limit)
 	bound := false
 	for {
@@ -278,8 +301,8 @@ func (e *Embedded) waitReady(ctx context.Context, listening <-chan struct{}, lim
 			}
 		}
 		select {
-		case err := <-e.done:
-			e.done <- err
+		case err := <-done:
+			done <- err
 			return fmt.Errorf("db: pglite exited before it was ready: %v (see its log above)", err)
 		case <-ctx.Done():
 			return ctx.Err()
@@ -312,6 +335,7 @@ func (e *Embedded) Stop() {
 	if e == nil || e.failed == nil {
 		return
 	}
+	e.stopNow()
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if e.cmd == nil {

@@ -110,3 +110,18 @@ func TestEmbeddedRestartsAfterACrash(t *testing.T) {
 	}
 	require.False(t, e.Up())
 }
+
+// Stopping Baton (Ctrl-C) while the embedded database is being restarted does not wait for the
+// restart attempts.
+func TestStopDuringARestart(t *testing.T) {
+	e, err := StartEmbedded(context.Background(), t.TempDir(), nodeModules(), slog.New(slog.NewTextHandler(io.Discard, nil)))
+	require.NoError(t, err)
+	e.mu.Lock()
+	e.script = filepath.Join(t.TempDir(), "missing.js") // every restart fails, after a pause
+	e.mu.Unlock()
+	require.NoError(t, syscall.Kill(e.PID(), syscall.SIGKILL))
+	require.Eventually(t, func() bool { return !e.Up() }, 10*time.Second, 20*time.Millisecond)
+	start := time.Now()
+	e.Stop()
+	require.Less(t, time.Since(start), 3*time.Second, "Stop waited for the restart attempts")
+}
