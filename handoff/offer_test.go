@@ -163,6 +163,7 @@ func TestDeclineAndOfferAgainInTurn(t *testing.T) {
 	require.WithinDuration(t, mine[0].ClaimedAt.Add(30*time.Second), *mine[0].OfferExpiresAt, time.Millisecond)
 
 	require.ErrorIs(t, s.Decline(ctx, conv, bob), ErrNotOffered, "not bob's offer")
+	require.ErrorIs(t, s.Decline(ctx, "not-a-uuid", ann), ErrNotFound)
 	require.NoError(t, s.Decline(ctx, conv, ann))
 	require.Equal(t, "bob", holder(t, pool, conv), "straight to the next agent")
 	h, err := s.Latest(ctx, conv)

@@ -2,6 +2,7 @@ package handoff
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -72,10 +73,13 @@ FOR UPDATE OF h`
 // Decline hands back the offer of a conversation to u: it goes to the next eligible agent (or
 // waits in the queue, where u can still take it). ErrNotOffered when it is no offer to u.
 func (s *Store) Decline(ctx context.Context, convID string, u auth.User) error {
-	n, err := s.requeueWhere(ctx, declineSelect, []any{convID, u.ID}, func(lang int, agent string) (string, string) {
+	n, err := s.requeue(ctx, convID, declineSelect, []any{convID, u.ID}, func(lang int, agent string) (string, string) {
 		return fmt.Sprintf(reassignTexts["declined"][lang], agent), ""
 	})
-	if err == nil && n == 0 {
+	switch {
+	case errors.Is(err, conversation.ErrNotFound):
+		return ErrNotFound
+	case err == nil && n == 0:
 		return ErrNotOffered
 	}
 	return err
@@ -129,8 +133,19 @@ func (s *Store) ReofferRounds(ctx context.Context, timeout time.Duration) (int, 
 // their agents and routes them again, in one transaction. texts gives the note for agents and the
 // message for the customer ("" for none) in the conversation's language (0 en, 1 zh).
 func (s *Store) requeueWhere(ctx context.Context, query string, args []any, texts func(lang int, agent string) (string, string)) (int, error) {
+	return s.requeue(ctx, "", query, args, texts)
+}
+
+// requeue is requeueWhere that first locks conversation conv ("" for none): an agent's own action
+// on one conversation locks it before its handoff, as every other agent action does.
+func (s *Store) requeue(ctx context.Context, conv, query string, args []any, texts func(lang int, agent string) (string, string)) (int, error) {
 	n := 0
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		if conv != "" {
+			if _, err := conversation.GetForUpdateTx(ctx, tx, conv); err != nil {
+				return err
+			}
+		}
 		rows, err := tx.Query(ctx, query, args...)
 		if err != nil {
 			return fmt.Errorf("handoff: lapsed: %w", err)
