@@ -40,12 +40,13 @@ func (p *Pages) Login(c *gin.Context) {
 		p.renderLogin(c, http.StatusUnauthorized, form)
 		return
 	case errors.Is(err, auth.ErrThrottled), errors.Is(err, auth.ErrBusy):
+		status := http.StatusServiceUnavailable
 		form.Error = "login.error_busy"
 		if errors.Is(err, auth.ErrThrottled) {
-			form.Error = "login.error_throttled"
+			form.Error, status = "login.error_throttled", http.StatusTooManyRequests
 		}
 		c.Header("Retry-After", auth.RetryAfter(err))
-		p.renderLogin(c, http.StatusTooManyRequests, form)
+		p.renderLogin(c, status, form)
 		return
 	case err != nil:
 		_ = c.Error(err)

@@ -190,9 +190,12 @@ func (s *Service) UserGet(ctx context.Context, id int64) (User, error) {
 // number (ErrBusy); see throttle.go.
 func (s *Service) Login(ctx context.Context, email, password string) (string, Session, error) {
 	account := strings.ToLower(strings.TrimSpace(email))
-	if err := s.guard.allowed(account); err != nil {
+	end, err := s.guard.begin(account)
+	if err != nil {
 		return "", Session{}, err
 	}
+	verdict := attemptAborted
+	defer func() { end(verdict) }()
 	u, hash, err := scanUser(s.pool.QueryRow(ctx, `SELECT `+userCols+`, password_hash FROM users WHERE email = $1`, account))
 	known := err == nil
 	if errors.Is(err, pgx.ErrNoRows) {
@@ -204,11 +207,11 @@ func (s *Service) Login(ctx context.Context, email, password string) (string, Se
 	if err != nil {
 		return "", Session{}, err
 	}
-	ok = ok && known
-	s.guard.result(account, ok)
-	if !ok {
+	if !ok || !known {
+		verdict = attemptWrong
 		return "", Session{}, ErrBadCredentials
 	}
+	verdict = attemptRight
 	token := TokenPrefix + randomString(32)
 	sess := Session{User: u, CSRFToken: randomString(24), ExpiresAt: time.Now().Add(SessionTTL)}
 	if _, err := s.pool.Exec(ctx, `INSERT INTO sessions (token_hash, user_id, csrf_token, expires_at) VALUES ($1, $2, $3, $4)`,

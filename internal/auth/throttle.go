@@ -56,54 +56,80 @@ type loginGuard struct {
 }
 
 type failures struct {
-	n    int
-	last time.Time
+	n       int       // wrong passwords in the window
+	pending int       // checks under way, counted against the limit until they end
+	last    time.Time // the last wrong password
 }
+
+// outcome is how a sign-in attempt ended.
+type outcome int
+
+const (
+	attemptRight   outcome = iota // the right password: the count starts again
+	attemptWrong                  // a wrong password (or an unknown account)
+	attemptAborted                // no verdict (the database failed, the client left, too busy)
+)
 
 func newLoginGuard() *loginGuard {
 	return &loginGuard{slots: make(chan struct{}, hashSlots), fails: map[string]*failures{}, now: time.Now}
 }
 
-// allowed says whether account may try a password now.
-func (g *loginGuard) allowed(account string) error {
+// begin says whether account may try a password now and, if so, counts the attempt as under way
+// until end is called with its outcome: attempts in flight count against the limit too, so many
+// at once cannot slip past it.
+func (g *loginGuard) begin(account string) (end func(outcome), err error) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	now := g.now()
 	if now.Sub(g.lastGC) > time.Minute {
 		for k, f := range g.fails {
-			if now.Sub(f.last) > failWindow {
+			if f.pending == 0 && now.Sub(f.last) > failWindow {
 				delete(g.fails, k)
 			}
 		}
 		g.lastGC = now
 	}
 	f := g.fails[account]
-	if f == nil || f.n < failLimit {
-		return nil
-	}
-	if wait := failWindow - now.Sub(f.last); wait > 0 {
-		return ThrottledError{RetryAfter: wait}
-	}
-	delete(g.fails, account)
-	return nil
-}
-
-// result records the outcome of a password check for account.
-func (g *loginGuard) result(account string, ok bool) {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	if ok {
-		delete(g.fails, account)
-		return
-	}
-	now := g.now()
-	f := g.fails[account]
-	if f == nil || now.Sub(f.last) > failWindow {
+	if f == nil {
 		f = &failures{}
 		g.fails[account] = f
 	}
-	f.n++
-	f.last = now
+	if f.n > 0 && now.Sub(f.last) > failWindow {
+		f.n = 0 // the window has passed
+	}
+	if f.n >= failLimit {
+		return nil, ThrottledError{RetryAfter: failWindow - now.Sub(f.last)}
+	}
+	if f.n+f.pending >= failLimit {
+		return nil, ThrottledError{RetryAfter: time.Second} // the attempts in flight decide
+	}
+	f.pending++
+	return func(o outcome) { g.end(account, o) }, nil
+}
+
+// end settles an attempt begin counted.
+func (g *loginGuard) end(account string, o outcome) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	f := g.fails[account]
+	if f == nil {
+		return
+	}
+	f.pending--
+	switch o {
+	case attemptRight:
+		f.n = 0
+	case attemptWrong:
+		now := g.now()
+		if now.Sub(f.last) > failWindow {
+			f.n = 0
+		}
+		f.n++
+		f.last = now
+	}
+	if f.n == 0 && f.pending == 0 {
+		delete(g.fails, account)
+	}
 }
 
 // check runs one password check within the concurrency bound.

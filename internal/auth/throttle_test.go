@@ -13,31 +13,63 @@ func TestAccountThrottle(t *testing.T) {
 	g := newLoginGuard()
 	now := time.Date(2026, 12, 6, 12, 0, 0, 0, time.UTC)
 	g.now = func() time.Time { return now }
+	try := func(account string, o outcome) error {
+		t.Helper()
+		end, err := g.begin(account)
+		if err == nil {
+			end(o)
+		}
+		return err
+	}
 
 	for i := 0; i < failLimit; i++ {
-		require.NoError(t, g.allowed("ann@x.test"), "attempt %d", i+1)
-		g.result("ann@x.test", false)
+		require.NoError(t, try("ann@x.test", attemptWrong), "attempt %d", i+1)
 		now = now.Add(time.Second)
 	}
-	err := g.allowed("ann@x.test")
-	require.ErrorIs(t, err, ErrThrottled)
+	err := try("ann@x.test", attemptRight)
+	require.ErrorIs(t, err, ErrThrottled, "even the right password, once throttled")
 	var te ThrottledError
 	require.True(t, errors.As(err, &te))
 	require.InDelta(t, (failWindow - time.Second).Seconds(), te.RetryAfter.Seconds(), 1)
-	require.NoError(t, g.allowed("bob@x.test"), "another account is not throttled")
+	require.NoError(t, try("bob@x.test", attemptWrong), "another account is not throttled")
 
 	now = now.Add(failWindow)
-	require.NoError(t, g.allowed("ann@x.test"), "the window has passed")
-	g.result("ann@x.test", false)
-	require.NoError(t, g.allowed("ann@x.test"), "counting starts again")
+	require.NoError(t, try("ann@x.test", attemptWrong), "the window has passed")
+	require.NoError(t, try("ann@x.test", attemptWrong), "counting starts again")
 
-	// A right password clears the count.
+	// A right password clears the count; an attempt without a verdict does not count.
 	for i := 0; i < failLimit-1; i++ {
-		g.result("cat@x.test", false)
+		require.NoError(t, try("cat@x.test", attemptWrong))
 	}
-	g.result("cat@x.test", true)
-	g.result("cat@x.test", false)
-	require.NoError(t, g.allowed("cat@x.test"))
+	require.NoError(t, try("cat@x.test", attemptRight))
+	for i := 0; i < failLimit-1; i++ {
+		require.NoError(t, try("cat@x.test", attemptWrong))
+	}
+	require.NoError(t, try("cat@x.test", attemptAborted))
+	require.NoError(t, try("cat@x.test", attemptWrong), "the fifth wrong one")
+	require.ErrorIs(t, try("cat@x.test", attemptWrong), ErrThrottled)
+}
+
+// Attempts in flight count: many at once (from many addresses) cannot all get past the limit
+// before the first of them is counted.
+func TestAttemptsInFlightCount(t *testing.T) {
+	g := newLoginGuard()
+	var ends []func(outcome)
+	for i := 0; i < failLimit; i++ {
+		end, err := g.begin("dan@x.test")
+		require.NoError(t, err, "attempt %d", i+1)
+		ends = append(ends, end)
+	}
+	_, err := g.begin("dan@x.test")
+	var te ThrottledError
+	require.True(t, errors.As(err, &te), "a sixth attempt while five are under way")
+	require.Equal(t, time.Second, te.RetryAfter)
+	for _, end := range ends {
+		end(attemptWrong)
+	}
+	_, err = g.begin("dan@x.test")
+	require.True(t, errors.As(err, &te))
+	require.Greater(t, te.RetryAfter, time.Minute, "five wrong ones: the window")
 }
 
 // With every hashing slot taken and the waiting room full, a sign-in is refused at once instead of
