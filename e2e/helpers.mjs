@@ -212,3 +212,19 @@ export async function eventually(fn, { timeoutMs = 15_000, intervalMs = 100, wha
     await sleep(intervalMs);
   }
 }
+
+/** A staff API call from the page, with its session cookie and CSRF token. */
+export function staffCall(page, method, path, body) {
+  return page.evaluate(
+    async ({ method, path, body }) => {
+      const csrf = document.querySelector('meta[name="csrf-token"]')?.content ?? "";
+      const res = await fetch(path, {
+        method,
+        headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      return { status: res.status, body: await res.json().catch(() => null) };
+    },
+    { method, path, body },
+  );
+}

@@ -9,7 +9,7 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { rm } from "node:fs/promises";
 
-import { eventually, launchBrowser, saveArtifacts, startBaton, stopBaton } from "./helpers.mjs";
+import { eventually, launchBrowser, saveArtifacts, staffCall, startBaton, stopBaton } from "./helpers.mjs";
 
 const WAIT = 15_000;
 const OFFER_TIMEOUT_S = 6;
@@ -43,22 +43,6 @@ async function newPage(name, locale = "en-US") {
   page.on("pageerror", (err) => pageErrors.push(`${name}: ${err.message}`));
   pages[name] = page;
   return page;
-}
-
-/** A staff API call from the page, with its session cookie and CSRF token. */
-function staffCall(page, method, path, body) {
-  return page.evaluate(
-    async ({ method, path, body }) => {
-      const csrf = document.querySelector('meta[name="csrf-token"]')?.content ?? "";
-      const res = await fetch(path, {
-        method,
-        headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      return { status: res.status, body: await res.json().catch(() => null) };
-    },
-    { method, path, body },
-  );
 }
 
 describe("offers", () => {

@@ -13,7 +13,7 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { rm } from "node:fs/promises";
 
-import { demoAccounts, eventually, launchBrowser, saveArtifacts, startBaton, stopBaton } from "./helpers.mjs";
+import { demoAccounts, eventually, launchBrowser, saveArtifacts, staffCall, startBaton, stopBaton } from "./helpers.mjs";
 
 const WAIT = 15_000; // longest any single UI expectation may take (the machine is shared)
 const STEP = { timeout: 90_000 };
@@ -105,22 +105,6 @@ async function signIn(page, { email, password }) {
   await page.getByTestId("login-password").fill(password);
   await Promise.all([page.waitForURL((u) => u.pathname !== "/login"), page.getByTestId("login-submit").click()]);
   await page.getByTestId("user-email").filter({ hasText: email }).waitFor();
-}
-
-/** A staff API call from the page, with its session cookie and CSRF token. */
-function staffCall(page, method, path, body) {
-  return page.evaluate(
-    async ({ method, path, body }) => {
-      const csrf = document.querySelector('meta[name="csrf-token"]')?.content ?? "";
-      const res = await fetch(path, {
-        method,
-        headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      return { status: res.status, body: await res.json().catch(() => null) };
-    },
-    { method, path, body },
-  );
 }
 
 const messagesOf = (page, testid) =>
