@@ -78,8 +78,9 @@ func (s *Service) HandleCustomerMessageFrom(ctx context.Context, conv conversati
 	res := TurnResult{Message: msg, Duplicate: !created}
 	turn := !msg.BotDone()
 	answered := false // this attempt wrote the replies, so it knows them
+	var state json.RawMessage
 	if turn {
-		if res.Replies, answered, err = s.takeTurn(ctx, conv, cust, msg); err != nil {
+		if res.Replies, answered, state, err = s.takeTurn(ctx, conv, cust, msg); err != nil {
 			return TurnResult{}, err
 		}
 	}
@@ -90,6 +91,14 @@ func (s *Service) HandleCustomerMessageFrom(ctx context.Context, conv conversati
 	}
 	if turn && s.Observe != nil {
 		s.Observe(time.Since(start), res.Replies)
+	}
+	if answered && !reopen && len(res.Replies) > 0 {
+		// The bot's transaction wrote the conversation last: its seq, its state and, as now() is
+		// the transaction's time, its updated_at are those of the last reply. No need to read it.
+		last := res.Replies[len(res.Replies)-1]
+		res.Conversation = conv
+		res.Conversation.LastSeq, res.Conversation.UpdatedAt, res.Conversation.BotState = last.Seq, last.CreatedAt, state
+		return res, nil
 	}
 	if res.Conversation, err = s.Convs.Get(ctx, conv.ID); err != nil {
 		return TurnResult{}, err
@@ -102,27 +111,44 @@ func (s *Service) HandleCustomerMessageFrom(ctx context.Context, conv conversati
 // replies it wrote, and whether it wrote them (false: another attempt had claimed the turn, or a
 // person took over). conv is the conversation as read for this request (its bot state is what the
 // last turn left); cust, when nil, is read here.
-func (s *Service) takeTurn(ctx context.Context, conv conversation.Conversation, cust *conversation.Customer, msg conversation.Message) ([]conversation.Message, bool, error) {
+func (s *Service) takeTurn(ctx context.Context, conv conversation.Conversation, cust *conversation.Customer, msg conversation.Message) ([]conversation.Message, bool, json.RawMessage, error) {
 	convID := conv.ID
 	var st State
 	_ = json.Unmarshal(conv.BotState, &st)
 	if cust == nil {
 		c, err := s.Convs.CustomerGet(ctx, conv.CustomerID)
 		if err != nil {
-			return nil, false, err
+			return nil, false, nil, err
 		}
 		cust = &c
 	}
 	out, err := s.Bot.Decide(ctx, Input{Text: msg.Text, ConvLang: conv.Language, State: st,
 		Customer: Customer{Name: cust.Name, VIPTier: cust.VIPTier}})
 	if err != nil {
-		return nil, false, fmt.Errorf("bot: decide: %w", err)
+		return nil, false, nil, fmt.Errorf("bot: decide: %w", err)
+	}
+	state, err := json.Marshal(out.State)
+	if err != nil {
+		return nil, false, nil, fmt.Errorf("bot: state: %w", err)
+	}
+	if out.Handoff == nil && len(out.Replies) > 0 {
+		// The usual turn: claim, state and replies in one statement, no transaction to open.
+		replies := make([]conversation.BotReply, len(out.Replies))
+		for i, r := range out.Replies {
+			meta, _ := json.Marshal(r.Meta)
+			replies[i] = conversation.BotReply{Text: r.Text, Citations: r.Citations, Meta: meta}
+		}
+		wrote, err := s.Convs.BotTurn(ctx, convID, msg.ID, state, replies)
+		if err != nil {
+			return nil, false, nil, err
+		}
+		return wrote, len(wrote) > 0, state, nil
 	}
 	var wrote []conversation.Message
 	answered := false
 	err = pgx.BeginFunc(ctx, s.Convs.Pool(), func(tx pgx.Tx) error {
 		wrote, answered = make([]conversation.Message, 0, len(out.Replies)), false
-		mine, holds, err := conversation.ClaimBotTurnTx(ctx, tx, convID, msg.ID, out.State)
+		mine, holds, err := conversation.ClaimBotTurnTx(ctx, tx, convID, msg.ID, json.RawMessage(state))
 		if err != nil || !mine || !holds {
 			return err // another attempt answered, or a person took over meanwhile: they answer
 		}
@@ -160,8 +186,8 @@ func (s *Service) takeTurn(ctx context.Context, conv conversation.Conversation, 
 		})
 	})
 	if err != nil {
-		return nil, false, err
+		return nil, false, nil, err
 	}
 	// A handoff may add messages of its own (the after-hours notice): the caller reads them all.
-	return wrote, answered && out.Handoff == nil, nil
+	return wrote, answered && out.Handoff == nil, state, nil
 }

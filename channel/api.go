@@ -169,19 +169,18 @@ func (a *API) load(c *gin.Context, id string) (conversation.Conversation, bool) 
 }
 
 func (a *API) customerAccess(c *gin.Context, token, id string) (conversation.Conversation, bool) {
-	ctx := c.Request.Context()
-	cust, err := a.Convs.CustomerByToken(ctx, token)
-	if errors.Is(err, conversation.ErrNotFound) {
+	// The token's customer and the conversation: one statement, as every customer request needs both.
+	cust, conv, err := a.Convs.CustomerAndConversation(c.Request.Context(), token, id)
+	switch {
+	case errors.Is(err, conversation.ErrNotFound):
 		httpx.Error(c, http.StatusUnauthorized, "unknown customer token")
 		return conversation.Conversation{}, false
-	}
-	if err != nil {
+	case errors.Is(err, conversation.ErrNoConversation):
+		httpx.Error(c, http.StatusNotFound, "conversation not found")
+		return conversation.Conversation{}, false
+	case err != nil:
 		httpx.Internal(c, err)
 		return conversation.Conversation{}, false
-	}
-	conv, ok := a.load(c, id)
-	if !ok {
-		return conv, false
 	}
 	if conv.CustomerID != cust.ID {
 		httpx.Error(c, http.StatusForbidden, "this token does not give access to that conversation")

@@ -26,13 +26,16 @@ FROM kb_chunks c JOIN kb_articles a ON a.id = c.article_id
 WHERE c.dim = %[4]d AND c.embedder = $3 AND a.status = 'published' AND ($4 = '' OR a.language = $4)
 ORDER BY %[1]s <=> %[2]s
 LIMIT $5`, expr, param, matched, dim),
+		// The scan ranks on the cosine alone; the matched terms are worked out for the chunks kept.
 		vectorExact: fmt.Sprintf(`
-SELECT c.id, c.article_id, c.kind, c.heading, cardinality(c.tokens),
-       1 - (%[1]s <=> %[2]s), %[3]s, a.title, a.language
-FROM kb_chunks c JOIN kb_articles a ON a.id = c.article_id
-WHERE c.dim = %[4]d AND c.embedder = $3 AND a.status = 'published' AND ($4 = '' OR a.language = $4)
-ORDER BY 6 DESC, c.id -- the cosine: not the index's operator, so a scan
-LIMIT $5`, expr, param, matched, dim),
+SELECT c.id, c.article_id, c.kind, c.heading, cardinality(c.tokens), s.score, %[3]s, a.title, a.language
+FROM (SELECT c.id, 1 - (%[1]s <=> %[2]s) AS score
+        FROM kb_chunks c JOIN kb_articles a ON a.id = c.article_id
+       WHERE c.dim = %[4]d AND c.embedder = $3 AND a.status = 'published' AND ($4 = '' OR a.language = $4)
+       ORDER BY 2 DESC, c.id -- the cosine: not the index's operator, so a scan
+       LIMIT $5) s
+JOIN kb_chunks c ON c.id = s.id JOIN kb_articles a ON a.id = c.article_id
+ORDER BY s.score DESC, c.id`, expr, param, matched, dim),
 		// One GIN lookup per rare term, summed per chunk: the work grows with those terms'
 		// postings, not with the corpus; only the chunks kept are scored in full.
 		lexical: fmt.Sprintf(`
@@ -42,13 +45,16 @@ WITH hits AS (
     JOIN kb_chunks c ON c.tokens @> ARRAY[q.t]
     GROUP BY c.id
     ORDER BY w DESC, c.id
-    LIMIT $5 * 4) -- room for the status and language filters below
+    LIMIT $5 * 4), -- room for the status and language filters below
+top AS (
+    SELECT h.id, h.w FROM hits h JOIN kb_chunks c ON c.id = h.id JOIN kb_articles a ON a.id = c.article_id
+    WHERE a.status = 'published' AND ($4 = '' OR a.language = $4)
+    ORDER BY h.w DESC, c.id
+    LIMIT $5) -- the cosine and the matched terms are worked out for these alone
 SELECT c.id, c.article_id, c.kind, c.heading, cardinality(c.tokens),
        CASE WHEN c.dim = %[4]d AND c.embedder = $3 THEN 1 - (%[1]s <=> %[2]s) END, %[3]s, a.title, a.language
-FROM hits h JOIN kb_chunks c ON c.id = h.id JOIN kb_articles a ON a.id = c.article_id
-WHERE a.status = 'published' AND ($4 = '' OR a.language = $4)
-ORDER BY h.w DESC, c.id
-LIMIT $5`, expr, param, matched, dim),
+FROM top t JOIN kb_chunks c ON c.id = t.id JOIN kb_articles a ON a.id = c.article_id
+ORDER BY t.w DESC, c.id`, expr, param, matched, dim),
 	}
 }
 

@@ -1,12 +1,14 @@
 package cli
 
 import (
-	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 
 	"github.com/spf13/cobra"
 
 	"github.com/baton-cs/baton/evals"
+	"github.com/baton-cs/baton/internal/config"
 	"github.com/baton-cs/baton/internal/db"
 	"github.com/baton-cs/baton/kb"
 	"github.com/baton-cs/baton/migrations"
@@ -23,7 +25,7 @@ func newBenchKB() *cobra.Command {
 	var opt evals.KBBenchOptions
 	var asJSON bool
 	var seed int64
-	var keep bool
+	var keep, both bool
 	var sharedBuffers string
 	cmd := &cobra.Command{
 		Use:   "kb --chunks N [--queries Q] [--json]",
@@ -51,44 +53,22 @@ removed afterwards. Progress goes to stderr; --json prints one JSON object on st
 				return usageError{fmt.Errorf("--chunks must be at least 10 and --queries at least 1")}
 			}
 			opt.Seed = uint64(seed)
-			stderr := cmd.ErrOrStderr()
-			ctx := cmd.Context()
-			fmt.Fprintln(stderr, "starting a scratch database…")
-			scratch, err := db.OpenScratch(ctx, cfg.DatabaseURL, cfg.NodeModules, newLogger(cfg), db.ScratchOptions{SharedBuffers: sharedBuffers})
+			targets, err := benchTargets(both, cfg.DatabaseURL)
 			if err != nil {
 				return err
 			}
-			defer scratch.Close()
-			if keep {
-				fmt.Fprintln(stderr, "keeping the scratch database:", scratch.Keep())
+			if both && keep {
+				return usageError{errors.New("--keep keeps one scratch database: leave out --both")}
 			}
-			if _, err := migrations.Up(ctx, scratch.Pool); err != nil {
-				return err
+			var reports []evals.KBBenchReport
+			for _, t := range targets {
+				rep, err := benchKBOn(cmd, cfg, t.url, opt, sharedBuffers, keep)
+				if err != nil {
+					return err
+				}
+				reports = append(reports, rep)
 			}
-			scratch.Pool.Reset()
-			store := kb.NewStore(scratch.Pool, kb.LocalEmbedder{})
-			rep, err := evals.RunKBBench(ctx, scratch.Pool, store, opt, func(format string, args ...any) {
-				fmt.Fprintf(stderr, format+"\n", args...)
-			})
-			if err != nil {
-				return err
-			}
-			rep.Database = "postgres"
-			if scratch.Embedded {
-				rep.Database = "embedded (PGlite)"
-			}
-			if asJSON {
-				return json.NewEncoder(cmd.OutOrStdout()).Encode(rep)
-			}
-			w := cmd.OutOrStdout()
-			fmt.Fprintf(w, "%d chunks (%d articles), %s, %s %d dimensions\n", rep.Chunks, rep.Articles, rep.Database, rep.Embedder, rep.Dim)
-			fmt.Fprintf(w, "load %.1fs, HNSW index %.1fs (m=%d, ef_construction=%d), GIN index %.1fs\n",
-				rep.BuildSeconds, rep.IndexBuildSeconds, rep.HNSWM, rep.HNSWEfConstruction, rep.LexicalIndexSeconds)
-			fmt.Fprintf(w, "hybrid search  p50 %.2f ms  p99 %.2f ms\n", rep.SearchP50Ms, rep.SearchP99Ms)
-			for _, p := range rep.ANNSweep {
-				fmt.Fprintf(w, "ANN ef_search=%-4d p50 %.2f ms  p99 %.2f ms  recall@10 %.3f\n", p.EfSearch, p.P50Ms, p.P99Ms, p.RecallAt10)
-			}
-			return nil
+			return writeBenchReports(cmd.OutOrStdout(), targets, reports, asJSON, printKBBench)
 		},
 	}
 	dbFlags(cmd)
@@ -101,6 +81,49 @@ removed afterwards. Progress goes to stderr; --json prints one JSON object on st
 	cmd.Flags().Int64Var(&seed, "seed", 1, "random seed of the synthetic corpus")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON object on stdout")
 	cmd.Flags().StringVar(&sharedBuffers, "shared-buffers", "", "shared_buffers of the embedded scratch database (PGlite's default 128MB)")
+	cmd.Flags().BoolVar(&both, "both", false, bothHelp)
 	cmd.Flags().BoolVar(&keep, "keep", false, "keep the scratch schema (or data directory) for inspection")
 	return cmd
+}
+
+// benchKBOn loads and measures the synthetic knowledge base on a scratch database at url ("" = a
+// temporary embedded one).
+func benchKBOn(cmd *cobra.Command, cfg config.Config, url string, opt evals.KBBenchOptions, sharedBuffers string, keep bool) (evals.KBBenchReport, error) {
+	stderr := cmd.ErrOrStderr()
+	ctx := cmd.Context()
+	fmt.Fprintln(stderr, "starting a scratch database…")
+	scratch, err := db.OpenScratch(ctx, url, cfg.NodeModules, newLogger(cfg), db.ScratchOptions{SharedBuffers: sharedBuffers})
+	if err != nil {
+		return evals.KBBenchReport{}, err
+	}
+	defer scratch.Close()
+	if keep {
+		fmt.Fprintln(stderr, "keeping the scratch database:", scratch.Keep())
+	}
+	if _, err := migrations.Up(ctx, scratch.Pool); err != nil {
+		return evals.KBBenchReport{}, err
+	}
+	scratch.Pool.Reset()
+	store := kb.NewStore(scratch.Pool, kb.LocalEmbedder{})
+	rep, err := evals.RunKBBench(ctx, scratch.Pool, store, opt, func(format string, args ...any) {
+		fmt.Fprintf(stderr, format+"\n", args...)
+	})
+	if err != nil {
+		return rep, err
+	}
+	rep.Database = "postgres"
+	if scratch.Embedded {
+		rep.Database = "embedded (PGlite)"
+	}
+	return rep, nil
+}
+
+func printKBBench(w io.Writer, rep evals.KBBenchReport) {
+	fmt.Fprintf(w, "%d chunks (%d articles), %s, %s %d dimensions\n", rep.Chunks, rep.Articles, rep.Database, rep.Embedder, rep.Dim)
+	fmt.Fprintf(w, "load %.1fs, HNSW index %.1fs (m=%d, ef_construction=%d), GIN index %.1fs\n",
+		rep.BuildSeconds, rep.IndexBuildSeconds, rep.HNSWM, rep.HNSWEfConstruction, rep.LexicalIndexSeconds)
+	fmt.Fprintf(w, "hybrid search  p50 %.2f ms  p99 %.2f ms\n", rep.SearchP50Ms, rep.SearchP99Ms)
+	for _, p := range rep.ANNSweep {
+		fmt.Fprintf(w, "ANN ef_search=%-4d p50 %.2f ms  p99 %.2f ms  recall@10 %.3f\n", p.EfSearch, p.P50Ms, p.P99Ms, p.RecallAt10)
+	}
 }

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -48,7 +47,7 @@ type handoffBench struct {
 
 func newBenchHandoff() *cobra.Command {
 	var agents, customers, capacity int
-	var asJSON bool
+	var asJSON, both bool
 	cmd := &cobra.Command{
 		Use:   "handoff",
 		Short: "Measure claims per second, assignment safety and message-to-agent latency on a throwaway database",
@@ -78,25 +77,25 @@ measured. Reported (--json prints one JSON object):
 			if err != nil {
 				return err
 			}
-			r, err := runHandoffBench(cmd.Context(), cfg.DatabaseURL, agents, customers, capacity)
+			targets, err := benchTargets(both, cfg.DatabaseURL)
 			if err != nil {
 				return err
 			}
-			out := cmd.OutOrStdout()
-			if asJSON {
-				enc := json.NewEncoder(out)
-				enc.SetIndent("", "  ")
-				return enc.Encode(r)
+			var reports []handoffBench
+			for _, t := range targets {
+				r, err := runHandoffBench(cmd.Context(), t.url, agents, customers, capacity)
+				if err != nil {
+					return err
+				}
+				reports = append(reports, r)
 			}
-			fmt.Fprintf(out, "agents %d (capacity %d), customers %d, database %s\n", r.Agents, r.Capacity, r.Customers, r.Database)
-			fmt.Fprintf(out, "claims: %d at %.0f/s\n", r.Claims, r.ClaimsPerSecond)
-			fmt.Fprintf(out, "double assignments: %d   over-capacity assignments: %d\n", r.DoubleAssignments, r.OverCapacity)
-			fmt.Fprintf(out, "customer message → agent: p50 %.1f ms, p99 %.1f ms (%d messages)\n", r.LatencyP50Ms, r.LatencyP99Ms, r.LatencySamples)
-			if r.DatabaseCPUMsPerClaim > 0 {
-				fmt.Fprintf(out, "database CPU per claim: %.2f ms\n", r.DatabaseCPUMsPerClaim)
+			if err := writeBenchReports(cmd.OutOrStdout(), targets, reports, asJSON, printHandoffBench); err != nil {
+				return err
 			}
-			if r.DoubleAssignments > 0 || r.OverCapacity > 0 {
-				return errors.New("bench: unsafe assignments")
+			for _, r := range reports {
+				if r.DoubleAssignments > 0 || r.OverCapacity > 0 {
+					return errors.New("bench: unsafe assignments")
+				}
 			}
 			return nil
 		},
@@ -105,8 +104,19 @@ measured. Reported (--json prints one JSON object):
 	cmd.Flags().IntVar(&customers, "customers", 500, "simulated customers, each with one handed-off conversation")
 	cmd.Flags().IntVar(&capacity, "capacity", 3, "concurrent conversations per agent")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the report as JSON")
+	cmd.Flags().BoolVar(&both, "both", false, bothHelp)
 	cmd.Flags().String("database-url", "", "Postgres URL (env DATABASE_URL; unset = a temporary embedded database)")
 	return cmd
+}
+
+func printHandoffBench(out io.Writer, r handoffBench) {
+	fmt.Fprintf(out, "agents %d (capacity %d), customers %d, database %s\n", r.Agents, r.Capacity, r.Customers, r.Database)
+	fmt.Fprintf(out, "claims: %d at %.0f/s\n", r.Claims, r.ClaimsPerSecond)
+	fmt.Fprintf(out, "double assignments: %d   over-capacity assignments: %d\n", r.DoubleAssignments, r.OverCapacity)
+	fmt.Fprintf(out, "customer message → agent: p50 %.1f ms, p99 %.1f ms (%d messages)\n", r.LatencyP50Ms, r.LatencyP99Ms, r.LatencySamples)
+	if r.DatabaseCPUMsPerClaim > 0 {
+		fmt.Fprintf(out, "database CPU per claim: %.2f ms\n", r.DatabaseCPUMsPerClaim)
+	}
 }
 
 func runHandoffBench(ctx context.Context, databaseURL string, nAgents, nCustomers, capacity int) (handoffBench, error) {

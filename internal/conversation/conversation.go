@@ -32,6 +32,9 @@ const MaxTextLen = 4000
 // ErrNotFound means no such customer, conversation or message.
 var ErrNotFound = errors.New("conversation: not found")
 
+// ErrNoConversation means a customer token is known but the conversation asked for is not.
+var ErrNoConversation = errors.New("conversation: no such conversation")
+
 // Customer is a person writing to Baton.
 type Customer struct {
 	ID         string    `json:"id"`

@@ -16,11 +16,12 @@ import (
 const messageCols = `id, conversation_id, seq, sender, author_id, text, COALESCE(client_message_id, ''),
 reply_to, citations, meta, bot_done, created_at`
 
-func scanMessage(row pgx.Row) (Message, error) {
+// scanMessage reads messageCols, then any extra columns into extra.
+func scanMessage(row pgx.Row, extra ...any) (Message, error) {
 	var m Message
 	var cites, meta []byte
-	err := row.Scan(&m.ID, &m.ConversationID, &m.Seq, &m.Sender, &m.AuthorID, &m.Text, &m.ClientMessageID,
-		&m.ReplyTo, &cites, &meta, &m.botDone, &m.CreatedAt)
+	err := row.Scan(append([]any{&m.ID, &m.ConversationID, &m.Seq, &m.Sender, &m.AuthorID, &m.Text, &m.ClientMessageID,
+		&m.ReplyTo, &cites, &meta, &m.botDone, &m.CreatedAt}, extra...)...)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return Message{}, ErrNotFound
 	}
@@ -38,17 +39,20 @@ func scanMessage(row pgx.Row) (Message, error) {
 	return m, nil
 }
 
-// messageInsert takes the conversation's next seq and stores the message with it, in one statement.
-// messageInsert takes the conversation's next seq, stores the message and records and announces
-// its event (as events.Notify does), in one statement: one round trip.
+// messageInsert stores a message with the conversation's next seq and records and announces its
+// event (as events.Notify does), in one statement: one round trip. A message whose client message
+// id is stored already is not stored again; the stored one comes back instead, with created false.
 const messageInsert = `
-WITH s AS (UPDATE conversations SET last_seq = last_seq + 1, updated_at = now() WHERE id = $1 RETURNING last_seq),
+WITH d AS (SELECT ` + messageCols + ` FROM messages WHERE conversation_id = $1 AND client_message_id = NULLIF($5::text, '')),
+s AS (UPDATE conversations SET last_seq = last_seq + 1, updated_at = now() WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM d) RETURNING last_seq),
 m AS (INSERT INTO messages (conversation_id, seq, sender, author_id, text, client_message_id, reply_to, citations, meta, bot_done)
 	SELECT $1, s.last_seq, $2::text, $3::bigint, $4::text, NULLIF($5::text, ''), $6::bigint, $7::jsonb, $8::jsonb, $9::boolean FROM s
 	RETURNING ` + messageCols + `),
 e AS (INSERT INTO events (topic, kind, seq) SELECT $10::text, 'message', m.seq FROM m RETURNING seq),
 n AS (SELECT pg_notify($11::text, json_build_object('topic', $10::text, 'kind', 'message', 'seq', e.seq)::text) FROM e)
-SELECT m.* FROM m, n`
+SELECT m.*, true FROM m, n
+UNION ALL
+SELECT d.*, false FROM d`
 
 // Querier is a transaction, or the pool itself for a statement that needs none.
 type Querier interface {
@@ -59,16 +63,6 @@ type Querier interface {
 // the pool, on its own: its one statement is atomic). When the
 // message carries a client message id already stored, it returns the stored one and false.
 func AppendTx(ctx context.Context, tx Querier, convID string, nm NewMessage) (Message, bool, error) {
-	if nm.ClientMessageID != "" {
-		m, err := scanMessage(tx.QueryRow(ctx, `SELECT `+messageCols+` FROM messages
-			WHERE conversation_id = $1 AND client_message_id = $2`, convID, nm.ClientMessageID))
-		if err == nil {
-			return m, false, nil
-		}
-		if !errors.Is(err, ErrNotFound) {
-			return Message{}, false, fmt.Errorf("conversation: find client message: %w", err)
-		}
-	}
 	var cites *string // jsonb travels as text, so it works in the simple protocol too
 	if len(nm.Citations) > 0 {
 		b, _ := json.Marshal(nm.Citations)
@@ -80,16 +74,17 @@ func AppendTx(ctx context.Context, tx Querier, convID string, nm NewMessage) (Me
 		s := string(nm.Meta)
 		meta = &s
 	}
+	var created bool
 	m, err := scanMessage(tx.QueryRow(ctx, messageInsert,
 		convID, nm.Sender, nm.AuthorID, nm.Text, nm.ClientMessageID, nm.ReplyTo, cites, meta, nm.BotDone,
-		events.ConversationTopic(convID), events.Channel))
+		events.ConversationTopic(convID), events.Channel), &created)
 	if errors.Is(err, ErrNotFound) {
 		return Message{}, false, ErrNotFound // no such conversation
 	}
 	if err != nil {
 		return Message{}, false, fmt.Errorf("conversation: insert message: %w", err)
 	}
-	return m, true, nil
+	return m, created, nil
 }
 
 // Append adds one message in its own transaction. Two requests racing with one client message id
@@ -162,4 +157,66 @@ func (s *Store) list(ctx context.Context, q string, args ...any) ([]Message, err
 		out = append(out, m)
 	}
 	return out, rows.Err()
+}
+
+// botTurn is ClaimBotTurnTx and the AppendTx of each reply in one statement: it claims the
+// customer message, stores the bot's state, and stores, records and announces the replies with
+// the conversation's next seqs. Nothing is written but the claim when another request took the
+// turn, nor anything but the claim when a person holds the conversation.
+const botTurn = `
+WITH m AS (UPDATE messages SET bot_done = true WHERE id = $2 AND NOT bot_done RETURNING id),
+u AS (UPDATE conversations SET bot_state = $3::jsonb, last_seq = last_seq + cardinality($4::text[]), updated_at = now()
+	WHERE id = $1 AND status = 'bot' AND EXISTS (SELECT 1 FROM m) RETURNING last_seq),
+r AS (SELECT * FROM unnest($4::text[], $5::text[], $6::text[]) WITH ORDINALITY AS r (text, citations, meta, n)),
+i AS (INSERT INTO messages (conversation_id, seq, sender, text, reply_to, citations, meta, bot_done)
+	SELECT $1, u.last_seq - cardinality($4::text[]) + r.n, 'bot', r.text, $2, r.citations::jsonb, r.meta::jsonb, true FROM u, r
+	RETURNING ` + messageCols + `),
+e AS (INSERT INTO events (topic, kind, seq) SELECT $7::text, 'message', i.seq FROM i RETURNING seq),
+n AS (SELECT pg_notify($8::text, json_build_object('topic', $7::text, 'kind', 'message', 'seq', e.seq)::text) FROM e)
+SELECT i.* FROM i, (SELECT count(*) FROM n) x ORDER BY i.seq`
+
+// BotReply is one message of the bot's turn.
+type BotReply struct {
+	Text      string
+	Citations []Citation
+	Meta      json.RawMessage
+}
+
+// BotTurn claims the customer message msgID for the bot's turn, stores its state and its replies
+// (at least one), all in one statement, and returns the replies stored: none when another request
+// had taken the turn or a person holds the conversation now (they answer).
+func (s *Store) BotTurn(ctx context.Context, convID string, msgID int64, state json.RawMessage, replies []BotReply) ([]Message, error) {
+	texts := make([]string, len(replies))
+	cites := make([]*string, len(replies))
+	metas := make([]*string, len(replies))
+	for i, r := range replies {
+		texts[i] = r.Text
+		if len(r.Citations) > 0 {
+			b, _ := json.Marshal(r.Citations)
+			s := string(b)
+			cites[i] = &s
+		}
+		if len(r.Meta) > 0 {
+			s := string(r.Meta)
+			metas[i] = &s
+		}
+	}
+	rows, err := s.pool.Query(ctx, botTurn, convID, msgID, string(state), texts, cites, metas,
+		events.ConversationTopic(convID), events.Channel)
+	if err != nil {
+		return nil, fmt.Errorf("conversation: bot turn: %w", err)
+	}
+	defer rows.Close()
+	out := make([]Message, 0, len(replies))
+	for rows.Next() {
+		m, err := scanMessage(rows)
+		if err != nil {
+			return nil, fmt.Errorf("conversation: bot turn: %w", err)
+		}
+		out = append(out, m)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("conversation: bot turn: %w", err)
+	}
+	return out, nil
 }

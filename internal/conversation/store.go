@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -125,6 +126,49 @@ func (s *Store) Get(ctx context.Context, id string) (Conversation, error) {
 		return Conversation{}, fmt.Errorf("conversation: get: %w", err)
 	}
 	return c, err
+}
+
+// CustomerAndConversation reads, in one statement, the customer a bearer token belongs to and
+// the conversation id names (whoever its customer is: the caller checks). ErrNotFound when the
+// token is unknown; ErrNoConversation when the customer is known but the conversation is not.
+func (s *Store) CustomerAndConversation(ctx context.Context, token, convID string) (Customer, Conversation, error) {
+	if !strings.HasPrefix(token, CustomerTokenPrefix) {
+		return Customer{}, Conversation{}, ErrNotFound
+	}
+	if !validUUID(convID) {
+		cust, err := s.CustomerByToken(ctx, token)
+		if err != nil {
+			return cust, Conversation{}, err
+		}
+		return cust, Conversation{}, ErrNoConversation
+	}
+	var cu Customer
+	var c Conversation
+	var convID2, convCustomer *string
+	var channel, language, status, reason *string
+	var lastSeq *int64
+	var created, updated *time.Time
+	err := s.pool.QueryRow(ctx, `
+SELECT cu.id, COALESCE(cu.external_id, ''), cu.name, cu.email, cu.phone, cu.language, cu.vip_tier, cu.created_at,
+       c.id::text, c.customer_id::text, c.channel, c.language, c.status, COALESCE(c.handoff_reason, ''),
+       c.assigned_agent_id, c.last_seq, c.bot_state, c.created_at, c.updated_at
+  FROM customers cu LEFT JOIN conversations c ON c.id = $2::uuid
+ WHERE cu.token_hash = $1`, HashToken(token), convID).Scan(
+		&cu.ID, &cu.ExternalID, &cu.Name, &cu.Email, &cu.Phone, &cu.Language, &cu.VIPTier, &cu.CreatedAt,
+		&convID2, &convCustomer, &channel, &language, &status, &reason,
+		&c.AssignedAgentID, &lastSeq, &c.BotState, &created, &updated)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return Customer{}, Conversation{}, ErrNotFound
+	}
+	if err != nil {
+		return Customer{}, Conversation{}, fmt.Errorf("conversation: get customer and conversation: %w", err)
+	}
+	if convID2 == nil {
+		return cu, Conversation{}, ErrNoConversation
+	}
+	c.ID, c.CustomerID, c.Channel, c.Language, c.Status, c.HandoffReason = *convID2, *convCustomer, *channel, *language, *status, *reason
+	c.LastSeq, c.CreatedAt, c.UpdatedAt = *lastSeq, *created, *updated
+	return cu, c, nil
 }
 
 // GetForUpdateTx locks and returns a conversation inside tx.

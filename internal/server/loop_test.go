@@ -126,6 +126,23 @@ func TestIdempotentRetry(t *testing.T) {
 	require.Equal(t, 2, bot, "one bot turn per customer message")
 }
 
+// The conversation a turn answers with is the conversation as stored after the turn (the turn
+// builds it from what it wrote instead of reading it back).
+func TestTurnAnswersWithTheStoredConversation(t *testing.T) {
+	ta := newTestApp(t, appOptions{demo: true})
+	conv, tok := ta.customer("en")
+	for _, text := range []string{"hi", "How long does a refund take?", "where is my order A1234567", "thanks"} {
+		var turn, stored map[string]any
+		ta.do("POST", "/api/v1/conversations/"+conv+"/messages", tok, map[string]string{"text": text}, 201, &turn)
+		ta.do("GET", "/api/v1/conversations/"+conv, tok, nil, 200, &stored)
+		require.Equal(t, stored["conversation"], turn["conversation"], text)
+		replies := turn["replies"].([]any)
+		require.NotEmpty(t, replies, text)
+		last := replies[len(replies)-1].(map[string]any)
+		require.Equal(t, last["seq"], turn["conversation"].(map[string]any)["last_seq"], text)
+	}
+}
+
 // A customer token reaches only its own conversations.
 func TestCustomerTokenIsolation(t *testing.T) {
 	ta := newTestApp(t, appOptions{})
@@ -140,6 +157,8 @@ func TestCustomerTokenIsolation(t *testing.T) {
 	ta.do("POST", "/api/v1/conversations/"+convA+"/messages", tokB, map[string]string{"text": "hi"}, 403, nil)
 	ta.do("GET", "/api/v1/conversations/"+convB, tokB, nil, 200, nil)
 	ta.do("GET", "/api/v1/conversations/00000000-0000-0000-0000-000000000000", tokB, nil, 404, nil)
+	ta.do("GET", "/api/v1/conversations/not-a-uuid", tokB, nil, 404, nil)
+	ta.do("GET", "/api/v1/conversations/not-a-uuid", "bct_forged", nil, 401, nil)
 	// A second conversation opened with the same token belongs to the same customer.
 	var c convOut
 	ta.do("POST", "/api/v1/conversations", tokB, map[string]any{}, 201, &c)
