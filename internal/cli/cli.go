@@ -68,6 +68,8 @@ Knowledge-base embedder (changing it re-embeds in the background at the next sta
   BATON_EMBED_URL       the endpoint's base URL (default https://api.openai.com/v1)
   BATON_EMBED_MODEL     model name, e.g. text-embedding-3-small (required for openai)
   BATON_EMBED_DIM       vector dimension, e.g. 1536 (required for openai)
+  BATON_KB_EF_SEARCH    HNSW candidates per search past 2,000 chunks (default 100; higher: better
+                        recall, slower; see bench kb)
   BATON_OPENAI_API_KEY  API key (or BATON_OPENAI_API_KEY_FILE); optional for local servers
   BATON_EMBED_BATCH, BATON_EMBED_TIMEOUT, BATON_EMBED_RETRIES  texts per request (64),
                         per-request timeout (30s), retries on 429/5xx/network errors (4)

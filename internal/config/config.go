@@ -30,6 +30,9 @@ type Config struct {
 	// AnswerThreshold is the probability that its best article is right below which the bot says
 	// it does not know (see kb.Result.Score).
 	AnswerThreshold float64 // BATON_ANSWER_THRESHOLD
+	// KBEfSearch is the HNSW candidate list of a knowledge-base search (recall against latency);
+	// it matters only past the exact-search size (2,000 chunks).
+	KBEfSearch int // BATON_KB_EF_SEARCH
 	// DefaultSkill is the queue a handoff goes to when nothing more specific applies.
 	DefaultSkill string // BATON_DEFAULT_SKILL
 	// CookieSecure marks the session cookie Secure. Browsers accept Secure cookies on http://localhost.
@@ -153,6 +156,12 @@ func Load() (Config, error) {
 	}
 	if c.AnswerThreshold, err = floatEnv("BATON_ANSWER_THRESHOLD", DefaultAnswerThreshold); err != nil {
 		return c, err
+	}
+	if c.KBEfSearch, err = intEnv("BATON_KB_EF_SEARCH", 100); err != nil {
+		return c, err
+	}
+	if c.KBEfSearch < 1 || c.KBEfSearch > 1000 {
+		return c, fmt.Errorf("config: BATON_KB_EF_SEARCH must be between 1 and 1000 (pgvector's limit), not %d", c.KBEfSearch)
 	}
 	if c.PublicRate, err = floatEnv("BATON_PUBLIC_RATE", 5); err != nil {
 		return c, err

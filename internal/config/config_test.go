@@ -95,3 +95,21 @@ func TestChannelPriorityConfig(t *testing.T) {
 		require.ErrorContains(t, err, msg, v)
 	}
 }
+
+func TestKBEfSearchConfig(t *testing.T) {
+	t.Setenv("BATON_KB_EF_SEARCH", "")
+	c, err := Load()
+	require.NoError(t, err)
+	require.Equal(t, 100, c.KBEfSearch)
+
+	t.Setenv("BATON_KB_EF_SEARCH", "200")
+	c, err = Load()
+	require.NoError(t, err)
+	require.Equal(t, 200, c.KBEfSearch)
+
+	for _, bad := range []string{"0", "1001", "many"} {
+		t.Setenv("BATON_KB_EF_SEARCH", bad)
+		_, err = Load()
+		require.ErrorContains(t, err, "BATON_KB_EF_SEARCH", bad)
+	}
+}

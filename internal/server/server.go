@@ -70,6 +70,7 @@ func Serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	}
 	kbStore := kb.NewStore(d.Pool, embedding.FromConfig(cfg.Embed))
 	kbStore.SetLogger(log)
+	kbStore.SetEfSearch(cfg.KBEfSearch)
 	if err := kbStore.EnsureIndex(ctx); err != nil {
 		return err
 	}
