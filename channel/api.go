@@ -4,6 +4,9 @@ package channel
 
 import (
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"net/http"
 	"strconv"
@@ -25,6 +28,16 @@ type API struct {
 	Turns *bot.Service
 	// Queue tells a customer waiting for a person where they stand; nil leaves it out.
 	Queue Waiting
+	// IdentitySecret verifies customer.user_hash (see VerifyIdentity); empty: verification off.
+	IdentitySecret string
+}
+
+// IdentityHash is the user_hash a site sends with its user's external id: hex HMAC-SHA256 of the
+// id under the identity secret, computed on the site's server, where the secret stays.
+func IdentityHash(secret, externalID string) string {
+	m := hmac.New(sha256.New, []byte(secret))
+	m.Write([]byte(externalID))
+	return hex.EncodeToString(m.Sum(nil))
 }
 
 // Waiting tells a waiting customer their place in the queue and the estimated wait.
@@ -42,10 +55,13 @@ func queueInfo(ctx context.Context, w Waiting, conv conversation.Conversation) (
 
 type customerIn struct {
 	ExternalID string `json:"external_id"`
-	Name       string `json:"name"`
-	Email      string `json:"email"`
-	Phone      string `json:"phone"`
-	Language   string `json:"language"`
+	// UserHash signs ExternalID (IdentityHash): with it the conversation joins the verified
+	// customer with that id, on any channel or device.
+	UserHash string `json:"user_hash"`
+	Name     string `json:"name"`
+	Email    string `json:"email"`
+	Phone    string `json:"phone"`
+	Language string `json:"language"`
 }
 
 type createIn struct {
@@ -63,7 +79,7 @@ func (a *API) CreateConversation(c *gin.Context) {
 		return
 	}
 	cu := in.Customer
-	for _, f := range []string{cu.ExternalID, cu.Name, cu.Email, cu.Phone} {
+	for _, f := range []string{cu.ExternalID, cu.UserHash, cu.Name, cu.Email, cu.Phone} {
 		if utf8.RuneCountInString(f) > maxFieldLen {
 			httpx.Errorf(c, http.StatusBadRequest, "customer fields must be at most %d characters", maxFieldLen)
 			return
@@ -91,7 +107,31 @@ func (a *API) CreateConversation(c *gin.Context) {
 	ctx := c.Request.Context()
 	var customer conversation.Customer
 	var token string
-	if t := auth.BearerToken(c); t != "" {
+	if cu.UserHash != "" {
+		switch {
+		case a.IdentitySecret == "":
+			httpx.Error(c, http.StatusBadRequest, "customer.user_hash given, but identity verification is not set up (BATON_IDENTITY_SECRET)")
+			return
+		case cu.ExternalID == "":
+			httpx.Error(c, http.StatusBadRequest, "customer.user_hash needs customer.external_id, the id it signs")
+			return
+		case !hmac.Equal([]byte(strings.ToLower(cu.UserHash)), []byte(IdentityHash(a.IdentitySecret, cu.ExternalID))):
+			httpx.Error(c, http.StatusUnauthorized, "customer.user_hash does not match customer.external_id")
+			return
+		}
+	}
+	switch t := auth.BearerToken(c); {
+	case cu.UserHash != "":
+		// A verified identity: the one customer with this external id, a new token for this device.
+		var err error
+		customer, token, err = a.Convs.CustomerVerified(ctx, conversation.Customer{
+			ExternalID: cu.ExternalID, Name: strings.TrimSpace(cu.Name), Email: strings.TrimSpace(cu.Email), Phone: conversation.NormalizePhone(cu.Phone), Language: cu.Language,
+		})
+		if err != nil {
+			httpx.Internal(c, err)
+			return
+		}
+	case t != "":
 		existing, err := a.Convs.CustomerByToken(ctx, t)
 		if errors.Is(err, conversation.ErrNotFound) {
 			httpx.Error(c, http.StatusUnauthorized, "unknown customer token")
@@ -102,7 +142,7 @@ func (a *API) CreateConversation(c *gin.Context) {
 			return
 		}
 		customer, token = existing, t
-	} else {
+	default:
 		var err error
 		customer, token, err = a.Convs.CustomerCreate(ctx, conversation.Customer{
 			ExternalID: cu.ExternalID, Name: strings.TrimSpace(cu.Name), Email: strings.TrimSpace(cu.Email), Phone: conversation.NormalizePhone(cu.Phone), Language: cu.Language,

@@ -32,18 +32,12 @@ var ErrNotFound = errors.New("customer: not found")
 // MaxConversations is how many conversations the 360 lists, newest first.
 const MaxConversations = 50
 
-// historyQuery lists the conversations of everyone who is this customer: the same customer
-// record, or another one with the same external id, e-mail or phone (another channel or device).
+// historyQuery lists the customer's conversations on every channel and device. Only a verified
+// identity (a site-signed external id, BATON_IDENTITY_SECRET) joins conversations from different
+// starts into one customer; records that merely share an unverified external id, e-mail or phone
+// are never merged, since anyone can type those.
 // The disposition is read from the handoff row as JSON so it appears once a wrap-up stores one.
 const historyQuery = `
-WITH me AS (SELECT id, COALESCE(external_id, '') AS external_id, lower(email) AS email, phone FROM customers WHERE id = $1),
-people AS (
-    SELECT cu.id FROM customers cu, me
-    WHERE cu.id = me.id
-       OR (me.external_id <> '' AND cu.external_id = me.external_id)
-       OR (me.email <> '' AND lower(cu.email) = me.email)
-       OR (me.phone <> '' AND cu.phone = me.phone)
-)
 SELECT c.id, c.channel, c.language, c.status, c.created_at, c.updated_at,
     COALESCE(h.question, ''), COALESCE(h.reason, ''), COALESCE(h.status, ''), h.resolved_at,
     COALESCE(NULLIF(u.name, ''), u.email, ''), COALESCE(to_jsonb(h) ->> 'disposition', ''),
@@ -54,7 +48,7 @@ SELECT c.id, c.channel, c.language, c.status, c.created_at, c.updated_at,
 FROM conversations c
 LEFT JOIN LATERAL (SELECT * FROM handoffs WHERE conversation_id = c.id ORDER BY id DESC LIMIT 1) h ON true
 LEFT JOIN users u ON u.id = h.claimed_by
-WHERE c.customer_id IN (SELECT id FROM people) AND c.last_seq > 0
+WHERE c.customer_id = $1 AND c.last_seq > 0
 ORDER BY c.created_at DESC, c.id
 LIMIT $2`
 

@@ -67,6 +67,9 @@ type Config struct {
 	Embed EmbedConfig
 	// MetricsToken, when set, serves Prometheus metrics at /metrics to requests bearing it.
 	MetricsToken string // BATON_METRICS_TOKEN (or BATON_METRICS_TOKEN_FILE)
+	// IdentitySecret signs customers' external ids (HMAC-SHA256) on the site that embeds Baton;
+	// empty means identity verification is off and external ids are never trusted.
+	IdentitySecret string // BATON_IDENTITY_SECRET (or BATON_IDENTITY_SECRET_FILE)
 	// TrustedProxies are the addresses or CIDRs of reverse proxies whose X-Forwarded-For names the
 	// client (for rate limits, socket caps and logs); empty trusts none: the client is the
 	// connection's peer.
@@ -107,6 +110,12 @@ func Load() (Config, error) {
 		LLMTimeout:      10 * time.Second,
 	}
 	var err error
+	if c.IdentitySecret, err = secret("BATON_IDENTITY_SECRET"); err != nil {
+		return c, err
+	}
+	if c.IdentitySecret != "" && len(c.IdentitySecret) < 16 {
+		return c, errors.New("config: BATON_IDENTITY_SECRET must be at least 16 characters")
+	}
 	if c.MetricsToken, err = secret("BATON_METRICS_TOKEN"); err != nil {
 		return c, err
 	}

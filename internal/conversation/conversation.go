@@ -37,14 +37,17 @@ var ErrNoConversation = errors.New("conversation: no such conversation")
 
 // Customer is a person writing to Baton.
 type Customer struct {
-	ID         string    `json:"id"`
-	ExternalID string    `json:"external_id,omitempty"`
-	Name       string    `json:"name,omitempty"`
-	Email      string    `json:"email,omitempty"`
-	Phone      string    `json:"phone,omitempty"`
-	Language   string    `json:"language,omitempty"`
-	VIPTier    string    `json:"vip_tier,omitempty"`
-	CreatedAt  time.Time `json:"created_at"`
+	ID         string `json:"id"`
+	ExternalID string `json:"external_id,omitempty"`
+	// Verified: the external id came signed by the site (BATON_IDENTITY_SECRET), so every
+	// conversation started with it belongs to this one customer.
+	Verified  bool      `json:"verified"`
+	Name      string    `json:"name,omitempty"`
+	Email     string    `json:"email,omitempty"`
+	Phone     string    `json:"phone,omitempty"`
+	Language  string    `json:"language,omitempty"`
+	VIPTier   string    `json:"vip_tier,omitempty"`
+	CreatedAt time.Time `json:"created_at"`
 }
 
 // Conversation is one customer's thread on one channel.

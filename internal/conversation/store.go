@@ -59,9 +59,48 @@ func (s *Store) CustomerCreate(ctx context.Context, c Customer) (Customer, strin
 	return out, token, nil
 }
 
+// tokenCustomer is the customer a token hash ($1) belongs to: the token it was created with, or
+// one issued to it since (a verified identity starting on another channel or device).
+const tokenCustomer = `(SELECT cu.* FROM customers cu WHERE cu.token_hash = $1
+UNION ALL
+SELECT cu.* FROM customer_tokens t JOIN customers cu ON cu.id = t.customer_id WHERE t.token_hash = $1
+LIMIT 1)`
+
 const customerByToken = `
-SELECT id, COALESCE(external_id, ''), name, email, phone, language, vip_tier, created_at
-FROM customers WHERE token_hash = $1`
+SELECT id, COALESCE(external_id, ''), name, email, phone, language, vip_tier, created_at, verified
+FROM ` + tokenCustomer + ` cu`
+
+// verifiedUpsert finds the verified customer with an external id, or makes it, and issues it a
+// new token: the first is the customer's own, later ones go to customer_tokens. Name, e-mail,
+// phone and language given replace those stored; empty ones leave them.
+const verifiedUpsert = `
+WITH up AS (
+    INSERT INTO customers (external_id, name, email, language, token_hash, phone, vip_tier, verified)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, true)
+    ON CONFLICT (external_id) WHERE verified DO UPDATE SET
+        name = COALESCE(NULLIF(EXCLUDED.name, ''), customers.name),
+        email = COALESCE(NULLIF(EXCLUDED.email, ''), customers.email),
+        phone = COALESCE(NULLIF(EXCLUDED.phone, ''), customers.phone),
+        language = COALESCE(NULLIF(EXCLUDED.language, ''), customers.language)
+    RETURNING id, external_id, name, email, phone, language, vip_tier, created_at, token_hash),
+t AS (INSERT INTO customer_tokens (token_hash, customer_id) SELECT $5, id FROM up WHERE up.token_hash <> $5)
+SELECT id, external_id, name, email, phone, language, vip_tier, created_at FROM up`
+
+// CustomerVerified returns the verified customer with c's external id, made if need be, and a new
+// bearer token for it (shown once). Earlier tokens keep working.
+func (s *Store) CustomerVerified(ctx context.Context, c Customer) (Customer, string, error) {
+	if c.ExternalID == "" {
+		return Customer{}, "", errors.New("conversation: a verified customer needs an external id")
+	}
+	token := newToken(CustomerTokenPrefix)
+	out := Customer{Verified: true}
+	err := s.pool.QueryRow(ctx, verifiedUpsert, c.ExternalID, c.Name, c.Email, c.Language, HashToken(token), c.Phone, c.VIPTier).
+		Scan(&out.ID, &out.ExternalID, &out.Name, &out.Email, &out.Phone, &out.Language, &out.VIPTier, &out.CreatedAt)
+	if err != nil {
+		return Customer{}, "", fmt.Errorf("conversation: verified customer: %w", err)
+	}
+	return out, token, nil
+}
 
 // CustomerByToken finds the customer a bearer token belongs to.
 func (s *Store) CustomerByToken(ctx context.Context, token string) (Customer, error) {
@@ -72,7 +111,7 @@ func (s *Store) CustomerByToken(ctx context.Context, token string) (Customer, er
 }
 
 const customerByID = `
-SELECT id, COALESCE(external_id, ''), name, email, phone, language, vip_tier, created_at
+SELECT id, COALESCE(external_id, ''), name, email, phone, language, vip_tier, created_at, verified
 FROM customers WHERE id = $1`
 
 // CustomerGet returns one customer.
@@ -82,7 +121,7 @@ func (s *Store) CustomerGet(ctx context.Context, id string) (Customer, error) {
 
 func (s *Store) customer(ctx context.Context, q string, arg any) (Customer, error) {
 	var c Customer
-	err := s.pool.QueryRow(ctx, q, arg).Scan(&c.ID, &c.ExternalID, &c.Name, &c.Email, &c.Phone, &c.Language, &c.VIPTier, &c.CreatedAt)
+	err := s.pool.QueryRow(ctx, q, arg).Scan(&c.ID, &c.ExternalID, &c.Name, &c.Email, &c.Phone, &c.Language, &c.VIPTier, &c.CreatedAt, &c.Verified)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return Customer{}, ErrNotFound
 	}
@@ -149,12 +188,11 @@ func (s *Store) CustomerAndConversation(ctx context.Context, token, convID strin
 	var lastSeq *int64
 	var created, updated *time.Time
 	err := s.pool.QueryRow(ctx, `
-SELECT cu.id, COALESCE(cu.external_id, ''), cu.name, cu.email, cu.phone, cu.language, cu.vip_tier, cu.created_at,
+SELECT cu.id, COALESCE(cu.external_id, ''), cu.name, cu.email, cu.phone, cu.language, cu.vip_tier, cu.created_at, cu.verified,
        c.id::text, c.customer_id::text, c.channel, c.language, c.status, COALESCE(c.handoff_reason, ''),
        c.assigned_agent_id, c.last_seq, c.bot_state, c.created_at, c.updated_at
-  FROM customers cu LEFT JOIN conversations c ON c.id = $2::uuid
- WHERE cu.token_hash = $1`, HashToken(token), convID).Scan(
-		&cu.ID, &cu.ExternalID, &cu.Name, &cu.Email, &cu.Phone, &cu.Language, &cu.VIPTier, &cu.CreatedAt,
+  FROM `+tokenCustomer+` cu LEFT JOIN conversations c ON c.id = $2::uuid`, HashToken(token), convID).Scan(
+		&cu.ID, &cu.ExternalID, &cu.Name, &cu.Email, &cu.Phone, &cu.Language, &cu.VIPTier, &cu.CreatedAt, &cu.Verified,
 		&convID2, &convCustomer, &channel, &language, &status, &reason,
 		&c.AssignedAgentID, &lastSeq, &c.BotState, &created, &updated)
 	if errors.Is(err, pgx.ErrNoRows) {

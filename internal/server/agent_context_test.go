@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/baton-cs/baton/bot"
+	"github.com/baton-cs/baton/channel"
 	"github.com/baton-cs/baton/internal/auth"
 )
 
@@ -204,11 +205,12 @@ type pastOut struct {
 
 type customer360 struct {
 	Customer struct {
-		ID    string `json:"id"`
-		Name  string `json:"name"`
-		Email string `json:"email"`
-		Phone string `json:"phone"`
-		VIP   string `json:"vip_tier"`
+		ID       string `json:"id"`
+		Name     string `json:"name"`
+		Email    string `json:"email"`
+		Phone    string `json:"phone"`
+		VIP      string `json:"vip_tier"`
+		Verified bool   `json:"verified"`
 	} `json:"customer"`
 	Conversations []pastOut `json:"conversations"`
 }
@@ -253,14 +255,17 @@ func (ta *testApp) customerID(conv, staff string) string {
 	return card.Customer.ID
 }
 
-// The customer 360 lists the person's conversations on every channel — the same customer, or
-// another record with their e-mail or phone — newest first, each with how it ended.
+// The customer 360 lists the person's conversations on every channel and device — the same
+// customer, joined by a verified identity (a site-signed external id) — newest first, each with
+// how it ended. Records that only share an e-mail, a phone or an unsigned external id stay apart.
 func TestCustomer360(t *testing.T) {
-	ta := newTestApp(t, appOptions{demo: true})
+	const secret = "site-secret-0123456789"
+	ta := newTestApp(t, appOptions{demo: true, identitySecret: secret})
 	agent := ta.user("agent@x.test", "agent")
 	lily := ta.namedUser("lily@x.test", "Lily Agent", "agent")
 
-	ann := map[string]string{"name": "Ann", "email": "ann@example.com", "language": "en"}
+	ann := map[string]string{"name": "Ann", "email": "ann@example.com", "language": "en",
+		"external_id": "ann-42", "user_hash": channel.IdentityHash(secret, "ann-42")}
 	answered, annTok := ta.newConversation("", "web", ann)
 	ta.say(answered, annTok, "how long until my refund shows up on my card?")
 	ta.age(answered, 3*time.Hour)
@@ -269,8 +274,10 @@ func TestCustomer360(t *testing.T) {
 	ta.say(left, annTok, "I want to return order A1234567")
 	ta.age(left, 2*time.Hour)
 
-	// The same person on another device: a new customer record with her e-mail in other case.
-	viaAgent, otherTok := ta.newConversation("", "api", map[string]string{"name": "Ann L.", "email": "ANN@example.com"})
+	// The same person on another device, signed in on the site: the same customer, a token of its own.
+	viaAgent, otherTok := ta.newConversation("", "api", map[string]string{"name": "Ann L.",
+		"external_id": "ann-42", "user_hash": channel.IdentityHash(secret, "ann-42")})
+	require.NotEqual(t, annTok, otherTok)
 	ta.say(viaAgent, otherTok, "Do you sell replacement parts for vintage accordions? talk to a human")
 	ta.do("POST", "/api/v1/conversations/"+viaAgent+"/claim", lily, nil, 200, nil)
 	ta.do("POST", "/api/v1/conversations/"+viaAgent+"/agent-messages", lily, map[string]string{"text": "We do not, sorry."}, 201, nil)
@@ -286,10 +293,19 @@ func TestCustomer360(t *testing.T) {
 	current, _ := ta.newConversation(annTok, "web", nil)
 	ta.say(current, annTok, "talk to a human")
 
-	// Someone else, and a silent conversation (opened, nothing said): neither is listed.
+	// Someone else, and a silent conversation (opened, nothing said): neither is listed. Nor are
+	// records that claim Ann's e-mail or her external id without the site's signature.
 	stranger, strangerTok := ta.newConversation("", "web", map[string]string{"name": "Bob", "email": "bob@example.com"})
 	ta.say(stranger, strangerTok, "talk to a human")
 	ta.newConversation(annTok, "web", nil)
+	claimsEmail, claimsEmailTok := ta.newConversation("", "web", map[string]string{"name": "Ann?", "email": "ANN@example.com"})
+	ta.say(claimsEmail, claimsEmailTok, "what did I order last time?")
+	claimsID, claimsIDTok := ta.newConversation("", "web", map[string]string{"external_id": "ann-42"})
+	ta.say(claimsID, claimsIDTok, "what did I order last time?")
+	ta.do("POST", "/api/v1/conversations", "", map[string]any{"customer": map[string]string{
+		"external_id": "ann-42", "user_hash": channel.IdentityHash("another-site-secret", "ann-42")}}, 401, nil)
+	ta.do("POST", "/api/v1/conversations", "", map[string]any{"customer": map[string]string{
+		"user_hash": channel.IdentityHash(secret, "ann-42")}}, 400, nil)
 
 	id := ta.customerID(current, agent)
 	path := "/api/v1/customers/" + id
@@ -300,8 +316,8 @@ func TestCustomer360(t *testing.T) {
 
 	var v customer360
 	ta.do("GET", path, agent, nil, 200, &v)
-	require.Equal(t, "Ann", v.Customer.Name)
-	require.Equal(t, "ann@example.com", v.Customer.Email)
+	require.Equal(t, "Ann L.", v.Customer.Name, "the name the site sent last")
+	require.Equal(t, "ann@example.com", v.Customer.Email, "kept: the last start sent none")
 	got := map[string]pastOut{}
 	var order []string
 	for _, p := range v.Conversations {
@@ -321,18 +337,25 @@ func TestCustomer360(t *testing.T) {
 	require.Equal(t, "how long until my refund shows up on my card?", got[answered].Topic)
 	require.Equal(t, 1, got[answered].Messages)
 
-	// The other record's 360 finds Ann's conversations too.
-	ta.do("GET", "/api/v1/customers/"+ta.customerID(viaAgent, agent), agent, nil, 200, &v)
-	require.Len(t, v.Conversations, 5)
+	require.True(t, v.Customer.Verified)
 
-	// Phone numbers written two ways are one person.
-	p1, p1Tok := ta.newConversation("", "web", map[string]string{"phone": "+86 138-0013-8000"})
-	ta.say(p1, p1Tok, "what payment methods do you accept")
-	p2, _ := ta.newConversation("", "api", map[string]string{"phone": "+8613800138000"})
-	ta.do("GET", "/api/v1/customers/"+ta.customerID(p2, agent), agent, nil, 200, &v)
+	// Every device's conversations are the one customer's.
+	require.Equal(t, id, ta.customerID(viaAgent, agent))
+	// The unverified look-alikes see only their own.
+	for _, conv := range []string{claimsEmail, claimsID} {
+		ta.do("GET", "/api/v1/customers/"+ta.customerID(conv, agent), agent, nil, 200, &v)
+		require.False(t, v.Customer.Verified)
+		require.Len(t, v.Conversations, 1)
+		require.Equal(t, conv, v.Conversations[0].ID)
+	}
+	// Ann's first token still works after the second device signed in.
+	ta.do("GET", "/api/v1/conversations/"+answered, annTok, nil, 200, nil)
+	ta.do("GET", "/api/v1/conversations/"+viaAgent, annTok, nil, 200, nil)
+
+	// Phone numbers are stored in one form, however written.
+	p1, _ := ta.newConversation("", "web", map[string]string{"phone": "+86 138-0013-8000"})
+	ta.do("GET", "/api/v1/customers/"+ta.customerID(p1, agent), agent, nil, 200, &v)
 	require.Equal(t, "+8613800138000", v.Customer.Phone)
-	require.Len(t, v.Conversations, 1)
-	require.Equal(t, p1, v.Conversations[0].ID)
 	ta.do("POST", "/api/v1/conversations", "", map[string]any{"customer": map[string]string{"phone": "call me maybe"}}, 400, nil)
 }
 

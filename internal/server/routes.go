@@ -55,7 +55,7 @@ func (a *App) Routes() (http.Handler, error) {
 	r.GET("/api/openapi.yaml", openAPI)
 
 	// Customers: public, rate-limited per IP.
-	convs := &channel.API{Convs: a.Convs, Turns: a.Turns, Queue: a.Handoffs}
+	convs := &channel.API{Convs: a.Convs, Turns: a.Turns, Queue: a.Handoffs, IdentitySecret: a.Config.IdentitySecret}
 	liveConv := &channel.Live{Convs: a.Convs, Bus: a.Bus, Log: a.Log, Done: a.Done, Queue: a.Handoffs}
 	public := r.Group("/api/v1", httpx.NewRateLimiter(a.Config.PublicRate, 20).Middleware())
 	public.POST("/conversations", convs.CreateConversation)

@@ -50,6 +50,8 @@ type appOptions struct {
 	trustedProxies []string
 	// channelPriority sets BATON_CHANNEL_PRIORITY.
 	channelPriority map[string]int
+	// identitySecret sets BATON_IDENTITY_SECRET.
+	identitySecret string
 }
 
 func newTestApp(t *testing.T, opt appOptions) *testApp {
@@ -71,6 +73,7 @@ func newTestAppOn(t *testing.T, pool *pgxpool.Pool, opt appOptions) *testApp {
 	cfg.CookieSecure = false
 	cfg.MetricsToken = opt.metricsToken
 	cfg.TrustedProxies = opt.trustedProxies
+	cfg.IdentitySecret = opt.identitySecret
 	ctx, cancel := context.WithCancel(context.Background())
 	bus := events.NewBus(pool, dbtest.Embedded(), log)
 	go bus.Run(ctx)

@@ -16,10 +16,30 @@ export function uuid() {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
 
+/**
+ * The site's signed-in user, if the page that opened the chat passed one: ?external_id=…&user_hash=…
+ * (the hash is HMAC-SHA256 of the id under the site's BATON_IDENTITY_SECRET, computed on the site's
+ * server), optionally with &name=… and &email=…. Conversations started with it belong to that one
+ * customer on every device. Null when none is given.
+ */
+export function pageIdentity(search = location.search) {
+  const q = new URLSearchParams(search);
+  const id = q.get("external_id");
+  const hash = q.get("user_hash");
+  if (!id || !hash) return null;
+  const out = { external_id: id, user_hash: hash };
+  for (const k of ["name", "email"]) if (q.get(k)) out[k] = q.get(k);
+  return out;
+}
+
 export class ChatSession {
-  constructor(language) {
+  constructor(language, identity = null) {
     this.language = language;
+    this.identity = identity;
     this.saved = load();
+    // A conversation stored for another user of this browser (or for nobody signed in) is not
+    // this user's: start afresh rather than show it.
+    if (this.saved && (this.saved.external_id ?? null) !== (identity?.external_id ?? null)) this.forget();
     this.pending = null; // {text, clientId}: reused when a send is retried
   }
 
@@ -63,10 +83,11 @@ export class ChatSession {
   /** Creates the conversation; returns it. */
   async start() {
     const data = await request("POST", "/api/v1/conversations", {
-      body: { customer: { language: this.language }, channel: "web" },
+      body: { customer: { language: this.language, ...(this.identity ?? {}) }, channel: "web" },
       credentials: "omit",
     });
     this.saved = { conversation_id: data.conversation.id, customer_token: data.customer_token };
+    if (this.identity) this.saved.external_id = this.identity.external_id;
     localStorage.setItem(STORAGE_KEY, JSON.stringify(this.saved));
     return data.conversation;
   }

@@ -5,7 +5,7 @@ import { $, say } from "baton/dom.js";
 import { t, lang } from "baton/strings.js";
 import { connectLive } from "baton/live.js";
 import { Transcript } from "baton/transcript.js";
-import { ChatSession } from "baton/chat-session.js";
+import { ChatSession, pageIdentity } from "baton/chat-session.js";
 import { wireTyping } from "baton/typing.js";
 
 const ui = {
@@ -23,7 +23,7 @@ const ui = {
   newLink: $('[data-testid="new-conversation"]'),
 };
 
-const session = new ChatSession(lang);
+const session = new ChatSession(lang, pageIdentity());
 const transcript = new Transcript(ui.list, {
   viewer: "customer",
   labels: { customer: t("sender.you") },

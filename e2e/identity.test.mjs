@@ -1,0 +1,117 @@
+// Verified identity in real browsers: a site passes its signed-in user to the chat page
+// (?external_id=…&user_hash=…, the hash an HMAC of the id under BATON_IDENTITY_SECRET). Two
+// devices of the same user end up as one customer with one history; a page that passes the id
+// without the site's signature is a stranger, and a browser shared by two users does not show
+// one user's conversation to the other.
+//
+// Run: make build && node --test e2e/identity.test.mjs (BATON_E2E_VERBOSE=1 prints baton's log).
+
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { createHmac } from "node:crypto";
+import { rm } from "node:fs/promises";
+
+import { eventually, launchBrowser, saveArtifacts, startBaton, stopBaton } from "./helpers.mjs";
+
+const SECRET = "e2e-identity-secret-0123456789";
+const sign = (id) => createHmac("sha256", SECRET).update(id).digest("hex");
+const chatURL = (params) => "/chat?" + new URLSearchParams(params).toString();
+
+let baton;
+let browser;
+const pages = {};
+
+async function say(page, text) {
+  const before = await page.getByTestId("message").count();
+  await page.getByTestId("chat-input").fill(text);
+  await page.getByTestId("chat-send").click();
+  // The customer's line and at least one reply.
+  await eventually(async () => (await page.getByTestId("message").count()) >= before + 2, { what: `a reply to ${text}` });
+}
+
+function stored(page) {
+  return page.evaluate(() => JSON.parse(localStorage.getItem("baton.chat")));
+}
+
+async function adminToken() {
+  const res = await fetch(`${baton.baseURL}/api/v1/auth/login`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ email: "admin@e2e.test", password: baton.adminPassword }),
+  });
+  assert.equal(res.status, 200);
+  return (await res.json()).token;
+}
+
+async function api(path, token) {
+  const res = await fetch(baton.baseURL + path, { headers: { Authorization: `Bearer ${token}` } });
+  assert.equal(res.status, 200, `${path}: ${res.status}`);
+  return res.json();
+}
+
+describe("verified identity", () => {
+  before(async () => {
+    baton = await startBaton({ env: { BATON_IDENTITY_SECRET: SECRET } });
+    browser = await launchBrowser();
+  });
+
+  after(async () => {
+    await browser?.close();
+    if (baton) {
+      await stopBaton(baton);
+      await rm(baton.dataDir, { recursive: true, force: true });
+    }
+  });
+
+  test("two devices of one signed-in user are one customer; an unsigned id is not", { timeout: 120_000 }, async () => {
+    try {
+      const open = async (name, params) => {
+        const ctx = await browser.newContext({ baseURL: baton.baseURL, locale: "en-US" });
+        ctx.setDefaultTimeout(15_000);
+        const page = await ctx.newPage();
+        pages[name] = page;
+        await page.goto(chatURL(params));
+        return page;
+      };
+      const ann = { external_id: "ann-42", user_hash: sign("ann-42"), name: "Ann" };
+      const laptop = await open("laptop", ann);
+      await say(laptop, "How long does a refund take?");
+      const phone = await open("phone", ann);
+      await say(phone, "where is my order A1234567");
+      const impostor = await open("impostor", { external_id: "ann-42", user_hash: sign("someone-else") });
+      await impostor.getByTestId("chat-input").fill("what did I order last time?");
+      await impostor.getByTestId("chat-send").click();
+      await impostor.getByTestId("chat-error").waitFor({ state: "visible" });
+      const unsigned = await open("unsigned", { external_id: "ann-42" });
+      await say(unsigned, "what did I order last time?");
+
+      const token = await adminToken();
+      const customerOf = async (page) => (await api(`/api/v1/conversations/${(await stored(page)).conversation_id}`, token)).conversation.customer_id;
+      const annID = await customerOf(laptop);
+      assert.equal(await customerOf(phone), annID, "the phone's conversation is Ann's");
+      const view = await api(`/api/v1/customers/${annID}`, token);
+      assert.equal(view.customer.verified, true);
+      assert.equal(view.customer.name, "Ann");
+      assert.deepEqual(view.conversations.map((c) => c.id).sort(), [(await stored(laptop)).conversation_id, (await stored(phone)).conversation_id].sort());
+      // A wrong signature is refused: that page has no conversation and shows why it could not start one.
+      assert.equal(await impostor.evaluate(() => localStorage.getItem("baton.chat")), null);
+      for (const page of [unsigned]) {
+        const id = await customerOf(page);
+        assert.notEqual(id, annID, "an id without the site's signature is someone else");
+        const v = await api(`/api/v1/customers/${id}`, token);
+        assert.equal(v.customer.verified, false);
+        assert.equal(v.conversations.length, 1);
+      }
+
+      // Another user signs in on the laptop: Ann's conversation is not shown to them.
+      await laptop.goto(chatURL({ external_id: "bob-7", user_hash: sign("bob-7") }));
+      await laptop.getByTestId("chat-input").waitFor();
+      assert.equal(await laptop.getByTestId("message").count(), 0, "Bob does not see Ann's messages");
+      await say(laptop, "hi");
+      assert.notEqual(await customerOf(laptop), annID);
+    } catch (err) {
+      await saveArtifacts("identity", pages, baton?.log());
+      throw err;
+    }
+  });
+});
