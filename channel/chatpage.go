@@ -19,6 +19,9 @@ var chatTemplate embed.FS
 //go:embed web/static
 var staticFiles embed.FS
 
+//go:embed web/embed/widget.js
+var widgetJS []byte
+
 // StaticFS holds the chat widget's JS and CSS, including the modules the workbench reuses
 // (base.css, dom.js, strings.js, http.js, live.js, transcript.js/.css).
 var StaticFS = mustSub(staticFiles, "web/static")
@@ -49,4 +52,15 @@ func ChatPage(a *assets.Assets) gin.HandlerFunc {
 		h.Set("Vary", "Accept-Language, Cookie")
 		c.Data(http.StatusOK, "text/html; charset=utf-8", buf.Bytes())
 	}
+}
+
+// WidgetScript serves GET /widget.js, the script a site adds with one tag to put the chat on its
+// pages (a launcher button and a panel framing /chat; see web/embed/widget.js for its options).
+// Its address is stable, so it is cached briefly rather than fingerprinted.
+func WidgetScript(c *gin.Context) {
+	h := c.Writer.Header()
+	h.Set("Cache-Control", "public, max-age=300")
+	// Any site may load it; it runs in that site's page and reads nothing of it.
+	h.Set("Cross-Origin-Resource-Policy", "cross-origin")
+	c.Data(http.StatusOK, "text/javascript; charset=utf-8", widgetJS)
 }

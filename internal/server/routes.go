@@ -195,6 +195,7 @@ func (a *App) Routes() (http.Handler, error) {
 	pages := workbench.NewPages(static, a.Users, a.Config.CookieSecure)
 	r.GET("/", pages.Home)
 	r.GET("/chat", channel.ChatPage(static))
+	r.GET("/widget.js", channel.WidgetScript)
 	r.GET("/login", pages.LoginForm)
 	r.POST("/login", login, pages.Login)
 	r.POST("/logout", pages.Logout)

@@ -6,6 +6,34 @@ import { seg } from "baton/dom.js";
 
 const STORAGE_KEY = "baton.chat";
 
+// Where the conversation is remembered: localStorage, or, where the browser refuses it (the chat
+// framed by another site with third-party storage blocked, private modes), this page's memory,
+// so the chat still works and is only forgotten on reload.
+const memory = new Map();
+const storage = {
+  get(k) {
+    try {
+      return localStorage.getItem(k);
+    } catch {
+      return memory.get(k) ?? null;
+    }
+  },
+  set(k, v) {
+    try {
+      localStorage.setItem(k, v);
+    } catch {
+      memory.set(k, v);
+    }
+  },
+  remove(k) {
+    try {
+      localStorage.removeItem(k);
+    } catch {
+      memory.delete(k);
+    }
+  },
+};
+
 /** A v4 UUID; crypto.randomUUID exists only on https and localhost, getRandomValues everywhere. */
 export function uuid() {
   if (crypto.randomUUID) return crypto.randomUUID();
@@ -88,7 +116,7 @@ export class ChatSession {
     });
     this.saved = { conversation_id: data.conversation.id, customer_token: data.customer_token };
     if (this.identity) this.saved.external_id = this.identity.external_id;
-    localStorage.setItem(STORAGE_KEY, JSON.stringify(this.saved));
+    storage.set(STORAGE_KEY, JSON.stringify(this.saved));
     return data.conversation;
   }
 
@@ -112,13 +140,13 @@ export class ChatSession {
   /** Drops the stored conversation (a "New conversation", or one the server no longer knows). */
   forget() {
     this.saved = null;
-    localStorage.removeItem(STORAGE_KEY);
+    storage.remove(STORAGE_KEY);
   }
 }
 
 function load() {
   try {
-    const s = JSON.parse(localStorage.getItem(STORAGE_KEY));
+    const s = JSON.parse(storage.get(STORAGE_KEY));
     if (s && typeof s.conversation_id === "string" && typeof s.customer_token === "string") return s;
   } catch {
     // unreadable: start afresh

@@ -23,6 +23,21 @@ const ui = {
   newLink: $('[data-testid="new-conversation"]'),
 };
 
+// A site's accent colour, passed by the embed script (?color=#rrggbb).
+const accent = new URLSearchParams(location.search).get("color");
+if (/^#[0-9a-fA-F]{3}([0-9a-fA-F]{3})?$/.test(accent ?? "")) {
+  document.documentElement.style.setProperty("--accent", accent);
+  document.documentElement.style.setProperty("--accent-hover", accent);
+}
+
+// Framed by the embed script (widget.js): Escape inside the chat asks the host page to close the
+// panel, as Escape on the host page does. Only the message's name crosses; nothing of the chat.
+if (new URLSearchParams(location.search).get("embed") === "1" && window.parent !== window) {
+  document.addEventListener("keydown", (e) => {
+    if (e.key === "Escape") window.parent.postMessage({ baton: "close" }, "*");
+  });
+}
+
 const session = new ChatSession(lang, pageIdentity());
 const transcript = new Transcript(ui.list, {
   viewer: "customer",
