@@ -67,6 +67,8 @@ type Config struct {
 	Embed EmbedConfig
 	// MetricsToken, when set, serves Prometheus metrics at /metrics to requests bearing it.
 	MetricsToken string // BATON_METRICS_TOKEN (or BATON_METRICS_TOKEN_FILE)
+	// DeliveryEvery is how often webhook and channel deliveries are looked for (tests shorten it).
+	DeliveryEvery time.Duration
 	// IdentitySecret signs customers' external ids (HMAC-SHA256) on the site that embeds Baton;
 	// empty means identity verification is off and external ids are never trusted.
 	IdentitySecret string // BATON_IDENTITY_SECRET (or BATON_IDENTITY_SECRET_FILE)

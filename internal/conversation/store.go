@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/baton-cs/baton/internal/events"
@@ -248,4 +249,50 @@ func validUUID(s string) bool {
 		}
 	}
 	return true
+}
+
+// ChannelConversation finds the customer a messaging channel's user is here (made on first
+// contact, with the name the platform gives) and the conversation their next message joins: their
+// latest on the channel, else a new one in lang. A resolved one is joined too: the message reopens it.
+func (s *Store) ChannelConversation(ctx context.Context, channel, userID, name, lang string) (Customer, Conversation, error) {
+	var cu Customer
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		var id string
+		err := tx.QueryRow(ctx, `SELECT customer_id FROM channel_users WHERE channel = $1 AND user_id = $2`, channel, userID).Scan(&id)
+		if errors.Is(err, pgx.ErrNoRows) {
+			token := newToken(CustomerTokenPrefix) // never shown: the channel speaks for its users
+			if err := tx.QueryRow(ctx, `INSERT INTO customers (name, language, token_hash) VALUES ($1, $2, $3) RETURNING id`,
+				name, lang, HashToken(token)).Scan(&id); err != nil {
+				return err
+			}
+			// A concurrent first message of the same user: theirs wins, this transaction retries.
+			if _, err := tx.Exec(ctx, `INSERT INTO channel_users (channel, user_id, customer_id) VALUES ($1, $2, $3)`, channel, userID, id); err != nil {
+				return err
+			}
+		} else if err != nil {
+			return err
+		}
+		return tx.QueryRow(ctx, `SELECT id, COALESCE(external_id, ''), name, email, phone, language, vip_tier, created_at, verified
+			FROM customers WHERE id = $1`, id).Scan(&cu.ID, &cu.ExternalID, &cu.Name, &cu.Email, &cu.Phone, &cu.Language, &cu.VIPTier, &cu.CreatedAt, &cu.Verified)
+	})
+	if isUniqueViolation(err) {
+		return s.ChannelConversation(ctx, channel, userID, name, lang)
+	}
+	if err != nil {
+		return Customer{}, Conversation{}, fmt.Errorf("conversation: channel user: %w", err)
+	}
+	c, err := scanConversation(s.pool.QueryRow(ctx, `SELECT `+conversationCols+` FROM conversations
+		WHERE customer_id = $1 AND channel = $2 ORDER BY created_at DESC, id DESC LIMIT 1`, cu.ID, channel))
+	if errors.Is(err, ErrNotFound) {
+		c, err = s.ConversationCreate(ctx, cu.ID, channel, lang)
+	}
+	if err != nil {
+		return Customer{}, Conversation{}, fmt.Errorf("conversation: channel conversation: %w", err)
+	}
+	return cu, c, nil
+}
+
+func isUniqueViolation(err error) bool {
+	var pgErr *pgconn.PgError
+	return errors.As(err, &pgErr) && pgErr.Code == "23505"
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/baton-cs/baton/internal/demo"
 	"github.com/baton-cs/baton/internal/httpx"
 	"github.com/baton-cs/baton/internal/metrics"
+	"github.com/baton-cs/baton/internal/outbound"
 	"github.com/baton-cs/baton/kb"
 	"github.com/baton-cs/baton/workbench"
 )
@@ -89,6 +90,19 @@ func (a *App) Routes() (http.Handler, error) {
 	admins := r.Group("/api/v1", auth.Require(auth.RoleAdmin))
 	admins.PUT("/agents/:id/profile", ho.SetProfile)
 	admins.PUT("/teams/:skill", ho.SetTeam)
+	// Messaging channels and outbound webhooks (admins configure them; a channel posts signed).
+	hooks := &outbound.Admin{Pool: a.DB.Pool}
+	admins.GET("/webhooks", hooks.ListWebhooks)
+	admins.POST("/webhooks", hooks.CreateWebhook)
+	admins.DELETE("/webhooks/:id", hooks.DeleteWebhook)
+	admins.GET("/webhooks/:id/deliveries", hooks.WebhookDeliveries)
+	admins.GET("/channels", hooks.ListChannels)
+	admins.POST("/channels", hooks.CreateChannel)
+	admins.DELETE("/channels/:name", hooks.DeleteChannel)
+	admins.GET("/channels/:name/deliveries", hooks.ChannelDeliveries)
+	// Signed by the channel's secret, so not limited per client IP as the public API is (a platform
+	// posts all its users' messages from a few addresses); the body is limited.
+	r.POST("/api/v1/channels/:name/inbound", convs.Inbound)
 	agents.GET("/teams", ho.Teams)
 	// SLA targets and the supervisor's board (admins and supervisors; admins set the targets).
 	supervisors := r.Group("/api/v1", auth.Require(auth.RoleSupervisor))

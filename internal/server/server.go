@@ -30,6 +30,7 @@ import (
 	"github.com/baton-cs/baton/internal/evalrun"
 	"github.com/baton-cs/baton/internal/events"
 	"github.com/baton-cs/baton/internal/metrics"
+	"github.com/baton-cs/baton/internal/outbound"
 	"github.com/baton-cs/baton/kb"
 	"github.com/baton-cs/baton/migrations"
 )
@@ -157,6 +158,8 @@ func Serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	sweeper := &handoff.Sweeper{Store: app.Handoffs, Every: cfg.RoutingSweep, PresenceGrace: cfg.PresenceGrace,
 		ReplyTimeout: cfg.ReplyTimeout, OfferTimeout: cfg.OfferTimeout, Log: log}
 	go sweeper.Run(busCtx)
+	// Webhook events and channels' messages out of the deliveries outbox.
+	go (&outbound.Dispatcher{Pool: d.Pool, Log: log, Every: cfg.DeliveryEvery}).Run(busCtx)
 	app.Bots = loader
 	app.Turns = &bot.Service{Convs: app.Convs, Skill: cfg.DefaultSkill, ChannelPriority: cfg.ChannelPriority,
 		Bot: &bot.Bot{KB: kbStore, Threshold: cfg.AnswerThreshold, Engines: loader.Holder, HTTP: &http.Client{}}}
