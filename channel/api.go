@@ -28,8 +28,10 @@ type API struct {
 	Turns *bot.Service
 	// Queue tells a customer waiting for a person where they stand; nil leaves it out.
 	Queue Waiting
-	// IdentitySecret verifies customer.user_hash (see VerifyIdentity); empty: verification off.
+	// IdentitySecret verifies customer.user_hash (see IdentityHash); empty: verification off.
 	IdentitySecret string
+	// EmailToken authenticates the mail provider's inbound posts; empty: no e-mail channel.
+	EmailToken string
 }
 
 // IdentityHash is the user_hash a site sends with its user's external id: hex HMAC-SHA256 of the

@@ -62,6 +62,10 @@ Configuration comes from the environment (flags override):
   BATON_ANSWER_THRESHOLD  probability (0..1) that its best article is right from which the bot answers (default 0.7)
   BATON_METRICS_TOKEN   serve Prometheus metrics at /metrics to this bearer token (unset: off)
   BATON_TRUSTED_PROXIES reverse proxies (IPs/CIDRs, comma-separated) whose X-Forwarded-For is believed
+  BATON_IDENTITY_SECRET the secret a site signs its users' ids with (verified identity)
+  BATON_EMAIL_INBOUND_TOKEN, BATON_SMTP_ADDR, BATON_EMAIL_FROM
+                        the e-mail channel: the mail provider's inbound token, the SMTP server
+                        (BATON_SMTP_USERNAME/BATON_SMTP_PASSWORD) and the sender address
 
 Knowledge-base embedder (changing it re-embeds in the background at the next start):
   BATON_EMBEDDER        local (default, offline) or openai (any OpenAI-compatible endpoint)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/mail"
 	"net/url"
 	"os"
 	"strconv"
@@ -67,6 +68,13 @@ type Config struct {
 	Embed EmbedConfig
 	// MetricsToken, when set, serves Prometheus metrics at /metrics to requests bearing it.
 	MetricsToken string // BATON_METRICS_TOKEN (or BATON_METRICS_TOKEN_FILE)
+	// The e-mail channel: the token the mail provider's inbound posts carry, and the SMTP server
+	// and sender address replies go out with. All three of token, SMTPAddr and EmailFrom, or none.
+	EmailInboundToken string // BATON_EMAIL_INBOUND_TOKEN (or _FILE)
+	SMTPAddr          string // BATON_SMTP_ADDR, host:port
+	SMTPUsername      string // BATON_SMTP_USERNAME
+	SMTPPassword      string // BATON_SMTP_PASSWORD (or _FILE)
+	EmailFrom         string // BATON_EMAIL_FROM, e.g. "Support <support@example.com>"
 	// DeliveryEvery is how often webhook and channel deliveries are looked for (tests shorten it).
 	DeliveryEvery time.Duration
 	// IdentitySecret signs customers' external ids (HMAC-SHA256) on the site that embeds Baton;
@@ -117,6 +125,9 @@ func Load() (Config, error) {
 	}
 	if c.IdentitySecret != "" && len(c.IdentitySecret) < 16 {
 		return c, errors.New("config: BATON_IDENTITY_SECRET must be at least 16 characters")
+	}
+	if err := c.loadEmail(); err != nil {
+		return c, err
 	}
 	if c.MetricsToken, err = secret("BATON_METRICS_TOKEN"); err != nil {
 		return c, err
@@ -357,4 +368,41 @@ func channelPriority(v string) (map[string]int, error) {
 		out[name] = n
 	}
 	return out, nil
+}
+
+// EmailEnabled reports whether the e-mail channel is set up.
+func (c Config) EmailEnabled() bool { return c.EmailInboundToken != "" }
+
+func (c *Config) loadEmail() error {
+	var err error
+	if c.EmailInboundToken, err = secret("BATON_EMAIL_INBOUND_TOKEN"); err != nil {
+		return err
+	}
+	if c.SMTPPassword, err = secret("BATON_SMTP_PASSWORD"); err != nil {
+		return err
+	}
+	c.SMTPAddr = strings.TrimSpace(os.Getenv("BATON_SMTP_ADDR"))
+	c.SMTPUsername = strings.TrimSpace(os.Getenv("BATON_SMTP_USERNAME"))
+	c.EmailFrom = strings.TrimSpace(os.Getenv("BATON_EMAIL_FROM"))
+	set := 0
+	for _, v := range []string{c.EmailInboundToken, c.SMTPAddr, c.EmailFrom} {
+		if v != "" {
+			set++
+		}
+	}
+	switch {
+	case set == 0:
+		return nil
+	case set < 3:
+		return errors.New("config: the e-mail channel needs BATON_EMAIL_INBOUND_TOKEN, BATON_SMTP_ADDR and BATON_EMAIL_FROM together")
+	case len(c.EmailInboundToken) < 16:
+		return errors.New("config: BATON_EMAIL_INBOUND_TOKEN must be at least 16 characters")
+	}
+	if _, _, err := net.SplitHostPort(c.SMTPAddr); err != nil {
+		return fmt.Errorf("config: BATON_SMTP_ADDR must be host:port: %w", err)
+	}
+	if _, err := mail.ParseAddress(c.EmailFrom); err != nil {
+		return fmt.Errorf("config: BATON_EMAIL_FROM is not an address: %w", err)
+	}
+	return nil
 }

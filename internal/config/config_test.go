@@ -113,3 +113,29 @@ func TestKBEfSearchConfig(t *testing.T) {
 		require.ErrorContains(t, err, "BATON_KB_EF_SEARCH", bad)
 	}
 }
+
+func TestEmailConfig(t *testing.T) {
+	for _, k := range []string{"BATON_EMAIL_INBOUND_TOKEN", "BATON_SMTP_ADDR", "BATON_EMAIL_FROM"} {
+		t.Setenv(k, "")
+	}
+	c, err := Load()
+	require.NoError(t, err)
+	require.False(t, c.EmailEnabled())
+
+	t.Setenv("BATON_EMAIL_INBOUND_TOKEN", "inbound-token-0123456789")
+	_, err = Load()
+	require.ErrorContains(t, err, "together")
+	t.Setenv("BATON_SMTP_ADDR", "smtp.example.com:587")
+	t.Setenv("BATON_EMAIL_FROM", "Support <support@example.com>")
+	c, err = Load()
+	require.NoError(t, err)
+	require.True(t, c.EmailEnabled())
+
+	t.Setenv("BATON_SMTP_ADDR", "smtp.example.com")
+	_, err = Load()
+	require.ErrorContains(t, err, "host:port")
+	t.Setenv("BATON_SMTP_ADDR", "smtp.example.com:587")
+	t.Setenv("BATON_EMAIL_FROM", "not an address")
+	_, err = Load()
+	require.ErrorContains(t, err, "BATON_EMAIL_FROM")
+}

@@ -296,3 +296,64 @@ func isUniqueViolation(err error) bool {
 	var pgErr *pgconn.PgError
 	return errors.As(err, &pgErr) && pgErr.Code == "23505"
 }
+
+// EmailConversation finds the conversation an inbound e-mail belongs to — the one whose thread
+// holds a Message-ID it replies to (refs: In-Reply-To and References, in any order) — or opens
+// one for the sender's address (one customer per address on the e-mail channel), and records the
+// mail's own Message-ID in the thread so replies to it find it too.
+func (s *Store) EmailConversation(ctx context.Context, address, name, subject, messageID string, refs []string, lang string) (Customer, Conversation, error) {
+	var convID string
+	// The mail itself, if stored already (the provider retrying), else what it replies to.
+	known := refs
+	if messageID != "" {
+		known = append([]string{messageID}, refs...)
+	}
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		err := tx.QueryRow(ctx, `SELECT m.conversation_id FROM email_message_ids m JOIN email_threads t USING (conversation_id)
+			WHERE m.message_id = ANY($1::text[]) AND t.address = $2
+			ORDER BY m.message_id = $3 DESC LIMIT 1`, known, address, messageID).Scan(&convID)
+		if errors.Is(err, pgx.ErrNoRows) {
+			var custID string
+			err = tx.QueryRow(ctx, `SELECT customer_id FROM email_customers WHERE address = $1`, address).Scan(&custID)
+			if errors.Is(err, pgx.ErrNoRows) {
+				if err := tx.QueryRow(ctx, `INSERT INTO customers (name, email, language, token_hash) VALUES ($1, $2, $3, $4) RETURNING id`,
+					name, address, lang, HashToken(newToken(CustomerTokenPrefix))).Scan(&custID); err != nil {
+					return err
+				}
+				if _, err := tx.Exec(ctx, `INSERT INTO email_customers (address, customer_id) VALUES ($1, $2)`, address, custID); err != nil {
+					return err
+				}
+			} else if err != nil {
+				return err
+			}
+			if err := tx.QueryRow(ctx, `INSERT INTO conversations (customer_id, channel, language) VALUES ($1, 'email', $2) RETURNING id`,
+				custID, lang).Scan(&convID); err != nil {
+				return err
+			}
+			if _, err := tx.Exec(ctx, `INSERT INTO email_threads (conversation_id, address, subject) VALUES ($1, $2, $3)`, convID, address, subject); err != nil {
+				return err
+			}
+		} else if err != nil {
+			return err
+		}
+		if messageID == "" {
+			return nil
+		}
+		_, err = tx.Exec(ctx, `WITH t AS (UPDATE email_threads SET last_message_id = $2, refs = right(refs || ' ' || $2, 900)
+			WHERE conversation_id = $1)
+			INSERT INTO email_message_ids (message_id, conversation_id) VALUES ($2, $1) ON CONFLICT DO NOTHING`, convID, messageID)
+		return err
+	})
+	if isUniqueViolation(err) {
+		return s.EmailConversation(ctx, address, name, subject, messageID, refs, lang) // a concurrent first mail from the address
+	}
+	if err != nil {
+		return Customer{}, Conversation{}, fmt.Errorf("conversation: e-mail thread: %w", err)
+	}
+	c, err := s.Get(ctx, convID)
+	if err != nil {
+		return Customer{}, Conversation{}, err
+	}
+	cu, err := s.CustomerGet(ctx, c.CustomerID)
+	return cu, c, err
+}

@@ -28,6 +28,14 @@ type Dispatcher struct {
 	MaxAttempts int
 	// Wake, when it receives, makes the dispatcher look at once (a test, or a fresh delivery).
 	Wake chan struct{}
+	// Mail sends the e-mail channel's deliveries; nil: e-mail is not set up, and they wait.
+	Mail Sender
+}
+
+// Sender sends one delivery of a kind other than an HTTP POST: the channel adapters that are not
+// a signed HTTP API (e-mail).
+type Sender interface {
+	Send(ctx context.Context, deliveryID int64, payload []byte) error
 }
 
 // lease is how long a taken delivery is left alone while it is being sent.
@@ -81,6 +89,7 @@ const batch = 20
 
 type due struct {
 	id               int64
+	kind             string
 	event            string
 	payload          []byte
 	attempts         int
@@ -95,11 +104,12 @@ func (d *Dispatcher) RunOnce(ctx context.Context) (int, error) {
 	rows, err := d.Pool.Query(ctx, `
 UPDATE deliveries x SET attempts = x.attempts + 1, next_attempt_at = now() + make_interval(secs => $1)
  WHERE x.id IN (SELECT id FROM deliveries WHERE delivered_at IS NULL AND failed_at IS NULL AND next_attempt_at <= now()
+                   AND (kind = 'http' OR $3)
                  ORDER BY next_attempt_at, id LIMIT $2 FOR UPDATE SKIP LOCKED)
-RETURNING x.id, x.event, x.payload::text, x.attempts, x.created_at,
+RETURNING x.id, x.kind, x.event, x.payload::text, x.attempts, x.created_at,
        COALESCE((SELECT w.url FROM webhooks w WHERE w.id = x.webhook_id), (SELECT c.outbound_url FROM channels c WHERE c.name = x.channel), ''),
        COALESCE((SELECT w.secret FROM webhooks w WHERE w.id = x.webhook_id), (SELECT c.secret FROM channels c WHERE c.name = x.channel), ''),
-       x.webhook_id::text, x.channel`, lease.Seconds(), batch)
+       x.webhook_id::text, x.channel`, lease.Seconds(), batch, d.Mail != nil)
 	if err != nil {
 		return 0, fmt.Errorf("outbound: take deliveries: %w", err)
 	}
@@ -107,7 +117,7 @@ RETURNING x.id, x.event, x.payload::text, x.attempts, x.created_at,
 	for rows.Next() {
 		var x due
 		var payload string
-		if err := rows.Scan(&x.id, &x.event, &payload, &x.attempts, &x.createdAt, &x.url, &x.secret, &x.webhook, &x.channel); err != nil {
+		if err := rows.Scan(&x.id, &x.kind, &x.event, &payload, &x.attempts, &x.createdAt, &x.url, &x.secret, &x.webhook, &x.channel); err != nil {
 			rows.Close()
 			return 0, fmt.Errorf("outbound: take deliveries: %w", err)
 		}
@@ -139,6 +149,11 @@ type Body struct {
 }
 
 func (d *Dispatcher) send(ctx context.Context, x due) error {
+	if x.kind == "email" {
+		ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+		defer cancel()
+		return d.Mail.Send(ctx, x.id, x.payload)
+	}
 	if x.url == "" {
 		return fmt.Errorf("no URL (the webhook or channel is gone)")
 	}

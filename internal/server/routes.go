@@ -56,7 +56,8 @@ func (a *App) Routes() (http.Handler, error) {
 	r.GET("/api/openapi.yaml", openAPI)
 
 	// Customers: public, rate-limited per IP.
-	convs := &channel.API{Convs: a.Convs, Turns: a.Turns, Queue: a.Handoffs, IdentitySecret: a.Config.IdentitySecret}
+	convs := &channel.API{Convs: a.Convs, Turns: a.Turns, Queue: a.Handoffs, IdentitySecret: a.Config.IdentitySecret,
+		EmailToken: a.Config.EmailInboundToken}
 	liveConv := &channel.Live{Convs: a.Convs, Bus: a.Bus, Log: a.Log, Done: a.Done, Queue: a.Handoffs}
 	public := r.Group("/api/v1", httpx.NewRateLimiter(a.Config.PublicRate, 20).Middleware())
 	public.POST("/conversations", convs.CreateConversation)
@@ -103,6 +104,7 @@ func (a *App) Routes() (http.Handler, error) {
 	// Signed by the channel's secret, so not limited per client IP as the public API is (a platform
 	// posts all its users' messages from a few addresses); the body is limited.
 	r.POST("/api/v1/channels/:name/inbound", convs.Inbound)
+	r.POST("/api/v1/email/inbound", convs.EmailInbound)
 	agents.GET("/teams", ho.Teams)
 	// SLA targets and the supervisor's board (admins and supervisors; admins set the targets).
 	supervisors := r.Group("/api/v1", auth.Require(auth.RoleSupervisor))

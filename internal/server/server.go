@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/baton-cs/baton/bot"
 	"github.com/baton-cs/baton/canned"
@@ -159,7 +160,7 @@ func Serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		ReplyTimeout: cfg.ReplyTimeout, OfferTimeout: cfg.OfferTimeout, Log: log}
 	go sweeper.Run(busCtx)
 	// Webhook events and channels' messages out of the deliveries outbox.
-	go (&outbound.Dispatcher{Pool: d.Pool, Log: log, Every: cfg.DeliveryEvery}).Run(busCtx)
+	go (&outbound.Dispatcher{Pool: d.Pool, Log: log, Every: cfg.DeliveryEvery, Mail: Mailer(cfg, d.Pool)}).Run(busCtx)
 	app.Bots = loader
 	app.Turns = &bot.Service{Convs: app.Convs, Skill: cfg.DefaultSkill, ChannelPriority: cfg.ChannelPriority,
 		Bot: &bot.Bot{KB: kbStore, Threshold: cfg.AnswerThreshold, Engines: loader.Holder, HTTP: &http.Client{}}}
@@ -278,4 +279,12 @@ func loopback(addr net.Addr) string {
 		return net.JoinHostPort("127.0.0.1", strconv.Itoa(ta.Port))
 	}
 	return addr.String()
+}
+
+// Mailer sends the e-mail channel's replies, nil when the channel is not set up.
+func Mailer(cfg config.Config, pool *pgxpool.Pool) outbound.Sender {
+	if !cfg.EmailEnabled() {
+		return nil
+	}
+	return &outbound.Mailer{Pool: pool, Addr: cfg.SMTPAddr, Username: cfg.SMTPUsername, Password: cfg.SMTPPassword, From: cfg.EmailFrom}
 }

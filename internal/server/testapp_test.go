@@ -52,6 +52,8 @@ type appOptions struct {
 	channelPriority map[string]int
 	// identitySecret sets BATON_IDENTITY_SECRET.
 	identitySecret string
+	// emailToken, smtpAddr and emailFrom set up the e-mail channel.
+	emailToken, smtpAddr, emailFrom string
 }
 
 func newTestApp(t *testing.T, opt appOptions) *testApp {
@@ -74,6 +76,7 @@ func newTestAppOn(t *testing.T, pool *pgxpool.Pool, opt appOptions) *testApp {
 	cfg.MetricsToken = opt.metricsToken
 	cfg.TrustedProxies = opt.trustedProxies
 	cfg.IdentitySecret = opt.identitySecret
+	cfg.EmailInboundToken, cfg.SMTPAddr, cfg.EmailFrom = opt.emailToken, opt.smtpAddr, opt.emailFrom
 	ctx, cancel := context.WithCancel(context.Background())
 	bus := events.NewBus(pool, dbtest.Embedded(), log)
 	go bus.Run(ctx)
