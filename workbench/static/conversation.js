@@ -55,7 +55,7 @@ function showContext({ conversation, customer, handoff, sla }) {
   field("language", languageName(handoff?.language || conversation?.language || customer?.language));
   field("reason", handoff ? tOr(`reason.${handoff.reason}`, handoff.reason) : "");
   field("skill", handoff?.skill);
-  field("question", handoff?.question || handoff?.context?.question);
+  field("question", handoff?.question || handoff?.context?.question || handoff?.context?.message);
   ui.noHandoff.hidden = Boolean(handoff);
   if (customer?.name) transcript.labels.customer = customer.name;
   setConversation(conversation);

@@ -140,7 +140,7 @@ function conversationRow(c, skew) {
       "td",
       {},
       el("a", { href: `/workbench/conversations/${seg(c.conversation_id)}`, text: c.customer_name || t("mine.anonymous") }),
-      el("div", { class: "muted", text: c.question || t("queue.no_question") }),
+      el("div", { class: "muted", text: c.question || c.message || t("queue.no_question") }),
     ),
     el("td", { text: c.skill }),
     el("td", {}, badge("status", c.status)),
