@@ -64,7 +64,9 @@ function showContext({ conversation, customer, handoff, sla }) {
 
 function setConversation(c) {
   if (!c) return;
+  const ended = conv && conv.status !== c.status && ["resolved", "closed"].includes(c.status);
   conv = c;
+  if (ended) loadContext(); // the SLA clock stops at the resolution: show it as it ended
   const mine = c.status === "assigned" && c.assigned_agent_id === me;
   ui.status.textContent = tOr(`status.${c.status}`, c.status);
   ui.status.className = `badge badge--${c.status}`;
