@@ -149,6 +149,59 @@ describe("an agent's day", () => {
     delete pages["agent-zh"];
   });
 
+  step("the customer switches the chat to English: who joined and the closing line are in English", async () => {
+    const customer = await newPage("customer", "zh-CN");
+    await customer.goto("/chat");
+    await customer.getByTestId("chat-input").fill("我要找人工客服");
+    await customer.getByTestId("chat-send").click();
+    await customer.getByTestId("chat-queue").waitFor();
+    conv.switched = await customer.evaluate(() => JSON.parse(localStorage.getItem("baton.chat")).conversation_id);
+    // The customer chooses English: the same conversation, resumed in English.
+    await customer.getByTestId("lang-switch").locator('a[hreflang="en"]').click();
+    await customer.waitForURL(/lang=en/);
+    await customer.locator('[data-testid="message"][data-sender="customer"]').first().waitFor();
+    await eventually(async () => (await call("GET", `/api/v1/conversations/${conv.switched}`, { token: await customer.evaluate(() => JSON.parse(localStorage.getItem("baton.chat")).customer_token) })).conversation.language === "en", { what: "the conversation to take the chosen language" });
+
+    const agent = pages.agent;
+    await agent.goto(`/workbench/conversations/${conv.switched}`);
+    await agent.getByTestId("claim-button").click();
+    const joined = customer.locator('[data-testid="message"][data-sender="system"]').first();
+    await joined.waitFor();
+    assert.match(await joined.textContent(), /joined the conversation/);
+
+    await agent.getByTestId("reply-input").fill("Hello, how can I help?");
+    await agent.getByTestId("reply-send").click();
+    await customer.locator('[data-testid="message"][data-sender="agent"]').waitFor();
+    await customer.getByTestId("chat-input").fill("My parcel is late");
+    await customer.getByTestId("chat-send").click();
+    // The customer waits for a reply: the agent's SLA timer runs.
+    const sla = agent.getByTestId("conversation-sla");
+    await sla.locator('[data-testid="sla-timer"][data-kind="next_response"]').waitFor();
+
+    await agent.getByTestId("resolve-button").click();
+    await agent.getByTestId("wrapup-disposition").selectOption("resolved");
+    await agent.getByTestId("wrapup-submit").click();
+    const closing = customer.locator('[data-testid="message"][data-sender="system"]').last();
+    await customer.locator('[data-testid="message"][data-sender="system"]').nth(1).waitFor();
+    assert.match(await closing.textContent(), /marked as resolved/);
+
+    // Resolved: the SLA timer stops, stays as it ended and never turns red.
+    await agent.getByTestId("conversation-status").filter({ hasText: /resolved/i }).waitFor();
+    await eventually(async () => (await sla.locator('[data-testid="sla-timer"][data-due]').count()) === 0, { what: "the SLA timer to stop" });
+    const before = await sla.textContent();
+    await agent.waitForTimeout(2500);
+    assert.equal(await sla.textContent(), before, "nothing counts on a resolved conversation");
+    assert.equal(await sla.locator('[data-state="breached"]').count(), 0);
+  });
+
+  step("SLA tier names speak Chinese in the zh workbench", async () => {
+    const zh = await newPage("supervisor-zh", "zh-CN");
+    await signIn(zh, { email: "admin@e2e.test", password: baton.adminPassword });
+    await zh.goto("/workbench/supervisor");
+    const names = await zh.getByTestId("sla-tier").locator("td:first-child").allTextContents();
+    assert.deepEqual(names.map((s) => s.trim()), ["紧急", "高", "普通"]);
+  });
+
   test("no page errors", () => {
     assert.deepEqual(pageErrors, []);
   });

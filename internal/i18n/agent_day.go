@@ -13,10 +13,17 @@ var agentDayEN = map[string]string{
 	"presence.label": "Your status",
 	"presence.hint":  "Online: new chats are offered to you. Away or offline: they wait in the queue.",
 	"presence.now":   "You are now {presence}.",
+	// The default SLA tiers (handoff.DefaultSLATargets); tiers named otherwise show as named.
+	"sla.tier.urgent": "Urgent",
+	"sla.tier.high":   "High",
+	"sla.tier.normal": "Normal",
 }
 
 var agentDayZH = map[string]string{
-	"presence.label": "我的状态",
-	"presence.hint":  "在线：新会话会分配给您。离开或离线：会话在队列中等待。",
-	"presence.now":   "您现在的状态：{presence}。",
+	"presence.label":  "我的状态",
+	"presence.hint":   "在线：新会话会分配给您。离开或离线：会话在队列中等待。",
+	"presence.now":    "您现在的状态：{presence}。",
+	"sla.tier.urgent": "紧急",
+	"sla.tier.high":   "高",
+	"sla.tier.normal": "普通",
 }

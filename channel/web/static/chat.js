@@ -213,6 +213,10 @@ async function init() {
   if (!session.id) return;
   try {
     const resumed = await session.resume();
+    // The customer switched the page's language: what Baton says from now on follows it.
+    if (resumed.conversation.language && resumed.conversation.language !== lang) {
+      session.setLanguage().catch(() => {});
+    }
     setQueue(resumed.queue);
     setConversation(resumed.conversation);
     resumed.messages.forEach((m) => transcript.add(m));
