@@ -198,8 +198,56 @@ describe("an agent's day", () => {
     const zh = await newPage("supervisor-zh", "zh-CN");
     await signIn(zh, { email: "admin@e2e.test", password: baton.adminPassword });
     await zh.goto("/workbench/supervisor");
+    await zh.getByTestId("sla-tier").first().waitFor();
     const names = await zh.getByTestId("sla-tier").locator("td:first-child").allTextContents();
     assert.deepEqual(names.map((s) => s.trim()), ["紧急", "高", "普通"]);
+  });
+
+  step("layout: the last message stays above the input box when the queue banner appears", async () => {
+    const customer = await newPage("customer-phone", "en-US");
+    await customer.setViewportSize({ width: 420, height: 700 });
+    await customer.goto("/chat");
+    for (const text of ["hello", "what is your return policy?", "do you ship abroad?", "how long does a refund take?"]) {
+      const n = await customer.getByTestId("message").count();
+      await customer.getByTestId("chat-input").fill(text);
+      await customer.getByTestId("chat-send").click();
+      await eventually(async () => (await customer.getByTestId("message").count()) >= n + 2, { what: `the bot's answer to ${text}` });
+    }
+    await customer.getByTestId("chat-input").fill("talk to a human");
+    await customer.getByTestId("chat-send").click();
+    await customer.getByTestId("chat-queue").waitFor();
+    await eventually(
+      async () =>
+        customer.evaluate(() => {
+          const msgs = document.querySelectorAll('[data-testid="message"]');
+          const last = msgs[msgs.length - 1].getBoundingClientRect();
+          const view = document.querySelector(".chat__scroll").getBoundingClientRect();
+          return last.bottom <= view.bottom + 1 && last.top >= view.top;
+        }),
+      { what: "the bot's last message to be in view above the input box" },
+    );
+  });
+
+  step("layout: the zh canned responses keep language and scope on one line; no page is titled Baton · Baton", async () => {
+    const zh = await newPage("canned-zh", "zh-CN");
+    await signIn(zh, baton.accounts.agent);
+    await zh.goto("/workbench/canned");
+    await zh.getByTestId("canned-list").locator("tr").first().waitFor();
+    const lines = await zh.getByTestId("canned-list").locator("td.nowrap").evaluateAll((tds) =>
+      tds.filter((td) => td.textContent.trim()).map((td) => {
+        const r = document.createRange();
+        r.selectNodeContents(td);
+        const tops = new Set([...r.getClientRects()].map((x) => Math.round(x.top)));
+        return { text: td.textContent, lines: tops.size };
+      }),
+    );
+    assert.ok(lines.length >= 8, JSON.stringify(lines));
+    for (const l of lines) assert.equal(l.lines, 1, `"${l.text}" is on ${l.lines} lines`);
+
+    const home = await newPage("home");
+    await home.goto("/");
+    assert.equal(await home.title(), "Baton");
+    assert.equal(await zh.title(), "快捷回复 · Baton");
   });
 
   test("no page errors", () => {

@@ -31,6 +31,14 @@ const transcript = new Transcript(ui.list, {
 });
 transcript.onChange = () => (ui.welcome.hidden = transcript.size > 0);
 
+// Whatever takes room from the transcript (the queue banner, a connection notice, an error, a
+// taller input box) keeps the latest message in view when it was in view.
+let pinned = true;
+ui.scroll.addEventListener("scroll", () => (pinned = transcript.nearBottom()), { passive: true });
+new ResizeObserver(() => {
+  if (pinned) transcript.scrollToEnd();
+}).observe(ui.scroll);
+
 let live = null;
 let busy = false;
 let conv = null;
