@@ -59,6 +59,7 @@ async function newPage(name, locale = "en-US") {
 describe("offers", () => {
   let agent;
   let customer;
+  let elsewhere;
   let convID;
   const offer = () => agent.locator(`[data-testid="my-conversation"][data-conversation-id="${convID}"][data-offered="true"]`);
 
@@ -104,12 +105,27 @@ describe("offers", () => {
     await offer().getByTestId("accept-offer").waitFor();
     // The alert of a new assignment (sound and desktop notification where allowed) announced it.
     await eventually(async () => (await agent.getByTestId("notify-announce").textContent()).length > 0, { what: "the announcement" });
-    // A card the agent sees, wherever they are, and a short chime.
-    const toast = agent.getByTestId("alert-toast");
-    await toast.getByTestId("alert-toast-title").filter({ hasText: "Chat offered to you" }).waitFor();
+    // On the queue page the offer itself is the notice, with a short chime.
+    await eventually(async () => (await agent.evaluate(() => window.__tones)) >= 2, { what: "the chime's two tones" });
+    assert.equal(await agent.getByTestId("alert-toast").isVisible(), false, "no card over the list that shows the offer");
+  });
+
+  step("on another page, an offer shows a card with a link to accept or decline, and chimes", async () => {
+    elsewhere = await agent.context().newPage();
+    elsewhere.on("pageerror", (err) => pageErrors.push(`elsewhere: ${err.message}`));
+    pages.elsewhere = elsewhere;
+    await elsewhere.goto("/workbench/canned");
+    await elsewhere.locator("main").click({ position: { x: 5, y: 5 } });
+    await offer().getByTestId("decline-offer").click();
+    await agent.locator(`[data-testid="queue-item"][data-conversation-id="${convID}"]`).waitFor();
+    // One offer time-out later it is offered again: the agent is on the canned responses page.
+    const toast = elsewhere.getByTestId("alert-toast");
+    await toast.getByTestId("alert-toast-title").filter({ hasText: "Chat offered to you" }).waitFor({ timeout: WAIT });
     assert.equal(await toast.getByTestId("alert-toast-link").textContent(), "Accept or decline");
     assert.equal(await toast.getByTestId("alert-toast-link").getAttribute("href"), "/workbench");
-    await eventually(async () => (await agent.evaluate(() => window.__tones)) >= 2, { what: "the chime's two tones" });
+    await eventually(async () => (await elsewhere.evaluate(() => window.__tones)) >= 2, { what: "the chime's two tones" });
+    await elsewhere.close();
+    delete pages.elsewhere;
   });
 
   step("declined with nobody else online, it waits in the queue; one offer time-out later it is offered again", async () => {

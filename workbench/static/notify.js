@@ -57,7 +57,8 @@ const panel = el(
 );
 const announcer = el("p", { class: "visually-hidden", role: "status", "data-testid": "notify-announce" });
 // The visible side of an alert: a card in the corner for a chat offered or assigned to the agent,
-// a mention or a transfer, with a link to act on it; it goes by itself after a while.
+// a mention or a transfer, with a link to act on it; it goes by itself after a while. The queue
+// page needs none: its "My conversations" shows the offer with Accept and Decline.
 const toast = el("div", { class: "notify__toast", "data-testid": "alert-toast", hidden: true });
 document.body.append(toast);
 const widget = el("div", { class: "notify", "data-testid": "notifications" }, bell, panel, announcer);
@@ -267,7 +268,8 @@ function desktop(title, body, convID) {
 
 const alerted = new Map(); // conversation id → when it last alerted
 
-const TOAST_MS = 20000;
+const TOAST_MS = 12000;
+const onQueuePage = location.pathname === "/workbench" || location.pathname === "/workbench/";
 let toastTimer = 0;
 function hideToast() {
   clearTimeout(toastTimer);
@@ -298,7 +300,7 @@ function alertOnce(convID, title, body, link = { href: `/workbench/conversations
   if (alerted.has(convID)) return;
   alerted.set(convID, now);
   say(announcer, body ? `${title}: ${body}` : title);
-  showToast(title, body, link);
+  if (!onQueuePage) showToast(title, body, link);
   chime();
   // The conversation already open and in view needs no desktop notification.
   const here = location.pathname === `/workbench/conversations/${convID}` && document.visibilityState === "visible";
