@@ -106,6 +106,9 @@ type Reply struct {
 type HandoffRequest struct {
 	Reason   string // human_request, complaint, negative_sentiment, low_confidence, vip, action_failed, retries_exhausted, intent_rule
 	Question string // the customer's unanswered question, "" when there is none
+	// Message is what the customer wrote that handed the conversation off ("太差了，我要投诉"),
+	// which the agent sees when there is no question to show.
+	Message string
 	// Skill is the queue the handoff goes to ("" = the service's default).
 	Skill      string
 	Priority   int
@@ -991,7 +994,7 @@ func (t *turn) kbOnly() error {
 // handoff ends the bot's part: it says text and asks for a person, carrying the task's intent
 // and slots so the agent never has to ask again.
 func (t *turn) handoff(reason, text, question string) {
-	h := &HandoffRequest{Reason: reason, Question: question, Sentiment: t.u.Sentiment,
+	h := &HandoffRequest{Reason: reason, Question: question, Message: strings.TrimSpace(t.text), Sentiment: t.u.Sentiment,
 		Intent: t.u.Intent, Confidence: round3(t.u.Confidence)}
 	var rule *HandoffRule
 	if t.e != nil {

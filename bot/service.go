@@ -23,6 +23,9 @@ type Service struct {
 	ChannelPriority map[string]int
 	// Observe, when set, hears of every bot turn: how long it took and the replies it stored.
 	Observe func(d time.Duration, replies []conversation.Message)
+	// KeepOutOfQueue stores the bot's handoff reply but queues nothing: the conversation stays
+	// with the bot and no agent is offered it (baton chat, unless --queue).
+	KeepOutOfQueue bool
 }
 
 // TurnResult is the stored customer message and what the bot replied to it.
@@ -163,7 +166,7 @@ func (s *Service) takeTurn(ctx context.Context, conv conversation.Conversation, 
 			}
 			wrote = append(wrote, m)
 		}
-		if out.Handoff == nil {
+		if out.Handoff == nil || s.KeepOutOfQueue {
 			return nil
 		}
 		h := out.Handoff
@@ -178,6 +181,7 @@ func (s *Service) takeTurn(ctx context.Context, conv conversation.Conversation, 
 			Language:       out.Language,
 			Priority:       handoff.PriorityWith(h.Reason, h.Sentiment.Label, h.Priority, s.ChannelPriority[conv.Channel]),
 			Question:       h.Question,
+			Message:        h.Message,
 			Intent:         h.Intent,
 			Confidence:     h.Confidence,
 			Slots:          h.Slots,

@@ -110,6 +110,17 @@ describe("the evaluations page", () => {
 
   step("evaluator: starts a run and sees it finish with its figures", async () => {
     runIds.push(await runTypoCases(evaluator));
+    // The report link stays inside the runs card, on a laptop's width too.
+    for (const width of [1400, 1024]) {
+      await evaluator.setViewportSize({ width, height: 900 });
+      const inCard = await evaluator.getByTestId("run-report").first().evaluate((a) => {
+        const link = a.getBoundingClientRect();
+        const card = a.closest(".panel").getBoundingClientRect();
+        return link.left >= card.left && link.right <= card.right && link.right <= window.innerWidth;
+      });
+      assert.ok(inCard, `the report link is in view at ${width} px`);
+    }
+    await evaluator.setViewportSize({ width: 1400, height: 900 });
   });
 
   step("evaluator: a second run, compared with the first, shows no regression", async () => {

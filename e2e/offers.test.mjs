@@ -39,6 +39,17 @@ function step(name, fn) {
 async function newPage(name, locale = "en-US") {
   const context = await browser.newContext({ baseURL: baton.baseURL, locale, viewport: { width: 1200, height: 900 } });
   context.setDefaultTimeout(WAIT);
+  // Counts the tones Web Audio is asked to play, so a test can hear the offer's chime.
+  await context.addInitScript(() => {
+    window.__tones = 0;
+    const Ctx = window.AudioContext;
+    if (!Ctx) return;
+    const create = Ctx.prototype.createOscillator;
+    Ctx.prototype.createOscillator = function (...args) {
+      window.__tones++;
+      return create.apply(this, args);
+    };
+  });
   const page = await context.newPage();
   page.on("pageerror", (err) => pageErrors.push(`${name}: ${err.message}`));
   pages[name] = page;
@@ -48,6 +59,7 @@ async function newPage(name, locale = "en-US") {
 describe("offers", () => {
   let agent;
   let customer;
+  let elsewhere;
   let convID;
   const offer = () => agent.locator(`[data-testid="my-conversation"][data-conversation-id="${convID}"][data-offered="true"]`);
 
@@ -77,6 +89,8 @@ describe("offers", () => {
     await agent.getByTestId("login-password").fill(baton.accounts.agent.password);
     await Promise.all([agent.waitForURL((u) => u.pathname === "/workbench"), agent.getByTestId("login-submit").click()]);
     assert.equal((await staffCall(agent, "POST", "/api/v1/agent/presence", { presence: "online" })).status, 200);
+    // Browsers play sound only after a click or key on the page: the agent has clicked.
+    await agent.locator("main").click({ position: { x: 5, y: 5 } });
 
     customer = await newPage("customer");
     await customer.goto("/chat");
@@ -91,6 +105,27 @@ describe("offers", () => {
     await offer().getByTestId("accept-offer").waitFor();
     // The alert of a new assignment (sound and desktop notification where allowed) announced it.
     await eventually(async () => (await agent.getByTestId("notify-announce").textContent()).length > 0, { what: "the announcement" });
+    // On the queue page the offer itself is the notice, with a short chime.
+    await eventually(async () => (await agent.evaluate(() => window.__tones)) >= 2, { what: "the chime's two tones" });
+    assert.equal(await agent.getByTestId("alert-toast").isVisible(), false, "no card over the list that shows the offer");
+  });
+
+  step("on another page, an offer shows a card with a link to accept or decline, and chimes", async () => {
+    elsewhere = await agent.context().newPage();
+    elsewhere.on("pageerror", (err) => pageErrors.push(`elsewhere: ${err.message}`));
+    pages.elsewhere = elsewhere;
+    await elsewhere.goto("/workbench/canned");
+    await elsewhere.locator("main").click({ position: { x: 5, y: 5 } });
+    await offer().getByTestId("decline-offer").click();
+    await agent.locator(`[data-testid="queue-item"][data-conversation-id="${convID}"]`).waitFor();
+    // One offer time-out later it is offered again: the agent is on the canned responses page.
+    const toast = elsewhere.getByTestId("alert-toast");
+    await toast.getByTestId("alert-toast-title").filter({ hasText: "Chat offered to you" }).waitFor({ timeout: WAIT });
+    assert.equal(await toast.getByTestId("alert-toast-link").textContent(), "Accept or decline");
+    assert.equal(await toast.getByTestId("alert-toast-link").getAttribute("href"), "/workbench");
+    await eventually(async () => (await elsewhere.evaluate(() => window.__tones)) >= 2, { what: "the chime's two tones" });
+    await elsewhere.close();
+    delete pages.elsewhere;
   });
 
   step("declined with nobody else online, it waits in the queue; one offer time-out later it is offered again", async () => {

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net/http"
 	"os"
+	"path"
 	"path/filepath"
 	"sort"
 	"strconv"
@@ -34,7 +35,15 @@ func ShippedSuites() ([]*Suite, error) {
 		return nil, err
 	}
 	defer os.RemoveAll(dir)
-	return LoadSuites(dir)
+	suites, err := LoadSuites(dir)
+	if err != nil {
+		return nil, err
+	}
+	// Reports cite a case by its file: the one in the repository, not the copy that is gone.
+	for _, s := range suites {
+		s.Path = path.Join("evals/suites", filepath.Base(s.Path))
+	}
+	return suites, nil
 }
 
 // writeShipped copies the built-in suites to a temporary folder (suite paths are files).

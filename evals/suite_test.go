@@ -141,6 +141,19 @@ func TestShippedSuitesParse(t *testing.T) {
 	require.Greater(t, langs["en"], 50)
 }
 
+// The built-in suites a workbench run plays name their files as the repository does, so a report
+// never cites the temporary copy they were read from.
+func TestShippedSuitesCiteRepositoryPaths(t *testing.T) {
+	suites, err := ShippedSuites()
+	require.NoError(t, err)
+	require.NotEmpty(t, suites)
+	for _, s := range suites {
+		require.Equal(t, "evals/suites/"+s.Name+".yaml", s.Path)
+		_, err := os.Stat("../" + s.Path)
+		require.NoError(t, err, "the cited file exists in the repository")
+	}
+}
+
 // The JSON Schema in docs/ names exactly the keys the parser accepts, at every level.
 func TestSchemaMatchesParser(t *testing.T) {
 	b, err := os.ReadFile("../docs/eval-suite.schema.json")

@@ -54,6 +54,8 @@ type Request struct {
 	Language       string
 	Priority       int
 	Question       string
+	// Message is the customer's message that triggered the handoff.
+	Message string
 	// What the bot understood, so the agent never asks again.
 	Intent     string
 	Confidence float64
@@ -79,8 +81,11 @@ type TranscriptLine struct {
 
 // Context is the snapshot an agent gets with a handoff, so the customer never repeats themselves.
 type Context struct {
-	Reason     string            `json:"reason"`
-	Question   string            `json:"question"`
+	Reason   string `json:"reason"`
+	Question string `json:"question"`
+	// Message is the customer's message that triggered the handoff: what the agent reads when
+	// there is no question ("I want a person", a complaint).
+	Message    string            `json:"message,omitempty"`
 	Language   string            `json:"language"`
 	Intent     string            `json:"intent,omitempty"`
 	Confidence float64           `json:"confidence,omitempty"`
@@ -114,16 +119,18 @@ type Handoff struct {
 
 // QueueItem is a waiting conversation as the queue shows it.
 type QueueItem struct {
-	ConversationID string    `json:"conversation_id"`
-	HandoffID      int64     `json:"handoff_id"`
-	Reason         string    `json:"reason"`
-	Skill          string    `json:"skill"`
-	Language       string    `json:"language"`
-	Priority       int       `json:"priority"`
-	Question       string    `json:"question"`
-	CustomerName   string    `json:"customer_name"`
-	EnqueuedAt     time.Time `json:"enqueued_at"`
-	SLA            *SLAState `json:"sla,omitempty"`
+	ConversationID string `json:"conversation_id"`
+	HandoffID      int64  `json:"handoff_id"`
+	Reason         string `json:"reason"`
+	Skill          string `json:"skill"`
+	Language       string `json:"language"`
+	Priority       int    `json:"priority"`
+	Question       string `json:"question"`
+	// Message is the customer's message that triggered the handoff.
+	Message      string    `json:"message,omitempty"`
+	CustomerName string    `json:"customer_name"`
+	EnqueuedAt   time.Time `json:"enqueued_at"`
+	SLA          *SLAState `json:"sla,omitempty"`
 	// Transfer is the transfer that put it back in the queue, if one did.
 	Transfer *TransferNote `json:"transfer,omitempty"`
 	// LeftMessage marks a message left while the team was closed.
@@ -132,14 +139,16 @@ type QueueItem struct {
 
 // AgentItem is a conversation an agent holds.
 type AgentItem struct {
-	ConversationID string    `json:"conversation_id"`
-	Status         string    `json:"status"`
-	Reason         string    `json:"reason"`
-	Question       string    `json:"question"`
-	CustomerName   string    `json:"customer_name"`
-	ClaimedAt      time.Time `json:"claimed_at"`
-	UpdatedAt      time.Time `json:"updated_at"`
-	SLA            *SLAState `json:"sla,omitempty"`
+	ConversationID string `json:"conversation_id"`
+	Status         string `json:"status"`
+	Reason         string `json:"reason"`
+	Question       string `json:"question"`
+	// Message is the customer's message that triggered the handoff.
+	Message      string    `json:"message,omitempty"`
+	CustomerName string    `json:"customer_name"`
+	ClaimedAt    time.Time `json:"claimed_at"`
+	UpdatedAt    time.Time `json:"updated_at"`
+	SLA          *SLAState `json:"sla,omitempty"`
 	// Unread counts the customer's messages the agent has not seen yet.
 	Unread int `json:"unread"`
 	// Transfer is the transfer that brought it to the agent, if one did.

@@ -202,3 +202,23 @@ func NewSLAState(hid int64, priority int, enqueuedAt time.Time, targets []SLATar
 	}
 	return st
 }
+
+// ResolvedSLAState is a resolved handoff's state as it ended: a clock still running at the
+// resolution stops there (nobody waits on a resolved conversation), so no timer keeps counting.
+func ResolvedSLAState(hid int64, priority int, enqueuedAt time.Time, targets []SLATarget, timeline []Stamp,
+	breaches []recordedBreach, resolvedAt time.Time) SLAState {
+	st := NewSLAState(hid, priority, enqueuedAt, targets, timeline, breaches, resolvedAt)
+	if st.Current == nil {
+		return st
+	}
+	stop := func(c *Clock) {
+		if c != nil && c.Running() {
+			at := resolvedAt
+			c.StoppedAt = &at
+		}
+	}
+	stop(&st.FirstResponse)
+	stop(st.NextResponse)
+	st.Current = nil
+	return st
+}

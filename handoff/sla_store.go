@@ -119,6 +119,9 @@ func (s *Store) slaRows(ctx context.Context, where string, args ...any) ([]slaRo
 }
 
 func (r slaRow) state(targets []SLATarget) SLAState {
+	if r.ResolvedAt != nil {
+		return ResolvedSLAState(r.HandoffID, r.BasePriority, r.EnqueuedAt, targets, r.Timeline, r.Breaches, *r.ResolvedAt)
+	}
 	return NewSLAState(r.HandoffID, r.BasePriority, r.EnqueuedAt, targets, r.Timeline, r.Breaches, r.Now)
 }
 

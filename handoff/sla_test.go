@@ -136,3 +136,26 @@ func TestSLAClocksAndBreaches(t *testing.T) {
 	require.True(t, st.Current.Breached)
 	require.Equal(t, at(301), *st.Current.BreachedAt)
 }
+
+// A conversation resolved while the customer still waited shows its clocks as they ended: nothing
+// runs, nothing keeps counting towards a breach after the resolution.
+func TestResolvedSLAStateStopsAtResolution(t *testing.T) {
+	t0 := time.Date(2025, 3, 1, 9, 0, 0, 0, time.UTC)
+	at := func(s int) time.Time { return t0.Add(time.Duration(s) * time.Second) }
+	targets := []SLATarget{{MinPriority: 0, Name: "normal", FirstResponseSeconds: 300, NextResponseSeconds: 120}}
+	// First response at 100 s, the customer wrote again at 500 s, resolved at 520 s without a reply.
+	timeline := []Stamp{{"agent", at(100)}, {"customer", at(500)}}
+	st := ResolvedSLAState(1, 0, t0, targets, timeline, nil, at(520))
+	require.Nil(t, st.Current, "no timer runs on a resolved conversation")
+	require.NotNil(t, st.NextResponse)
+	require.Equal(t, at(520), *st.NextResponse.StoppedAt)
+	require.InDelta(t, 20, st.NextResponse.Elapsed, 1e-6)
+	require.False(t, st.NextResponse.Breached)
+	require.Equal(t, at(520), st.AsOf)
+
+	// Never answered, resolved after the first-response target: breached as it ended, not running.
+	st = ResolvedSLAState(1, 0, t0, targets, nil, nil, at(400))
+	require.Nil(t, st.Current)
+	require.Equal(t, at(400), *st.FirstResponse.StoppedAt)
+	require.True(t, st.FirstResponse.Breached)
+}

@@ -37,23 +37,38 @@ func NewStore(pool *pgxpool.Pool, suggest SuggestionSink) *Store {
 // EnqueueTx puts a conversation in the queue with a snapshot of its transcript. A conversation
 // already waiting or held keeps its open handoff.
 func EnqueueTx(ctx context.Context, tx pgx.Tx, r Request) error {
-	snap := Context{Reason: r.Reason, Question: r.Question, Language: r.Language, Intent: r.Intent,
-		Confidence: r.Confidence, Slots: r.Slots, Sentiment: r.Sentiment, Transcript: []TranscriptLine{}}
-	rows, err := tx.Query(ctx, `SELECT sender, text, created_at FROM messages WHERE conversation_id = $1 ORDER BY seq`, r.ConversationID)
+	snap := Context{Reason: r.Reason, Question: r.Question, Message: r.Message, Language: r.Language, Intent: r.Intent,
+		Confidence: r.Confidence, Sentiment: r.Sentiment, Transcript: []TranscriptLine{}}
+	// Slots: everything the bot collected in the conversation, not only in the task under way (an
+	// order tracked, then "太差了，我要投诉"), a later value of a slot replacing an earlier one and
+	// the request's own last.
+	collected := map[string]string{}
+	rows, err := tx.Query(ctx, `SELECT sender, text, created_at, CASE WHEN sender = 'bot' AND jsonb_typeof(meta->'slots') = 'object'
+		THEN meta->'slots' END FROM messages WHERE conversation_id = $1 ORDER BY seq`, r.ConversationID)
 	if err != nil {
 		return fmt.Errorf("handoff: transcript: %w", err)
 	}
 	for rows.Next() {
 		var l TranscriptLine
-		if err := rows.Scan(&l.Sender, &l.Text, &l.CreatedAt); err != nil {
+		var slots map[string]string
+		if err := rows.Scan(&l.Sender, &l.Text, &l.CreatedAt, &slots); err != nil {
 			rows.Close()
 			return err
+		}
+		for k, v := range slots {
+			collected[k] = v
 		}
 		snap.Transcript = append(snap.Transcript, l)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
 		return err
+	}
+	for k, v := range r.Slots {
+		collected[k] = v
+	}
+	if len(collected) > 0 {
+		snap.Slots = collected
 	}
 	b, _ := json.Marshal(snap)
 	tag, err := tx.Exec(ctx, `INSERT INTO handoffs (conversation_id, reason, skill, language, priority, question, context)
@@ -79,8 +94,8 @@ func EnqueueTx(ctx context.Context, tx pgx.Tx, r Request) error {
 }
 
 const queueSelect = `
-SELECT h.conversation_id, h.id, h.reason, h.skill, h.language, h.priority, h.question, cu.name, h.enqueued_at,
-  h.left_message
+SELECT h.conversation_id, h.id, h.reason, h.skill, h.language, h.priority, h.question,
+  COALESCE(h.context->>'message', ''), cu.name, h.enqueued_at, h.left_message
 FROM handoffs h
 JOIN conversations c ON c.id = h.conversation_id
 JOIN customers cu ON cu.id = c.customer_id
@@ -99,7 +114,7 @@ func (s *Store) Queue(ctx context.Context, u auth.User) ([]QueueItem, error) {
 	out := []QueueItem{}
 	for rows.Next() {
 		var q QueueItem
-		if err := rows.Scan(&q.ConversationID, &q.HandoffID, &q.Reason, &q.Skill, &q.Language, &q.Priority, &q.Question, &q.CustomerName, &q.EnqueuedAt, &q.LeftMessage); err != nil {
+		if err := rows.Scan(&q.ConversationID, &q.HandoffID, &q.Reason, &q.Skill, &q.Language, &q.Priority, &q.Question, &q.Message, &q.CustomerName, &q.EnqueuedAt, &q.LeftMessage); err != nil {
 			return nil, err
 		}
 		out = append(out, q)
@@ -109,7 +124,8 @@ func (s *Store) Queue(ctx context.Context, u auth.User) ([]QueueItem, error) {
 
 // AgentConversations lists the conversations u holds.
 func (s *Store) AgentConversations(ctx context.Context, u auth.User) ([]AgentItem, error) {
-	rows, err := s.pool.Query(ctx, `SELECT c.id, c.status, h.reason, h.question, cu.name, h.claimed_at, c.updated_at,
+	rows, err := s.pool.Query(ctx, `SELECT c.id, c.status, h.reason, h.question,
+		COALESCE(h.context->>'message', ''), cu.name, h.claimed_at, c.updated_at,
 		h.accepted_at IS NULL, h.left_message
 		FROM handoffs h JOIN conversations c ON c.id = h.conversation_id JOIN customers cu ON cu.id = c.customer_id
 		WHERE h.status = 'assigned' AND h.claimed_by = $1 ORDER BY c.updated_at DESC`, u.ID)
@@ -120,7 +136,7 @@ func (s *Store) AgentConversations(ctx context.Context, u auth.User) ([]AgentIte
 	out := []AgentItem{}
 	for rows.Next() {
 		var a AgentItem
-		if err := rows.Scan(&a.ConversationID, &a.Status, &a.Reason, &a.Question, &a.CustomerName, &a.ClaimedAt, &a.UpdatedAt, &a.Offered, &a.LeftMessage); err != nil {
+		if err := rows.Scan(&a.ConversationID, &a.Status, &a.Reason, &a.Question, &a.Message, &a.CustomerName, &a.ClaimedAt, &a.UpdatedAt, &a.Offered, &a.LeftMessage); err != nil {
 			return nil, err
 		}
 		if a.Offered && s.OfferTimeout > 0 {

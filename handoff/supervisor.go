@@ -41,19 +41,21 @@ type AgentStats struct {
 
 // OpenConversation is a waiting or held conversation on the supervisor's board.
 type OpenConversation struct {
-	ConversationID string    `json:"conversation_id"`
-	HandoffID      int64     `json:"handoff_id"`
-	Status         string    `json:"status"`
-	Reason         string    `json:"reason"`
-	Skill          string    `json:"skill"`
-	Language       string    `json:"language"`
-	Priority       int       `json:"priority"`
-	Question       string    `json:"question"`
-	CustomerName   string    `json:"customer_name"`
-	EnqueuedAt     time.Time `json:"enqueued_at"`
-	AgentID        *int64    `json:"agent_id,omitempty"`
-	AgentName      string    `json:"agent_name,omitempty"`
-	SLA            *SLAState `json:"sla,omitempty"`
+	ConversationID string `json:"conversation_id"`
+	HandoffID      int64  `json:"handoff_id"`
+	Status         string `json:"status"`
+	Reason         string `json:"reason"`
+	Skill          string `json:"skill"`
+	Language       string `json:"language"`
+	Priority       int    `json:"priority"`
+	Question       string `json:"question"`
+	// Message is the customer's message that triggered the handoff.
+	Message      string    `json:"message,omitempty"`
+	CustomerName string    `json:"customer_name"`
+	EnqueuedAt   time.Time `json:"enqueued_at"`
+	AgentID      *int64    `json:"agent_id,omitempty"`
+	AgentName    string    `json:"agent_name,omitempty"`
+	SLA          *SLAState `json:"sla,omitempty"`
 }
 
 // Overview is the supervisor's view: every queue, every agent, every open conversation.
@@ -99,8 +101,8 @@ ORDER BY CASE u.presence WHEN 'online' THEN 0 WHEN 'away' THEN 1 ELSE 2 END, low
 
 // openSelect lists waiting and held conversations, waiting first, then by priority and age.
 const openSelect = `
-SELECT h.conversation_id, h.id, h.status, h.reason, h.skill, h.language, h.priority, h.question, cu.name,
-  h.enqueued_at, h.claimed_by, COALESCE(NULLIF(u.name, ''), split_part(u.email, '@', 1), '')
+SELECT h.conversation_id, h.id, h.status, h.reason, h.skill, h.language, h.priority, h.question,
+  COALESCE(h.context->>'message', ''), cu.name, h.enqueued_at, h.claimed_by, COALESCE(NULLIF(u.name, ''), split_part(u.email, '@', 1), '')
 FROM handoffs h
 JOIN conversations c ON c.id = h.conversation_id
 JOIN customers cu ON cu.id = c.customer_id
@@ -147,7 +149,7 @@ func (s *Store) Overview(ctx context.Context) (Overview, error) {
 		o.Conversations, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (OpenConversation, error) {
 			var c OpenConversation
 			return c, r.Scan(&c.ConversationID, &c.HandoffID, &c.Status, &c.Reason, &c.Skill, &c.Language, &c.Priority,
-				&c.Question, &c.CustomerName, &c.EnqueuedAt, &c.AgentID, &c.AgentName)
+				&c.Question, &c.Message, &c.CustomerName, &c.EnqueuedAt, &c.AgentID, &c.AgentName)
 		})
 		return err
 	})

@@ -24,6 +24,9 @@ var negativeWords = map[string]float64{
 	"生气": 1, "愤怒": 1, "失望": 1, "无语": 1, "离谱": 1, "过分": 1, "坑": 1, "骗": 1, "烂": 1, "敷衍": 1,
 	"糊弄": 1, "搞什么": 1, "急死": 1, "慢死": 1, "太慢": 1, "不满": 1, "郁闷": 1, "难受": 1, "差劲": 1, "糟糕": 1,
 	"怎么回事": 1, "到底": 1, "凭什么": 1,
+	// "太差了，我要投诉": 差 alone is also 差价, 出差, 时差, so only its judging forms count, and a
+	// complaint is displeasure whatever words go with it.
+	"太差": 1, "很差": 1, "真差": 1, "好差": 1, "最差": 1, "质量差": 1, "服务差": 1, "态度差": 1, "差评": 1, "投诉": 1,
 	// en
 	"fuck": 2, "fucking": 2, "shit": 2, "wtf": 2, "furious": 2, "outraged": 2, "fed up": 2, "sick of": 2,
 	"pathetic": 2, "idiot": 2, "idiots": 2, "stupid": 2, "scam": 2, "liar": 2, "liars": 2, "crap": 2,
@@ -32,6 +35,7 @@ var negativeWords = map[string]float64{
 	"angry": 1, "annoyed": 1, "frustrated": 1, "frustrating": 1, "disappointed": 1, "upset": 1, "hate": 1,
 	"ridiculous": 1, "useless": 1, "terrible": 1, "awful": 1, "horrible": 1, "worst": 1, "joke": 1,
 	"unacceptable": 1, "damn": 1, "annoying": 1, "rubbish": 1, "incompetent": 1,
+	"complain": 1, "complaint": 1, "poor service": 1, "bad service": 1,
 }
 
 var positiveWords = map[string]float64{

@@ -8,13 +8,16 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"sort"
 	"strings"
 
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/spf13/cobra"
 
 	"github.com/baton-cs/baton/bot"
 	"github.com/baton-cs/baton/internal/conversation"
+	"github.com/baton-cs/baton/internal/db"
 	"github.com/baton-cs/baton/internal/demo"
 	"github.com/baton-cs/baton/kb"
 )
@@ -24,11 +27,14 @@ func newChat() *cobra.Command {
 		Use:   "chat",
 		Short: "Chat with the bot in the terminal",
 		Long: `Chat with the bot in the terminal, through the same path as the web chat: every message is
-stored in the database (embedded unless DATABASE_URL), the bot takes its turn with the active
-bot definition and the knowledge base, and handoffs go to the real queue.
+stored in the database (embedded unless DATABASE_URL; the first line says which), and the bot
+takes its turn with the active bot definition and the knowledge base.
 
+A handoff is shown here and stays out of the live queue: no agent is offered a terminal
+conversation unless --queue is given.
 With --demo (the default when no bot definition is stored) the demo knowledge base and bot are
-loaded and a demo order service answers the bot's order actions.
+loaded. Unless BATON_BOT_ENV_ORDERS_URL names an order system, a demo order service answers the
+bot's order actions.
 With --debug each reply shows what the bot understood: intent, confidence, slots, reply kind.
 
 Commands: /new starts a new conversation, /state prints the bot's memory, /quit exits.`,
@@ -39,6 +45,7 @@ Commands: /new starts a new conversation, /state prints the bot's memory, /quit 
 	cmd.Flags().String("lang", "zh", "the conversation's language (zh or en); the bot answers in the language you write")
 	cmd.Flags().String("vip", "", "the customer's VIP tier (e.g. gold); empty for a regular customer")
 	cmd.Flags().Bool("demo", false, "load the demo knowledge base and bot definition first")
+	cmd.Flags().Bool("queue", false, "send handoffs to the live queue, where agents are offered them")
 	dbFlags(cmd)
 	return cmd
 }
@@ -55,6 +62,7 @@ func runChat(cmd *cobra.Command, _ []string) error {
 	debug, _ := cmd.Flags().GetBool("debug")
 	vip, _ := cmd.Flags().GetString("vip")
 	wantDemo, _ := cmd.Flags().GetBool("demo")
+	toQueue, _ := cmd.Flags().GetBool("queue")
 	ctx := cmd.Context()
 	// Logs would interleave with the conversation; only warnings go to stderr.
 	quiet := slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), &slog.HandlerOptions{Level: slog.LevelWarn}))
@@ -63,6 +71,8 @@ func runChat(cmd *cobra.Command, _ []string) error {
 		return err
 	}
 	defer d.Close()
+	out := cmd.OutOrStdout()
+	fmt.Fprintf(out, "Database: %s\n", describeDatabase(d, cfg.DataDir))
 
 	kbStore := kb.NewStore(d.Pool, kb.LocalEmbedder{})
 	botStore := bot.NewStore(d.Pool)
@@ -77,29 +87,30 @@ func runChat(cmd *cobra.Command, _ []string) error {
 		if err := demo.EnsureBot(ctx, botStore, quiet); err != nil {
 			return err
 		}
-		if _, ok := env["orders_url"]; !ok {
-			ln, err := net.Listen("tcp", "127.0.0.1:0")
-			if err != nil {
-				return err
-			}
-			srv := &http.Server{Handler: &demo.OrderService{}}
-			go func() { _ = srv.Serve(ln) }()
-			defer srv.Close()
-			env["orders_url"] = "http://" + ln.Addr().String()
+	}
+	// The stored definition may be the demo's, loaded by baton serve, which serves the orders
+	// itself: here, as there, the demo order service stands in unless an order system is named.
+	if _, ok := env["orders_url"]; !ok {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			return err
 		}
+		srv := &http.Server{Handler: &demo.OrderService{}}
+		go func() { _ = srv.Serve(ln) }()
+		defer srv.Close()
+		env["orders_url"] = "http://" + ln.Addr().String()
 	}
 	loader := &bot.Loader{Store: botStore, Holder: &bot.Holder{}, Env: env}
 	if err := loader.Reload(ctx); err != nil {
 		return err
 	}
 	convs := conversation.NewStore(d.Pool)
-	svc := &bot.Service{Convs: convs, Skill: cfg.DefaultSkill,
+	svc := &bot.Service{Convs: convs, Skill: cfg.DefaultSkill, KeepOutOfQueue: !toQueue,
 		Bot: &bot.Bot{KB: kbStore, Threshold: cfg.AnswerThreshold, Engines: loader.Holder, HTTP: &http.Client{}}}
 	if cfg.LLMURL != "" {
 		svc.Bot.LLM = bot.NewLLM(cfg.LLMURL, cfg.LLMAPIKey, cfg.LLMModel, cfg.LLMTimeout)
 	}
 
-	out := cmd.OutOrStdout()
 	newConv := func() (conversation.Conversation, error) {
 		cust, _, err := convs.CustomerCreate(ctx, conversation.Customer{Name: "Terminal customer", Language: lang, VIPTier: vip})
 		if err != nil {
@@ -157,6 +168,8 @@ func runChat(cmd *cobra.Command, _ []string) error {
 		}
 		if conv.Status == conversation.StatusQueued && len(res.Replies) > 0 {
 			fmt.Fprintf(out, "(handed off: %s; the conversation waits in the queue at /workbench)\n", conv.HandoffReason)
+		} else if reason := handoffReason(res.Replies); reason != "" && !toQueue {
+			fmt.Fprintf(out, "(handed off: %s; not queued — run with --queue to send handoffs to agents)\n", reason)
 		}
 	}
 }
@@ -201,4 +214,30 @@ func printReply(w io.Writer, m conversation.Message, debug bool) {
 		parts = append(parts, fmt.Sprintf("sentiment=%.2f", meta.Sentiment))
 	}
 	fmt.Fprintf(w, "     (%s)\n", strings.Join(parts, "  "))
+}
+
+// handoffReason is the reason of the bot's handoff among replies, or "".
+func handoffReason(replies []conversation.Message) string {
+	for _, r := range replies {
+		var meta bot.Meta
+		if json.Unmarshal(r.Meta, &meta) == nil && meta.Kind == "handoff" {
+			return meta.Reason
+		}
+	}
+	return ""
+}
+
+// describeDatabase says which database the chat writes to, without its password.
+func describeDatabase(d *db.Database, dataDir string) string {
+	if d.Embedded != nil {
+		return "embedded (PGlite) in " + dataDir
+	}
+	u, err := url.Parse(d.URL)
+	if err != nil || u.Host == "" {
+		if c, err := pgconn.ParseConfig(d.URL); err == nil {
+			return fmt.Sprintf("%s:%d/%s (DATABASE_URL)", c.Host, c.Port, c.Database)
+		}
+		return "DATABASE_URL"
+	}
+	return fmt.Sprintf("%s%s (DATABASE_URL)", u.Host, u.Path)
 }

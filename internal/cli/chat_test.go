@@ -43,6 +43,32 @@ func TestChatDebugShowsIntentConfidenceAndSlots(t *testing.T) {
 	require.Contains(t, out, "(handed off: human_request")
 }
 
+// A terminal chat says which database it writes to, tracks orders with a stored definition too
+// (no --demo: the definition baton serve stored), and keeps its handoffs out of the live queue
+// unless --queue.
+func TestChatSaysItsDatabaseAndKeepsOutOfTheQueue(t *testing.T) {
+	pool := dbtest.New(t)
+	ctx := context.Background()
+	out, err := run(t, "/quit\n", "chat", "--demo")
+	require.NoError(t, err, out)
+
+	out, err = run(t, "我的快递到哪了\nA1234567\n转人工\n/quit\n", "chat")
+	require.NoError(t, err, out)
+	require.Regexp(t, `(?m)^Database: \S+:\d+/\S+ \(DATABASE_URL\)$`, out)
+	require.NotContains(t, out, "password")
+	require.Contains(t, out, "运单号", "the order was tracked without --demo")
+	require.Contains(t, out, "not queued")
+	var queued int
+	require.NoError(t, pool.QueryRow(ctx, `SELECT count(*) FROM handoffs`).Scan(&queued))
+	require.Zero(t, queued, "nothing reached the live queue")
+
+	out, err = run(t, "转人工\n/quit\n", "chat", "--queue")
+	require.NoError(t, err, out)
+	require.Contains(t, out, "waits in the queue")
+	require.NoError(t, pool.QueryRow(ctx, `SELECT count(*) FROM handoffs WHERE status = 'queued'`).Scan(&queued))
+	require.Equal(t, 1, queued)
+}
+
 func TestIntentLoad(t *testing.T) {
 	dbtest.New(t)
 	dir := t.TempDir()

@@ -33,6 +33,8 @@ type OrderService struct {
 	address map[string]string
 	// Hang is how long …8888 orders take (default 10 s).
 	Hang time.Duration
+	// Now is the clock delivery dates count from (default time.Now).
+	Now func() time.Time
 }
 
 var orderRe = regexp.MustCompile(`^[A-Z]\d{7}$`)
@@ -49,11 +51,15 @@ type order struct {
 	Address    string `json:"address,omitempty"`
 }
 
-var statuses = []struct{ code, zh, en string }{
-	{"processing", "正在备货,尚未发货", "being packed (not shipped yet)"},
-	{"shipped", "已发货", "shipped"},
-	{"in_transit", "运输中", "in transit"},
-	{"out_for_delivery", "正在派送", "out for delivery"},
+// statuses with how many days from today an order in each is expected (plus up to spread-1).
+var statuses = []struct {
+	code, zh, en    string
+	etaDays, spread int
+}{
+	{"processing", "正在备货,尚未发货", "being packed (not shipped yet)", 3, 3},
+	{"shipped", "已发货", "shipped", 2, 2},
+	{"in_transit", "运输中", "in transit", 1, 2},
+	{"out_for_delivery", "正在派送", "out for delivery", 0, 1},
 }
 
 var carriers = []string{"SF Express", "JD Logistics", "ZTO", "YTO"}
@@ -75,7 +81,8 @@ func (s *OrderService) lookup(id string) (order, int) {
 	st := statuses[n%uint32(len(statuses))]
 	o := order{ID: id, Status: st.code, StatusZH: st.zh, StatusEN: st.en, Carrier: carriers[(n/7)%uint32(len(carriers))],
 		TrackingNo: fmt.Sprintf("SF%010d", uint64(n)*7919%10000000000), Shipped: st.code != "processing",
-		ETA: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, int(n%300)).Format("2006-01-02")}
+		// Expected from today on, never in the past: a demo is tried on any day.
+		ETA: s.now().AddDate(0, 0, st.etaDays+int((n/31)%uint32(st.spread))).Format("2006-01-02")}
 	s.mu.Lock()
 	o.Address = s.address[id]
 	s.mu.Unlock()
@@ -167,4 +174,11 @@ func writeJSON(w http.ResponseWriter, code int, v any) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.WriteHeader(code)
 	_ = json.NewEncoder(w).Encode(v)
+}
+
+func (s *OrderService) now() time.Time {
+	if s.Now != nil {
+		return s.Now()
+	}
+	return time.Now()
 }

@@ -13,7 +13,7 @@ var slaStrings = map[string][2]string{
 	"sla.next_over":  {"Reply overdue {time}", "回复已超时 {time}"},
 	"sla.breached":   {"SLA breached", "已超出 SLA"},
 	"sla.met":        {"Answered in time", "已按时回复"},
-	"sla.title":      {"{tier} tier, due {due}", "{tier} 级，截止 {due}"},
+	"sla.title":      {"{tier} tier, due {due}", "{tier}级，截止 {due}"},
 
 	"sup.title":             {"Supervisor", "主管视图"},
 	"sup.queues":            {"Queues", "队列"},

@@ -70,6 +70,63 @@ func TestContextCardCarriesIntentAndSlots(t *testing.T) {
 	require.NotNil(t, card.Handoff.Context.Sentiment)
 }
 
+// What the bot knew reaches the agent after a finished task too: an order tracked, then a
+// complaint with no question in it. The card shows the order number, a negative mood and the
+// customer's words; the queue card shows those words instead of "(no question recorded)".
+func TestHandoffAfterFinishedTaskKeepsWhatTheBotKnew(t *testing.T) {
+	ta := newTestApp(t, appOptions{demo: true})
+	agent := ta.user("lead@x.test", "admin") // an admin sees every queue
+	for _, c := range []struct{ lang, first, second, complaint, reason string }{
+		{"zh", "我的快递到哪了", "A1234567", "太差了，我要投诉", "complaint"},
+		{"en", "where is my order?", "A1234567", "I want to talk to a person", "human_request"},
+	} {
+		conv, tok := ta.customer(c.lang)
+		require.Equal(t, "ask", ta.say(conv, tok, c.first).Replies[0].Meta.Kind)
+		require.Equal(t, "action", ta.say(conv, tok, c.second).Replies[0].Meta.Kind, "the order is tracked")
+		out := ta.say(conv, tok, c.complaint)
+		require.Equal(t, "handoff", out.Replies[0].Meta.Kind)
+		require.Equal(t, c.reason, out.Replies[0].Meta.Reason)
+
+		var card struct {
+			Handoff struct {
+				Context struct {
+					Message   string            `json:"message"`
+					Slots     map[string]string `json:"slots"`
+					Sentiment *struct {
+						Label string  `json:"label"`
+						Score float64 `json:"score"`
+					} `json:"sentiment"`
+				} `json:"context"`
+			} `json:"handoff"`
+		}
+		ta.do("GET", "/api/v1/conversations/"+conv+"/context", agent, nil, 200, &card)
+		require.Equal(t, map[string]string{"order_id": "A1234567"}, card.Handoff.Context.Slots, c.lang)
+		require.Equal(t, c.complaint, card.Handoff.Context.Message)
+		require.NotNil(t, card.Handoff.Context.Sentiment)
+		if c.reason == "complaint" {
+			require.Equal(t, "negative", card.Handoff.Context.Sentiment.Label, "%q is no neutral message", c.complaint)
+			require.Less(t, card.Handoff.Context.Sentiment.Score, 0.0)
+		}
+
+		var queue struct {
+			Items []struct {
+				ConversationID string `json:"conversation_id"`
+				Question       string `json:"question"`
+				Message        string `json:"message"`
+			} `json:"items"`
+		}
+		ta.do("GET", "/api/v1/queue", agent, nil, 200, &queue)
+		found := false
+		for _, it := range queue.Items {
+			if it.ConversationID == conv {
+				found = true
+				require.Equal(t, c.complaint, it.Message)
+			}
+		}
+		require.True(t, found, "the conversation waits in the queue: %+v", queue.Items)
+	}
+}
+
 func TestBotDefinitionAPI(t *testing.T) {
 	ta := newTestApp(t, appOptions{demo: true})
 	editor := ta.user("ed@x.test", "editor")

@@ -64,6 +64,7 @@ func (a *App) Routes() (http.Handler, error) {
 	public.GET("/conversations/:id", convs.GetConversation)
 	public.POST("/conversations/:id/messages", convs.PostMessage)
 	public.GET("/conversations/:id/messages", convs.ListMessages)
+	public.PUT("/conversations/:id/language", convs.SetLanguage)
 	public.GET("/conversations/:id/ws", liveConv.ConversationWS)
 
 	// Staff sign-in, slowed per IP against password guessing.

@@ -62,9 +62,9 @@ function row(r) {
     { "data-testid": "canned-row", "data-canned-id": r.id, "data-shortcut": r.shortcut },
     el("td", { class: "nowrap" }, el("code", { text: `/${r.shortcut}` })),
     el("td", {}, el("div", { text: r.title }), el("div", { class: "canned-body", text: r.body })),
-    el("td", { text: languageName(r.language) }),
-    el("td", { text: t(r.personal ? "canned.scope.personal" : "canned.scope.shared") }),
-    el("td", {}, actions),
+    el("td", { class: "nowrap", text: languageName(r.language) }),
+    el("td", { class: "nowrap", text: t(r.personal ? "canned.scope.personal" : "canned.scope.shared") }),
+    el("td", { class: "nowrap" }, actions),
   );
 }
 

@@ -55,7 +55,7 @@ function showContext({ conversation, customer, handoff, sla }) {
   field("language", languageName(handoff?.language || conversation?.language || customer?.language));
   field("reason", handoff ? tOr(`reason.${handoff.reason}`, handoff.reason) : "");
   field("skill", handoff?.skill);
-  field("question", handoff?.question || handoff?.context?.question);
+  field("question", handoff?.question || handoff?.context?.question || handoff?.context?.message);
   ui.noHandoff.hidden = Boolean(handoff);
   if (customer?.name) transcript.labels.customer = customer.name;
   setConversation(conversation);
@@ -64,7 +64,9 @@ function showContext({ conversation, customer, handoff, sla }) {
 
 function setConversation(c) {
   if (!c) return;
+  const ended = conv && conv.status !== c.status && ["resolved", "closed"].includes(c.status);
   conv = c;
+  if (ended) loadContext(); // the SLA clock stops at the resolution: show it as it ended
   const mine = c.status === "assigned" && c.assigned_agent_id === me;
   ui.status.textContent = tOr(`status.${c.status}`, c.status);
   ui.status.className = `badge badge--${c.status}`;

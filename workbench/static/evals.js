@@ -92,7 +92,7 @@ function runRow(r) {
     el("td", { class: "num", text: s.latency_p95_ms === undefined ? "–" : `${num(s.latency_p95_ms, 0)} ms` }),
     el(
       "td",
-      {},
+      { class: "sticky-end" },
       r.status === "done"
         ? el("a", {
             href: `/api/v1/eval/runs/${seg(r.id)}/report?format=html`,

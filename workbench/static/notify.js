@@ -56,6 +56,11 @@ const panel = el(
   ),
 );
 const announcer = el("p", { class: "visually-hidden", role: "status", "data-testid": "notify-announce" });
+// The visible side of an alert: a card in the corner for a chat offered or assigned to the agent,
+// a mention or a transfer, with a link to act on it; it goes by itself after a while. The queue
+// page needs none: its "My conversations" shows the offer with Accept and Decline.
+const toast = el("div", { class: "notify__toast", "data-testid": "alert-toast", hidden: true });
+document.body.append(toast);
 const widget = el("div", { class: "notify", "data-testid": "notifications" }, bell, panel, announcer);
 root?.prepend(widget);
 
@@ -263,12 +268,39 @@ function desktop(title, body, convID) {
 
 const alerted = new Map(); // conversation id → when it last alerted
 
-function alertOnce(convID, title, body) {
+const TOAST_MS = 12000;
+const onQueuePage = location.pathname === "/workbench" || location.pathname === "/workbench/";
+let toastTimer = 0;
+function hideToast() {
+  clearTimeout(toastTimer);
+  toast.hidden = true;
+  toast.replaceChildren();
+}
+
+/** Shows title and body in the corner card, with link {href, text} to act on it. */
+function showToast(title, body, link) {
+  toast.replaceChildren(
+    el("strong", { class: "notify__toast-title", "data-testid": "alert-toast-title", text: title }),
+    body ? el("span", { class: "notify__toast-text", "data-testid": "alert-toast-text", text: body }) : null,
+    el(
+      "span",
+      { class: "notify__toast-actions" },
+      el("a", { class: "btn btn--small btn--primary", href: link.href, "data-testid": "alert-toast-link", text: link.text }),
+      el("button", { type: "button", class: "btn btn--small btn--ghost", "data-testid": "alert-toast-close", text: t("notify.toast_dismiss"), onclick: hideToast }),
+    ),
+  );
+  toast.hidden = false;
+  clearTimeout(toastTimer);
+  toastTimer = setTimeout(hideToast, TOAST_MS);
+}
+
+function alertOnce(convID, title, body, link = { href: `/workbench/conversations/${seg(convID)}`, text: t("notify.toast_open") }) {
   const now = Date.now();
   for (const [id, at] of alerted) if (now - at > DEDUPE_MS) alerted.delete(id);
   if (alerted.has(convID)) return;
   alerted.set(convID, now);
   say(announcer, body ? `${title}: ${body}` : title);
+  if (!onQueuePage) showToast(title, body, link);
   chime();
   // The conversation already open and in view needs no desktop notification.
   const here = location.pathname === `/workbench/conversations/${convID}` && document.visibilityState === "visible";
@@ -298,7 +330,13 @@ connectLive("/api/v1/agent/ws", {
       }
       case "assigned": {
         const c = frame.conversation;
-        alertOnce(c.conversation_id, t("notify.assigned", { customer: c.customer_name || t("mine.anonymous") }), c.question || "");
+        const customer = c.customer_name || t("mine.anonymous");
+        // An offer is accepted or declined in "My conversations"; opening the chat would accept it.
+        if (c.offered) {
+          alertOnce(c.conversation_id, t("notify.offered", { customer }), c.question || c.message || "", { href: "/workbench", text: t("notify.toast_offer") });
+        } else {
+          alertOnce(c.conversation_id, t("notify.assigned", { customer }), c.question || c.message || "");
+        }
         emit("baton:assigned", c);
         break;
       }

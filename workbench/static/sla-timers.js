@@ -4,7 +4,7 @@
 // the server again: green while in time, amber from 75% of the target, red once overdue.
 
 import { el } from "baton/dom.js";
-import { t, formatDuration, formatTime } from "baton/strings.js";
+import { t, tOr, formatDuration, formatTime } from "baton/strings.js";
 
 const SELECTOR = '[data-testid="sla-timer"][data-due]';
 
@@ -35,11 +35,14 @@ export function slaTimer(sla) {
     "data-warn": Date.parse(cur.warn_at) + skew,
     "data-recorded": cur.breached_at ? "true" : "",
     "data-breaches": sla.breaches,
-    title: t("sla.title", { tier: sla.tier || "—", due: formatTime(cur.due_at) }),
+    title: t("sla.title", { tier: tierName(sla.tier), due: formatTime(cur.due_at) }),
   });
   update(node, Date.now());
   return node;
 }
+
+/** A tier's name in the page's language: the default tiers are translated, others shown as named. */
+export const tierName = (name) => (name ? tOr(`sla.tier.${name}`, name) : "—");
 
 /** Shows a conversation's SLA inside node (the context card's field), replacing what was there. */
 export function mountSLA(node, sla) {

@@ -9,7 +9,7 @@ import { t, tOr, formatDuration } from "baton/strings.js";
 import { connectLive } from "baton/live.js";
 import { api } from "baton/api.js";
 import { badge, liveIndicator, showError } from "baton/ui.js";
-import { slaTimer } from "baton/sla-timers.js";
+import { slaTimer, tierName } from "baton/sla-timers.js";
 
 const FALLBACK_REFRESH_MS = 10000;
 const isAdmin = $("#page").dataset.admin === "1";
@@ -140,7 +140,7 @@ function conversationRow(c, skew) {
       "td",
       {},
       el("a", { href: `/workbench/conversations/${seg(c.conversation_id)}`, text: c.customer_name || t("mine.anonymous") }),
-      el("div", { class: "muted", text: c.question || t("queue.no_question") }),
+      el("div", { class: "muted", text: c.question || c.message || t("queue.no_question") }),
     ),
     el("td", { text: c.skill }),
     el("td", {}, badge("status", c.status)),
@@ -255,7 +255,7 @@ function secondsCell(tier, clock, value) {
       required: true,
       value,
       "data-clock": clock,
-      "aria-label": t("sup.seconds_label", { tier: tier.name || tier.min_priority, clock: t(`sup.col.${clock}`) }),
+      "aria-label": t("sup.seconds_label", { tier: tier.name ? tierName(tier.name) : tier.min_priority, clock: t(`sup.col.${clock}`) }),
     }),
   );
 }
@@ -266,7 +266,7 @@ function renderTargets(doc) {
       el(
         "tr",
         { "data-testid": "sla-tier", "data-min-priority": tier.min_priority, "data-name": tier.name },
-        el("td", { text: tier.name || t("common.none") }),
+        el("td", { text: tier.name ? tierName(tier.name) : t("common.none") }),
         el("td", { class: "num", text: tier.min_priority }),
         secondsCell(tier, "first", tier.first_response_seconds),
         secondsCell(tier, "next", tier.next_response_seconds),

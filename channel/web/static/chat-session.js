@@ -108,6 +108,12 @@ export class ChatSession {
     }
   }
 
+  /** Records the page's language as the conversation's (the customer chose it); returns it. */
+  async setLanguage() {
+    const { conversation } = await this.call("PUT", `/api/v1/conversations/${seg(this.id)}/language`, { language: this.language });
+    return conversation;
+  }
+
   /** Creates the conversation; returns it. */
   async start() {
     const data = await request("POST", "/api/v1/conversations", {

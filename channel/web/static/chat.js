@@ -46,6 +46,14 @@ const transcript = new Transcript(ui.list, {
 });
 transcript.onChange = () => (ui.welcome.hidden = transcript.size > 0);
 
+// Whatever takes room from the transcript (the queue banner, a connection notice, an error, a
+// taller input box) keeps the latest message in view when it was in view.
+let pinned = true;
+ui.scroll.addEventListener("scroll", () => (pinned = transcript.nearBottom()), { passive: true });
+new ResizeObserver(() => {
+  if (pinned) transcript.scrollToEnd();
+}).observe(ui.scroll);
+
 let live = null;
 let busy = false;
 let conv = null;
@@ -228,6 +236,10 @@ async function init() {
   if (!session.id) return;
   try {
     const resumed = await session.resume();
+    // The customer switched the page's language: what Baton says from now on follows it.
+    if (resumed.conversation.language && resumed.conversation.language !== lang) {
+      session.setLanguage().catch(() => {});
+    }
     setQueue(resumed.queue);
     setConversation(resumed.conversation);
     resumed.messages.forEach((m) => transcript.add(m));
