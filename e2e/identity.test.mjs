@@ -125,6 +125,24 @@ describe("the chat on other sites: verified identity and the embedded widget", (
         assert.equal(v.conversations.length, 1);
       }
 
+      // The agent's context card says the id was verified by the site, or not.
+      const staff = await browser.newContext({ baseURL: baton.baseURL, locale: "en-US" });
+      staff.setDefaultTimeout(15_000);
+      const desk = await staff.newPage();
+      pages.desk = desk;
+      await desk.goto("/login");
+      await desk.getByTestId("login-email").fill("admin@e2e.test");
+      await desk.getByTestId("login-password").fill(baton.adminPassword);
+      await Promise.all([desk.waitForURL((u) => u.pathname !== "/login"), desk.getByTestId("login-submit").click()]);
+      const externalID = async (page) => {
+        await desk.goto(`/workbench/conversations/${(await stored(page)).conversation_id}`);
+        const dd = desk.locator('[data-testid="customer-360"] [data-ctx="customer_external_id"]');
+        await eventually(async () => (await dd.textContent()).includes("ann-42"), { what: "the customer's external id" });
+        return dd.textContent();
+      };
+      assert.equal(await externalID(phone), "ann-42 · verified by the site");
+      assert.equal(await externalID(unsigned), "ann-42 · not verified");
+
       // Another user signs in on the laptop: Ann's conversation is not shown to them.
       await laptop.goto(chatURL({ external_id: "bob-7", user_hash: sign("bob-7") }));
       await laptop.getByTestId("chat-input").waitFor();

@@ -54,6 +54,18 @@ func newReceiver(t *testing.T) *receiver {
 	return r
 }
 
+// drain sends every due delivery, as the dispatcher would over a few ticks.
+func drain(t *testing.T, d *outbound.Dispatcher) {
+	t.Helper()
+	for {
+		n, err := d.RunOnce(context.Background())
+		require.NoError(t, err)
+		if n == 0 {
+			return
+		}
+	}
+}
+
 func (r *receiver) bodies() []outbound.Body {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -68,18 +80,9 @@ func TestChannelAndWebhooks(t *testing.T) {
 	ta := newTestApp(t, appOptions{demo: true})
 	admin := ta.user("admin@x.test", "admin")
 	agent := ta.user("agent@x.test", "agent")
-	ctx := context.Background()
 	disp := &outbound.Dispatcher{Pool: ta.DB.Pool, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Backoff: func(int) time.Duration { return 0 }}
-	deliver := func() {
-		for {
-			n, err := disp.RunOnce(ctx)
-			require.NoError(t, err)
-			if n == 0 {
-				return
-			}
-		}
-	}
+	deliver := func() { drain(t, disp) }
 
 	platform, crm := newReceiver(t), newReceiver(t)
 	// Configuration: admins only, checked.

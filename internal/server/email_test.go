@@ -3,7 +3,6 @@ package server
 import (
 	"bufio"
 	"bytes"
-	"context"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -114,18 +113,9 @@ func TestEmailChannel(t *testing.T) {
 	const token = "inbound-token-0123456789"
 	ta := newTestApp(t, appOptions{demo: true, emailToken: token, smtpAddr: smtpd.ln.Addr().String(), emailFrom: "Shop Support <support@shop.example>"})
 	agent := ta.user("agent@x.test", "agent")
-	ctx := context.Background()
 	disp := &outbound.Dispatcher{Pool: ta.DB.Pool, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Mail: Mailer(ta.Config, ta.DB.Pool)}
-	deliver := func() {
-		for {
-			n, err := disp.RunOnce(ctx)
-			require.NoError(t, err)
-			if n == 0 {
-				return
-			}
-		}
-	}
+	deliver := func() { drain(t, disp) }
 	inbound := func(tok string, fields map[string]string) (int, map[string]any) {
 		var b bytes.Buffer
 		w := multipart.NewWriter(&b)

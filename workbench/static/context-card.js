@@ -142,7 +142,12 @@ export function contextExtras({ convID, input, form, notice }) {
     try {
       const { customer, conversations = [] } = await api("GET", `/api/v1/customers/${seg(customerID)}`);
       fact(ui.profile, "customer_phone", customer.phone);
-      fact(ui.profile, "customer_external_id", customer.external_id);
+      // Whether the site vouched for the id (a signed user) or the customer just typed it.
+      fact(
+        ui.profile,
+        "customer_external_id",
+        customer.external_id ? `${customer.external_id} · ${t(customer.verified ? "ctx.verified" : "ctx.unverified")}` : "",
+      );
       fact(ui.profile, "customer_since", formatDateTime(customer.created_at));
       const past = conversations.filter((p) => p.id !== convID);
       ui.earlier.replaceChildren(...past.map(earlier));
