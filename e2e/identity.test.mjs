@@ -134,14 +134,22 @@ describe("the chat on other sites: verified identity and the embedded widget", (
       await desk.getByTestId("login-email").fill("admin@e2e.test");
       await desk.getByTestId("login-password").fill(baton.adminPassword);
       await Promise.all([desk.waitForURL((u) => u.pathname !== "/login"), desk.getByTestId("login-submit").click()]);
-      const externalID = async (page) => {
-        await desk.goto(`/workbench/conversations/${(await stored(page)).conversation_id}`);
+      const externalID = async (convID) => {
+        await desk.goto(`/workbench/conversations/${convID}`);
         const dd = desk.locator('[data-testid="customer-360"] [data-ctx="customer_external_id"]');
         await eventually(async () => (await dd.textContent()).includes("ann-42"), { what: "the customer's external id" });
         return dd.textContent();
       };
-      assert.equal(await externalID(phone), "ann-42 · verified by the site");
-      assert.equal(await externalID(unsigned), "ann-42 · not verified");
+      assert.equal(await externalID((await stored(phone)).conversation_id), "ann-42 · verified by the site");
+      // The widget passes no id without its signature; an API client may send one unsigned.
+      const res = await fetch(`${baton.baseURL}/api/v1/conversations`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ customer: { external_id: "ann-42" } }),
+      });
+      assert.equal(res.status, 201);
+      const claimed = await res.json();
+      assert.equal(await externalID(claimed.conversation.id), "ann-42 · not verified");
 
       // Another user signs in on the laptop: Ann's conversation is not shown to them.
       await laptop.goto(chatURL({ external_id: "bob-7", user_hash: sign("bob-7") }));
