@@ -43,16 +43,21 @@ func (a *API) EmailInbound(c *gin.Context) {
 			return
 		}
 	}
-	from, err := mail.ParseAddress(c.Request.FormValue("from"))
+	// Mail is what mail clients make it: NUL bytes and broken UTF-8 are dropped or replaced here,
+	// rather than refused, so a provider does not retry a mail forever.
+	field := func(k string) string {
+		return strings.ToValidUTF8(strings.ReplaceAll(c.Request.FormValue(k), "\x00", ""), "\uFFFD")
+	}
+	from, err := mail.ParseAddress(field("from"))
 	if err != nil {
 		httpx.Error(c, http.StatusBadRequest, "from is not an e-mail address")
 		return
 	}
 	address := strings.ToLower(from.Address)
-	subject := strings.TrimSpace(c.Request.FormValue("subject"))
-	text := StripQuoted(c.Request.FormValue("text"))
+	subject := strings.TrimSpace(field("subject"))
+	text := StripQuoted(field("text"))
 	if text == "" {
-		text = StripQuoted(htmlText(c.Request.FormValue("html")))
+		text = StripQuoted(htmlText(field("html")))
 	}
 	switch {
 	case text == "" && subject == "":
@@ -66,7 +71,7 @@ func (a *API) EmailInbound(c *gin.Context) {
 	if utf8.RuneCountInString(text) > conversation.MaxTextLen {
 		text = string([]rune(text)[:conversation.MaxTextLen])
 	}
-	h := parseHeaders(c.Request.FormValue("headers"))
+	h := parseHeaders(field("headers"))
 	messageID := strings.TrimSpace(h.Get("Message-Id"))
 	var refs []string
 	for _, k := range []string{"In-Reply-To", "References"} {

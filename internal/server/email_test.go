@@ -188,6 +188,11 @@ func TestEmailChannel(t *testing.T) {
 	require.NotEqual(t, conv, got["conversation_id"])
 	ta.do("GET", "/api/v1/customers/"+ta.customerID(got["conversation_id"].(string), agent), agent, nil, 200, nil)
 	require.Equal(t, ta.customerID(conv, agent), ta.customerID(got["conversation_id"].(string), agent))
+	// A mail with a NUL byte and broken UTF-8 is taken, cleaned, not refused (a refusal is retried).
+	status, got = inbound(token, map[string]string{"from": "odd@example.org", "subject": "hi\x00",
+		"text": "where is my order\x00 A1234567 \xff\xfe", "headers": "Message-ID: <odd1@example.org>\r\n"})
+	require.Equal(t, 200, status, got)
+	require.Equal(t, "where is my order A1234567 \uFFFD", got["message"].(map[string]any)["text"])
 	status, got = inbound(token, map[string]string{"from": "mallory@example.net", "subject": "Re: 退款问题",
 		"text": "what did wei order?", "headers": "Message-ID: <x1@example.net>\r\nIn-Reply-To: " + ours + "\r\n"})
 	require.Equal(t, 200, status)
