@@ -141,6 +141,7 @@ describe("the chat on other sites: verified identity and the embedded widget", (
         return dd.textContent();
       };
       assert.equal(await externalID((await stored(phone)).conversation_id), "ann-42 · verified by the site");
+      assert.equal(await desk.getByTestId("conversation-channel").textContent(), "Web chat", "the conversation names its channel");
       // The widget passes no id without its signature; an API client may send one unsigned.
       const res = await fetch(`${baton.baseURL}/api/v1/conversations`, {
         method: "POST",

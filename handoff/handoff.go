@@ -127,10 +127,12 @@ type QueueItem struct {
 	Priority       int    `json:"priority"`
 	Question       string `json:"question"`
 	// Message is the customer's message that triggered the handoff.
-	Message      string    `json:"message,omitempty"`
-	CustomerName string    `json:"customer_name"`
-	EnqueuedAt   time.Time `json:"enqueued_at"`
-	SLA          *SLAState `json:"sla,omitempty"`
+	Message      string `json:"message,omitempty"`
+	CustomerName string `json:"customer_name"`
+	// Channel is where the customer writes from: web, api, email, or a messaging channel's name.
+	Channel    string    `json:"channel"`
+	EnqueuedAt time.Time `json:"enqueued_at"`
+	SLA        *SLAState `json:"sla,omitempty"`
 	// Transfer is the transfer that put it back in the queue, if one did.
 	Transfer *TransferNote `json:"transfer,omitempty"`
 	// LeftMessage marks a message left while the team was closed.
@@ -144,11 +146,13 @@ type AgentItem struct {
 	Reason         string `json:"reason"`
 	Question       string `json:"question"`
 	// Message is the customer's message that triggered the handoff.
-	Message      string    `json:"message,omitempty"`
-	CustomerName string    `json:"customer_name"`
-	ClaimedAt    time.Time `json:"claimed_at"`
-	UpdatedAt    time.Time `json:"updated_at"`
-	SLA          *SLAState `json:"sla,omitempty"`
+	Message      string `json:"message,omitempty"`
+	CustomerName string `json:"customer_name"`
+	// Channel is where the customer writes from: web, api, email, or a messaging channel's name.
+	Channel   string    `json:"channel"`
+	ClaimedAt time.Time `json:"claimed_at"`
+	UpdatedAt time.Time `json:"updated_at"`
+	SLA       *SLAState `json:"sla,omitempty"`
 	// Unread counts the customer's messages the agent has not seen yet.
 	Unread int `json:"unread"`
 	// Transfer is the transfer that brought it to the agent, if one did.

@@ -95,7 +95,7 @@ func EnqueueTx(ctx context.Context, tx pgx.Tx, r Request) error {
 
 const queueSelect = `
 SELECT h.conversation_id, h.id, h.reason, h.skill, h.language, h.priority, h.question,
-  COALESCE(h.context->>'message', ''), cu.name, h.enqueued_at, h.left_message
+  COALESCE(h.context->>'message', ''), cu.name, h.enqueued_at, h.left_message, c.channel
 FROM handoffs h
 JOIN conversations c ON c.id = h.conversation_id
 JOIN customers cu ON cu.id = c.customer_id
@@ -114,7 +114,7 @@ func (s *Store) Queue(ctx context.Context, u auth.User) ([]QueueItem, error) {
 	out := []QueueItem{}
 	for rows.Next() {
 		var q QueueItem
-		if err := rows.Scan(&q.ConversationID, &q.HandoffID, &q.Reason, &q.Skill, &q.Language, &q.Priority, &q.Question, &q.Message, &q.CustomerName, &q.EnqueuedAt, &q.LeftMessage); err != nil {
+		if err := rows.Scan(&q.ConversationID, &q.HandoffID, &q.Reason, &q.Skill, &q.Language, &q.Priority, &q.Question, &q.Message, &q.CustomerName, &q.EnqueuedAt, &q.LeftMessage, &q.Channel); err != nil {
 			return nil, err
 		}
 		out = append(out, q)
@@ -126,7 +126,7 @@ func (s *Store) Queue(ctx context.Context, u auth.User) ([]QueueItem, error) {
 func (s *Store) AgentConversations(ctx context.Context, u auth.User) ([]AgentItem, error) {
 	rows, err := s.pool.Query(ctx, `SELECT c.id, c.status, h.reason, h.question,
 		COALESCE(h.context->>'message', ''), cu.name, h.claimed_at, c.updated_at,
-		h.accepted_at IS NULL, h.left_message
+		h.accepted_at IS NULL, h.left_message, c.channel
 		FROM handoffs h JOIN conversations c ON c.id = h.conversation_id JOIN customers cu ON cu.id = c.customer_id
 		WHERE h.status = 'assigned' AND h.claimed_by = $1 ORDER BY c.updated_at DESC`, u.ID)
 	if err != nil {
@@ -136,7 +136,7 @@ func (s *Store) AgentConversations(ctx context.Context, u auth.User) ([]AgentIte
 	out := []AgentItem{}
 	for rows.Next() {
 		var a AgentItem
-		if err := rows.Scan(&a.ConversationID, &a.Status, &a.Reason, &a.Question, &a.Message, &a.CustomerName, &a.ClaimedAt, &a.UpdatedAt, &a.Offered, &a.LeftMessage); err != nil {
+		if err := rows.Scan(&a.ConversationID, &a.Status, &a.Reason, &a.Question, &a.Message, &a.CustomerName, &a.ClaimedAt, &a.UpdatedAt, &a.Offered, &a.LeftMessage, &a.Channel); err != nil {
 			return nil, err
 		}
 		if a.Offered && s.OfferTimeout > 0 {

@@ -168,6 +168,15 @@ func TestChannelAndWebhooks(t *testing.T) {
 	var full map[string]map[string]any
 	ta.do("GET", "/api/v1/conversations/"+conv, agent, nil, 200, &full)
 	require.Equal(t, "wechat", full["conversation"]["channel"])
+	var queue struct {
+		Items []struct {
+			ConversationID string `json:"conversation_id"`
+			Channel        string `json:"channel"`
+		} `json:"items"`
+	}
+	ta.do("GET", "/api/v1/queue", agent, nil, 200, &queue)
+	require.Len(t, queue.Items, 1)
+	require.Equal(t, "wechat", queue.Items[0].Channel, "the queue card names the channel")
 	ta.do("POST", "/api/v1/conversations/"+conv+"/claim", agent, nil, 200, nil)
 	ta.do("POST", "/api/v1/conversations/"+conv+"/agent-messages", agent, map[string]string{"text": "您好，我来帮您查退款"}, 201, nil)
 	ta.do("POST", "/api/v1/conversations/"+conv+"/resolve", agent, map[string]string{"disposition": "resolved"}, 200, nil)

@@ -6,7 +6,7 @@ import { t, tOr } from "baton/strings.js";
 import { connectLive } from "baton/live.js";
 import { Transcript } from "baton/transcript.js";
 import { api } from "baton/api.js";
-import { languageName, liveIndicator, showError } from "baton/ui.js";
+import { channelName, languageName, liveIndicator, showError } from "baton/ui.js";
 import { mountSLA } from "baton/sla-timers.js";
 import { contextExtras } from "baton/context-card.js";
 import { cannedMenu } from "baton/canned.js";
@@ -53,6 +53,7 @@ function showContext({ conversation, customer, handoff, sla }) {
   field("customer_email", customer?.email);
   field("vip_tier", customer?.vip_tier);
   field("language", languageName(handoff?.language || conversation?.language || customer?.language));
+  field("channel", channelName(conversation?.channel));
   field("reason", handoff ? tOr(`reason.${handoff.reason}`, handoff.reason) : "");
   field("skill", handoff?.skill);
   field("question", handoff?.question || handoff?.context?.question || handoff?.context?.message);

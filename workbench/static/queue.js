@@ -5,7 +5,7 @@ import { $, el, say, seg } from "baton/dom.js";
 import { t, formatDuration } from "baton/strings.js";
 import { connectLive } from "baton/live.js";
 import { api } from "baton/api.js";
-import { badge, languageName, liveIndicator, showError } from "baton/ui.js";
+import { badge, channelName, languageName, liveIndicator, showError } from "baton/ui.js";
 import { slaTimer } from "baton/sla-timers.js";
 import { transferLine, unreadBadge } from "baton/collab-list.js";
 
@@ -40,6 +40,7 @@ function queueItem(item) {
         { class: "item__meta" },
         badge("reason", item.reason),
         el("span", { text: item.customer_name || t("mine.anonymous") }),
+        el("span", { "data-testid": "item-channel", text: channelName(item.channel) }),
         el("span", { text: languageName(item.language) }),
         item.skill ? el("span", { text: t("queue.skill", { skill: item.skill }) }) : null,
         Number.isFinite(item.priority) ? el("span", { text: t("queue.priority", { n: item.priority }) }) : null,
@@ -106,6 +107,7 @@ function myItem(item) {
           badge("status", item.status),
           item.reason ? badge("reason", item.reason) : null,
           el("span", { text: item.customer_name || t("mine.anonymous") }),
+          el("span", { "data-testid": "item-channel", text: channelName(item.channel) }),
           slaTimer(item.sla),
         ),
         el("p", { class: "item__title", text: item.question || item.message || t("queue.no_question") }),

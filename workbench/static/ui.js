@@ -11,6 +11,9 @@ export function badge(kind, value, attrs = {}) {
 /** The label of a language code ("zh" → "Chinese"), or the code itself. */
 export const languageName = (code) => (code ? tOr(`language.${code}`, code) : t("common.none"));
 
+/** A conversation's channel as agents read it: Web chat, API, E-mail, or a messaging channel's name. */
+export const channelName = (name) => (name ? tOr(`channel.${name}`, name) : t("common.none"));
+
 /** Returns an onState callback for connectLive that shows "Live" / "Reconnecting…" in node. */
 export function liveIndicator(node) {
   return (state) => {
