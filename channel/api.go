@@ -122,13 +122,13 @@ func (a *API) CreateConversation(c *gin.Context) {
 			return
 		}
 	}
+	who := conversation.Customer{ExternalID: cu.ExternalID, Name: strings.TrimSpace(cu.Name), Email: strings.TrimSpace(cu.Email),
+		Phone: conversation.NormalizePhone(cu.Phone), Language: cu.Language}
 	switch t := auth.BearerToken(c); {
 	case cu.UserHash != "":
 		// A verified identity: the one customer with this external id, a new token for this device.
 		var err error
-		customer, token, err = a.Convs.CustomerVerified(ctx, conversation.Customer{
-			ExternalID: cu.ExternalID, Name: strings.TrimSpace(cu.Name), Email: strings.TrimSpace(cu.Email), Phone: conversation.NormalizePhone(cu.Phone), Language: cu.Language,
-		})
+		customer, token, err = a.Convs.CustomerVerified(ctx, who)
 		if err != nil {
 			httpx.Internal(c, err)
 			return
@@ -146,9 +146,7 @@ func (a *API) CreateConversation(c *gin.Context) {
 		customer, token = existing, t
 	default:
 		var err error
-		customer, token, err = a.Convs.CustomerCreate(ctx, conversation.Customer{
-			ExternalID: cu.ExternalID, Name: strings.TrimSpace(cu.Name), Email: strings.TrimSpace(cu.Email), Phone: conversation.NormalizePhone(cu.Phone), Language: cu.Language,
-		})
+		customer, token, err = a.Convs.CustomerCreate(ctx, who)
 		if err != nil {
 			httpx.Internal(c, err)
 			return
