@@ -26,6 +26,15 @@ type Service struct {
 	// KeepOutOfQueue stores the bot's handoff reply but queues nothing: the conversation stays
 	// with the bot and no agent is offered it (baton chat, unless --queue).
 	KeepOutOfQueue bool
+	// Tickets, when set, answers a message that names a ticket number (T10023, 工单10023) with
+	// that ticket's status, before any intent is classified.
+	Tickets TicketDesk
+}
+
+// TicketDesk answers a customer's question about one of their tickets. ok is false when text
+// names no ticket; it must be cheap then (the bot asks it on every turn).
+type TicketDesk interface {
+	ChatAnswer(ctx context.Context, customerID, lang, text string) (reply string, meta json.RawMessage, ok bool, err error)
 }
 
 // TurnResult is the stored customer message and what the bot replied to it.
@@ -124,6 +133,24 @@ func (s *Service) takeTurn(ctx context.Context, conv conversation.Conversation, 
 			return nil, false, nil, err
 		}
 		cust = &c
+	}
+	if s.Tickets != nil {
+		reply, meta, ok, err := s.Tickets.ChatAnswer(ctx, cust.ID, conv.Language, msg.Text)
+		if err != nil {
+			return nil, false, nil, fmt.Errorf("bot: ticket status: %w", err)
+		}
+		if ok {
+			// The conversation's dialogue state stays as it was: a ticket question is an aside.
+			state := conv.BotState
+			if len(state) == 0 {
+				state = json.RawMessage(`{}`)
+			}
+			wrote, err := s.Convs.BotTurn(ctx, convID, msg.ID, state, []conversation.BotReply{{Text: reply, Meta: meta}})
+			if err != nil {
+				return nil, false, nil, err
+			}
+			return wrote, len(wrote) > 0, state, nil
+		}
 	}
 	out, err := s.Bot.Decide(ctx, Input{Text: msg.Text, ConvLang: conv.Language, State: st,
 		Customer: Customer{Name: cust.Name, VIPTier: cust.VIPTier}})

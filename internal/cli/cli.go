@@ -81,6 +81,10 @@ Knowledge-base embedder (changing it re-embeds in the background at the next sta
 Routing (README.md, "Routing and the customer's wait"):
   BATON_OFFER_TIMEOUT   an offered chat not accepted for this long goes to the next agent (30s)
   BATON_CHANNEL_PRIORITY  handoff priority added per channel, e.g. api=10
+
+Tickets (README.md, "Tickets"):
+  BATON_TICKET_ESCALATE_AFTER  an unsolved ticket this old escalates once: priority raised,
+                        supervisors notified (72h; 0 = never)
 See README.md for every setting.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,

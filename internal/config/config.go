@@ -64,6 +64,9 @@ type Config struct {
 	// OfferTimeout is how long an agent has to accept a conversation the router offered them
 	// before it goes to the next agent; 0 means offers do not time out.
 	OfferTimeout time.Duration // BATON_OFFER_TIMEOUT (default 30s)
+	// TicketEscalateAfter is how long a ticket may stay unsolved before it escalates (raised
+	// priority, supervisors notified); 0 means tickets do not escalate by age.
+	TicketEscalateAfter time.Duration // BATON_TICKET_ESCALATE_AFTER (default 72h)
 	// Embed chooses the embedder knowledge-base chunks are embedded with.
 	Embed EmbedConfig
 	// MetricsToken, when set, serves Prometheus metrics at /metrics to requests bearing it.
@@ -166,6 +169,9 @@ func Load() (Config, error) {
 	}
 	if c.OfferTimeout, err = durationEnv("BATON_OFFER_TIMEOUT", 30*time.Second); err != nil || c.OfferTimeout < 0 {
 		return c, fmt.Errorf("config: BATON_OFFER_TIMEOUT must be a duration such as 30s (0 = never), got %q", os.Getenv("BATON_OFFER_TIMEOUT"))
+	}
+	if c.TicketEscalateAfter, err = durationEnv("BATON_TICKET_ESCALATE_AFTER", 72*time.Hour); err != nil || c.TicketEscalateAfter < 0 {
+		return c, fmt.Errorf("config: BATON_TICKET_ESCALATE_AFTER must be a duration such as 72h (0 = never), got %q", os.Getenv("BATON_TICKET_ESCALATE_AFTER"))
 	}
 	if c.AdminPassword, err = secret("BATON_ADMIN_PASSWORD"); err != nil {
 		return c, err

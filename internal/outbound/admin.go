@@ -19,7 +19,8 @@ import (
 )
 
 // Events a webhook may subscribe to.
-var Events = []string{"conversation.created", "conversation.handed_off", "conversation.resolved"}
+var Events = []string{"conversation.created", "conversation.handed_off", "conversation.resolved",
+	"ticket.created", "ticket.updated", "ticket.solved"}
 
 // Admin serves the configuration of webhooks and channels (admins only).
 type Admin struct {

@@ -19,6 +19,7 @@ import (
 	"github.com/baton-cs/baton/internal/metrics"
 	"github.com/baton-cs/baton/internal/outbound"
 	"github.com/baton-cs/baton/kb"
+	"github.com/baton-cs/baton/ticket"
 	"github.com/baton-cs/baton/workbench"
 )
 
@@ -208,6 +209,24 @@ func (a *App) Routes() (http.Handler, error) {
 	cannedStaff.DELETE("/:id", cannedAPI.Delete)
 	r.POST("/api/v1/canned-responses/:id/render", auth.Require(auth.RoleAgent), cannedAPI.Render)
 
+	// Tickets (工单): agents, supervisors and admins work them; editors may open and read them.
+	// The chat answers a ticket number with its status (bot.Service.Tickets).
+	if a.Tickets == nil { // wired by Serve; tests that build an App by hand get it here
+		a.Tickets = ticket.NewStore(a.DB.Pool)
+	}
+	if a.Turns != nil {
+		a.Turns.Tickets = a.Tickets
+	}
+	tickets := &ticket.API{Store: a.Tickets}
+	ticketReaders := r.Group("/api/v1", auth.Require(auth.RoleAgent, auth.RoleEditor))
+	ticketReaders.GET("/tickets", tickets.List)
+	ticketReaders.POST("/tickets", tickets.Create)
+	ticketReaders.GET("/tickets/:id", tickets.Get)
+	ticketReaders.GET("/ticket-sla", tickets.GetSLA)
+	agents.PATCH("/tickets/:id", tickets.Update)
+	agents.POST("/tickets/:id/comments", tickets.Comment)
+	admins.PUT("/ticket-sla", tickets.PutSLA)
+
 	// Web pages.
 	pages := workbench.NewPages(static, a.Users, a.Config.CookieSecure)
 	r.GET("/", pages.Home)
@@ -226,5 +245,7 @@ func (a *App) Routes() (http.Handler, error) {
 	r.GET("/workbench/evals", pages.Evals)
 	r.GET("/workbench/supervisor", pages.Supervisor)
 	r.GET("/workbench/canned", pages.Canned)
+	r.GET("/workbench/tickets", pages.Tickets)
+	r.GET("/workbench/tickets/:id", pages.Ticket)
 	return r, nil
 }

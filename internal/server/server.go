@@ -34,6 +34,7 @@ import (
 	"github.com/baton-cs/baton/internal/outbound"
 	"github.com/baton-cs/baton/kb"
 	"github.com/baton-cs/baton/migrations"
+	"github.com/baton-cs/baton/ticket"
 )
 
 // Serve runs Baton until ctx ends, then shuts down in order: stop accepting, close WebSockets
@@ -159,6 +160,10 @@ func Serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	sweeper := &handoff.Sweeper{Store: app.Handoffs, Every: cfg.RoutingSweep, PresenceGrace: cfg.PresenceGrace,
 		ReplyTimeout: cfg.ReplyTimeout, OfferTimeout: cfg.OfferTimeout, Log: log}
 	go sweeper.Run(busCtx)
+	// Tickets untouched past their due time or unsolved too long escalate; every process sweeps,
+	// the escalation's primary key lets one record each.
+	app.Tickets = ticket.NewStore(d.Pool)
+	go (&ticket.Sweeper{Store: app.Tickets, After: cfg.TicketEscalateAfter, Log: log}).Run(busCtx)
 	// Webhook events and channels' messages out of the deliveries outbox.
 	go (&outbound.Dispatcher{Pool: d.Pool, Log: log, Every: cfg.DeliveryEvery, Mail: Mailer(cfg, d.Pool)}).Run(busCtx)
 	app.Bots = loader
@@ -267,6 +272,8 @@ type App struct {
 	Canned    *canned.Store
 	Summaries *handoff.Summaries
 	Customers *customer.Store
+	// Tickets are the ticket desk (工单).
+	Tickets *ticket.Store
 	// Metrics are served at /metrics when Config.MetricsToken is set (nil otherwise).
 	Metrics *metrics.Metrics
 }
