@@ -17,7 +17,13 @@ const (
 
 // assignTx records an assignment change and tells the new assignee, unless they did it themselves.
 func assignTx(ctx context.Context, tx pgx.Tx, id, by int64, before, after *int64) error {
-	if err := addEvent(ctx, tx, id, by, "assigned", "", change{before, after}); err != nil {
+	name := "" // the timeline names the new assignee as they were called then
+	if after != nil {
+		if err := tx.QueryRow(ctx, `SELECT `+fmt.Sprintf(staffName, "u")+` FROM users u WHERE u.id = $1`, *after).Scan(&name); err != nil {
+			return fmt.Errorf("ticket: assignee: %w", err)
+		}
+	}
+	if err := addEvent(ctx, tx, id, by, "assigned", name, change{before, after}); err != nil {
 		return err
 	}
 	if after == nil || *after == by {

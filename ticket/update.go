@@ -171,8 +171,12 @@ func applyFields(t *Ticket, p Patch, fields *[]string) error {
 		if err := checkAttachments(as); err != nil {
 			return err
 		}
-		t.Attachments = as
-		*fields = append(*fields, "attachments")
+		before, _ := json.Marshal(t.Attachments)
+		after, _ := json.Marshal(as)
+		if string(before) != string(after) {
+			t.Attachments = as
+			*fields = append(*fields, "attachments")
+		}
 	}
 	if p.DueAt != nil && !p.DueAt.Equal(t.DueAt) {
 		t.DueAt = *p.DueAt
