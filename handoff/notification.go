@@ -15,6 +15,9 @@ import (
 const (
 	NotifyMention  = "mention"
 	NotifyTransfer = "transfer"
+	// Tickets file these two (see the ticket package); they carry a ticket id.
+	NotifyTicketEscalated = "ticket_escalated"
+	NotifyTicketAssigned  = "ticket_assigned"
 )
 
 // NotificationKind is the user-topic event kind of a new notification; NotificationsReadKind
@@ -29,6 +32,9 @@ type Notification struct {
 	ID             int64      `json:"id"`
 	Kind           string     `json:"kind"`
 	ConversationID string     `json:"conversation_id"`
+	// TicketID and TicketNumber name the ticket a ticket notification is about.
+	TicketID       *int64     `json:"ticket_id,omitempty"`
+	TicketNumber   string     `json:"ticket_number,omitempty"`
 	Actor          *Person    `json:"actor,omitempty"`
 	Text           string     `json:"text"`
 	CustomerName   string     `json:"customer_name"`
@@ -40,21 +46,26 @@ type Notification struct {
 const notificationExcerpt = 280
 
 var notificationSelect = `
-SELECT n.id, n.kind, n.conversation_id, n.actor_id, ` + fmt.Sprintf(staffName, "a") + `,
-  left(COALESCE(t.text, ''), ` + fmt.Sprint(notificationExcerpt) + `), COALESCE(cu.name, ''), n.created_at, n.read_at
+SELECT n.id, n.kind, COALESCE(n.conversation_id::text, ''), n.ticket_id, n.actor_id, ` + fmt.Sprintf(staffName, "a") + `,
+  left(COALESCE(t.text, tk.subject, ''), ` + fmt.Sprint(notificationExcerpt) + `), COALESCE(cu.name, tcu.name, ''), n.created_at, n.read_at
 FROM notifications n
 LEFT JOIN users a ON a.id = n.actor_id
 LEFT JOIN conversation_timeline t ON t.id = n.entry_id
 LEFT JOIN conversations c ON c.id = n.conversation_id
-LEFT JOIN customers cu ON cu.id = c.customer_id`
+LEFT JOIN customers cu ON cu.id = c.customer_id
+LEFT JOIN tickets tk ON tk.id = n.ticket_id
+LEFT JOIN customers tcu ON tcu.id = tk.customer_id`
 
 func scanNotification(row pgx.Row) (Notification, error) {
 	var n Notification
 	var actorID *int64
 	var actorName *string
-	err := row.Scan(&n.ID, &n.Kind, &n.ConversationID, &actorID, &actorName, &n.Text, &n.CustomerName, &n.CreatedAt, &n.ReadAt)
+	err := row.Scan(&n.ID, &n.Kind, &n.ConversationID, &n.TicketID, &actorID, &actorName, &n.Text, &n.CustomerName, &n.CreatedAt, &n.ReadAt)
 	if actorID != nil && actorName != nil {
 		n.Actor = &Person{ID: *actorID, Name: *actorName}
+	}
+	if n.TicketID != nil {
+		n.TicketNumber = fmt.Sprintf("T%d", *n.TicketID)
 	}
 	return n, err
 }

@@ -8,6 +8,7 @@ import { t, tOr, formatDateTime } from "baton/strings.js";
 import { api } from "baton/api.js";
 import { badge } from "baton/ui.js";
 import { insertIntoReply } from "baton/reply-box.js";
+import { ticketsPanel } from "baton/tickets-panel.js";
 
 const pct = (x) => `${Math.round(Number(x) * 100)}%`;
 
@@ -27,6 +28,7 @@ export function contextExtras({ convID, input, form, notice }) {
     earlierEmpty: $('[data-testid="earlier-empty"]'),
     profile: $('[data-testid="customer-360"]'),
   };
+  const tickets = ticketsPanel({ convID });
   let summaryFor = undefined; // the handoff id the summary shows
   let articlesTimer = 0;
   let articlesTicket = 0;
@@ -163,6 +165,7 @@ export function contextExtras({ convID, input, form, notice }) {
       loadSummary(handoff ? handoff.id : null);
       loadArticles();
       loadCustomer(customer?.id);
+      tickets.show({ customer, handoff });
     },
     message(msg) {
       if (msg?.sender !== "customer") return;

@@ -92,8 +92,13 @@ function setUnread(n) {
   widget.dataset.unread = String(unread);
 }
 
+// A ticket's notification opens the ticket; the others open their conversation.
+const hrefOf = (n) => (n.ticket_id ? `/workbench/tickets/${seg(n.ticket_id)}` : `/workbench/conversations/${seg(n.conversation_id)}`);
+
 function describe(n) {
   const actor = n.actor?.name || t("timeline.someone");
+  if (n.kind === "ticket_escalated") return t("notify.ticket_escalated", { number: n.ticket_number });
+  if (n.kind === "ticket_assigned") return t("notify.ticket_assigned", { actor, number: n.ticket_number });
   return n.kind === "transfer" ? t("notify.transfer", { actor }) : t("notify.mention", { actor });
 }
 
@@ -111,7 +116,7 @@ function renderList() {
           "a",
           {
             class: `notify__item${n.read_at ? "" : " notify__item--unread"}`,
-            href: `/workbench/conversations/${seg(n.conversation_id)}`,
+            href: hrefOf(n),
             "data-testid": "notification",
             "data-kind": n.kind,
             "data-read": n.read_at ? "true" : "false",
@@ -252,13 +257,13 @@ function chime() {
   });
 }
 
-function desktop(title, body, convID) {
+function desktop(title, body, convID, href = `/workbench/conversations/${seg(convID)}`) {
   if (!settings.desktop || !desktopSupported || Notification.permission !== "granted") return;
   try {
     const n = new Notification(title, { body, tag: `baton-${convID}`, lang: document.documentElement.lang });
     n.onclick = () => {
       window.focus();
-      location.assign(`/workbench/conversations/${seg(convID)}`);
+      location.assign(href);
       n.close();
     };
   } catch {
@@ -304,7 +309,7 @@ function alertOnce(convID, title, body, link = { href: `/workbench/conversations
   chime();
   // The conversation already open and in view needs no desktop notification.
   const here = location.pathname === `/workbench/conversations/${convID}` && document.visibilityState === "visible";
-  if (!here) desktop(title, body, convID);
+  if (!here) desktop(title, body, convID, link.href);
 }
 
 const emit = (name, detail) => document.dispatchEvent(new CustomEvent(name, { detail }));
@@ -325,7 +330,11 @@ connectLive("/api/v1/agent/ws", {
         setUnread(frame.unread_notifications);
         items = [n, ...items.filter((x) => x.id !== n.id)].slice(0, 20);
         renderList();
-        alertOnce(n.conversation_id, describe(n), n.text || (n.customer_name ? t("notify.customer", { name: n.customer_name }) : ""));
+        if (n.ticket_id) {
+          alertOnce(`ticket-${n.ticket_id}`, describe(n), n.text || "", { href: hrefOf(n), text: t("notify.toast_open") });
+        } else {
+          alertOnce(n.conversation_id, describe(n), n.text || (n.customer_name ? t("notify.customer", { name: n.customer_name }) : ""));
+        }
         break;
       }
       case "assigned": {
