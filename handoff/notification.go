@@ -29,17 +29,17 @@ const (
 
 // Notification tells a staff member that a colleague needs them on a conversation.
 type Notification struct {
-	ID             int64      `json:"id"`
-	Kind           string     `json:"kind"`
-	ConversationID string     `json:"conversation_id"`
+	ID             int64  `json:"id"`
+	Kind           string `json:"kind"`
+	ConversationID string `json:"conversation_id"`
 	// TicketID and TicketNumber name the ticket a ticket notification is about.
-	TicketID       *int64     `json:"ticket_id,omitempty"`
-	TicketNumber   string     `json:"ticket_number,omitempty"`
-	Actor          *Person    `json:"actor,omitempty"`
-	Text           string     `json:"text"`
-	CustomerName   string     `json:"customer_name"`
-	CreatedAt      time.Time  `json:"created_at"`
-	ReadAt         *time.Time `json:"read_at,omitempty"`
+	TicketID     *int64     `json:"ticket_id,omitempty"`
+	TicketNumber string     `json:"ticket_number,omitempty"`
+	Actor        *Person    `json:"actor,omitempty"`
+	Text         string     `json:"text"`
+	CustomerName string     `json:"customer_name"`
+	CreatedAt    time.Time  `json:"created_at"`
+	ReadAt       *time.Time `json:"read_at,omitempty"`
 }
 
 // notificationExcerpt is how much of a note a notification carries.

@@ -4,13 +4,13 @@
 
 -- +goose Up
 -- A new ticket is due this many minutes after it is created unless its creator sets a due time.
+-- A priority with no row here has the built-in default (ticket/sla.go: urgent 4 h, high 24 h,
+-- normal 72 h, low 120 h); admins set rows with PUT /api/v1/ticket-sla.
 CREATE TABLE ticket_sla (
     priority   text PRIMARY KEY CHECK (priority IN ('low', 'normal', 'high', 'urgent')),
     due_minutes integer NOT NULL CHECK (due_minutes > 0),
     updated_at timestamptz NOT NULL DEFAULT now()
 );
-INSERT INTO ticket_sla (priority, due_minutes) VALUES
-    ('urgent', 4 * 60), ('high', 24 * 60), ('normal', 72 * 60), ('low', 120 * 60);
 
 -- A notification may be about a ticket rather than (or as well as) a conversation.
 ALTER TABLE notifications ADD COLUMN ticket_id bigint REFERENCES tickets (id) ON DELETE CASCADE;

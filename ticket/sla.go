@@ -13,13 +13,18 @@ type SLATarget struct {
 	DueMinutes int    `json:"due_minutes"`
 }
 
+// slaTargets is each priority's due time: what an admin set, else the default (urgent 4 hours,
+// high 24, normal 72, low 120).
+const slaTargets = `SELECT d.priority, COALESCE(s.due_minutes, d.minutes) AS due_minutes
+	FROM (VALUES ('low', 7200, 1), ('normal', 4320, 2), ('high', 1440, 3), ('urgent', 240, 4)) AS d (priority, minutes, ord)
+	LEFT JOIN ticket_sla s ON s.priority = d.priority ORDER BY d.ord`
+
 // MaxDueMinutes bounds a target: a year.
 const MaxDueMinutes = 365 * 24 * 60
 
 // SLATargets returns the due time of each priority, lowest priority first.
 func (s *Store) SLATargets(ctx context.Context) ([]SLATarget, error) {
-	rows, err := s.pool.Query(ctx, `SELECT priority, due_minutes FROM ticket_sla
-		ORDER BY array_position(ARRAY['low', 'normal', 'high', 'urgent'], priority)`)
+	rows, err := s.pool.Query(ctx, slaTargets)
 	if err != nil {
 		return nil, fmt.Errorf("ticket: sla: %w", err)
 	}

@@ -211,8 +211,8 @@ type change struct {
 // dueFor is when a ticket of priority created now is due by the configured SLA.
 func dueFor(ctx context.Context, q querier, priority string) (time.Time, error) {
 	var due time.Time
-	err := q.QueryRow(ctx, `SELECT now() + make_interval(mins => COALESCE(
-		(SELECT due_minutes FROM ticket_sla WHERE priority = $1), 72 * 60))`, priority).Scan(&due)
+	err := q.QueryRow(ctx, `SELECT now() + make_interval(mins => t.due_minutes) FROM (`+slaTargets+`) t
+		WHERE t.priority = $1`, priority).Scan(&due)
 	if err != nil {
 		return due, fmt.Errorf("ticket: due time: %w", err)
 	}
