@@ -1,7 +1,8 @@
 // Tickets in real browsers against the real binary: a customer asks for a person in the chat; the
-// agent opens a ticket from the conversation page (prefilled from the chat), works it on the
-// ticket page through its states with an internal comment; the customer asks the chat for the
-// ticket's status and is told in the chat, live, when it is solved.
+// agent opens a ticket from the conversation page (prefilled from the chat) and wraps the chat up,
+// then works the ticket on its page through its states with an internal comment; the customer,
+// back in the chat, asks the bot for the ticket's status (another number: not found) and is told
+// in the chat, live, when it is solved.
 //
 // Run: make build && node --test e2e/tickets.test.mjs
 
@@ -9,7 +10,7 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { rm } from "node:fs/promises";
 
-import { eventually, launchBrowser, saveArtifacts, startBaton, stopBaton } from "./helpers.mjs";
+import { eventually, launchBrowser, saveArtifacts, staffCall, startBaton, stopBaton } from "./helpers.mjs";
 
 const WAIT = 20_000;
 const STEP = { timeout: 90_000 };
@@ -116,6 +117,12 @@ describe("tickets", () => {
     number = (await notice.textContent()).match(/T\d+/)[0];
     await agent.locator(`[data-testid="conversation-ticket-list"] [data-ticket-number="${number}"]`).waitFor();
     await agent.locator(`[data-testid="customer-ticket-list"] [data-ticket-number="${number}"]`).waitFor();
+
+    // The chat itself ends here; the ticket carries on. (A customer who writes again is with the bot.)
+    await agent.getByTestId("claim-button").click();
+    await agent.getByTestId("resolve-button").waitFor();
+    const res = await staffCall(agent, "POST", `/api/v1/conversations/${convID}/resolve`, { disposition: "escalated", note: number });
+    assert.equal(res.status, 200, JSON.stringify(res.body));
   });
 
   step("the agent works the ticket: starts it, comments, waits on the customer; the chat tells the customer", async () => {

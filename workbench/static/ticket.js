@@ -55,7 +55,7 @@ const moves = {
 };
 
 function showButtons(tk) {
-  for (const b of document.querySelectorAll("[data-status]")) {
+  for (const b of document.querySelectorAll(".tk-actions [data-status]")) {
     const key = b.dataset.reopen ? "reopen" : b.dataset.status;
     let ok = moves[tk.status].includes(key);
     if (key === "pending" && tk.status === "pending") ok = b.dataset.pendingOn !== tk.pending_on;
@@ -188,7 +188,7 @@ async function patch(body, done) {
 }
 
 if (works) {
-  for (const b of document.querySelectorAll("[data-status]")) {
+  for (const b of document.querySelectorAll(".tk-actions [data-status]")) {
     b.addEventListener("click", () => {
       const body = { status: b.dataset.status };
       if (b.dataset.pendingOn) body.pending_on = b.dataset.pendingOn;
