@@ -66,6 +66,16 @@ function showButtons(tk) {
   if (assignMe) assignMe.hidden = tk.status === "closed" || tk.assignee?.id === me;
 }
 
+// The timeline names edited fields as the form labels them.
+const fieldKeys = {
+  subject: "tk.field.subject",
+  description: "tk.field.description",
+  type: "tk.field.type",
+  order_number: "tk.field.order",
+  attachments: "tk.attachments",
+  due_at: "tk.col.due",
+};
+
 function eventText(e) {
   const actor = e.actor?.name || t("tk.baton");
   const d = e.data || {};
@@ -85,7 +95,7 @@ function eventText(e) {
     case "comment":
       return t("tk.ev.comment", { actor });
     case "updated":
-      return t("tk.ev.updated", { actor, fields: (d.fields || []).join(", ") });
+      return t("tk.ev.updated", { actor, fields: (d.fields || []).map((f) => tOr(fieldKeys[f] || "", f)).join(", ") });
     case "escalated":
       return t("tk.ev.escalated", {
         kind: tOr(`tk.esc.${d.kind}`, d.kind),
