@@ -64,6 +64,8 @@ type Config struct {
 	// OfferTimeout is how long an agent has to accept a conversation the router offered them
 	// before it goes to the next agent; 0 means offers do not time out.
 	OfferTimeout time.Duration // BATON_OFFER_TIMEOUT (default 30s)
+	// CSATEditWindow is how long after rating a conversation or ticket the customer may change it.
+	CSATEditWindow time.Duration // BATON_CSAT_EDIT_WINDOW (default 30m)
 	// Embed chooses the embedder knowledge-base chunks are embedded with.
 	Embed EmbedConfig
 	// MetricsToken, when set, serves Prometheus metrics at /metrics to requests bearing it.
@@ -156,7 +158,7 @@ func Load() (Config, error) {
 		dst  *time.Duration
 		def  time.Duration
 	}{{"BATON_PRESENCE_GRACE", &c.PresenceGrace, 90 * time.Second}, {"BATON_REPLY_TIMEOUT", &c.ReplyTimeout, 3 * time.Minute},
-		{"BATON_ROUTING_SWEEP", &c.RoutingSweep, 2 * time.Second}} {
+		{"BATON_ROUTING_SWEEP", &c.RoutingSweep, 2 * time.Second}, {"BATON_CSAT_EDIT_WINDOW", &c.CSATEditWindow, 30 * time.Minute}} {
 		*d.dst = d.def
 		if v := os.Getenv(d.name); v != "" {
 			if *d.dst, err = time.ParseDuration(v); err != nil || *d.dst <= 0 {
