@@ -81,6 +81,9 @@ Knowledge-base embedder (changing it re-embeds in the background at the next sta
 Routing (README.md, "Routing and the customer's wait"):
   BATON_OFFER_TIMEOUT   an offered chat not accepted for this long goes to the next agent (30s)
   BATON_CHANNEL_PRIORITY  handoff priority added per channel, e.g. api=10
+
+Customer satisfaction (README.md, "Customer satisfaction (CSAT)"):
+  BATON_CSAT_EDIT_WINDOW  how long after rating the customer may change it (default 30m)
 See README.md for every setting.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,

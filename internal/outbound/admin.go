@@ -19,7 +19,7 @@ import (
 )
 
 // Events a webhook may subscribe to.
-var Events = []string{"conversation.created", "conversation.handed_off", "conversation.resolved"}
+var Events = []string{"conversation.created", "conversation.handed_off", "conversation.resolved", "csat.rated"}
 
 // Admin serves the configuration of webhooks and channels (admins only).
 type Admin struct {

@@ -147,7 +147,33 @@ func TestCSATBotOnlyConversation(t *testing.T) {
 	ta.do("GET", path, tok, nil, 200, &st)
 	require.True(t, st.Conversation.CanRate)
 	require.True(t, st.Conversation.ByBot)
+	_, err := ta.DB.Pool.Exec(context.Background(), `INSERT INTO webhooks (url, secret, events) VALUES ('http://crm.test/hook', 's3cret', '{csat.rated}')`)
+	require.NoError(t, err)
 	ta.do("PUT", path, tok, map[string]any{"score": 3, "comment": "还行"}, 200, &st)
+	ta.do("PUT", path, tok, map[string]any{"score": 4, "comment": "还行"}, 200, &st)
+	// A webhook subscriber hears of the rating and of the change.
+	type hook struct {
+		Rating struct {
+			Score   int  `json:"score"`
+			ByBot   bool `json:"by_bot"`
+			Changed bool `json:"changed"`
+		} `json:"rating"`
+	}
+	var hooks []hook
+	rows, err := ta.DB.Pool.Query(context.Background(), `SELECT payload FROM deliveries WHERE event = 'csat.rated' ORDER BY id`)
+	require.NoError(t, err)
+	for rows.Next() {
+		var h hook
+		require.NoError(t, rows.Scan(&h))
+		hooks = append(hooks, h)
+	}
+	require.NoError(t, rows.Err())
+	require.Len(t, hooks, 2)
+	require.Equal(t, 3, hooks[0].Rating.Score)
+	require.True(t, hooks[0].Rating.ByBot)
+	require.False(t, hooks[0].Rating.Changed)
+	require.Equal(t, 4, hooks[1].Rating.Score)
+	require.True(t, hooks[1].Rating.Changed)
 	got := ta.storedRatings(conv)
 	require.Len(t, got, 1)
 	require.True(t, got[0].ByBot)
