@@ -119,6 +119,8 @@ func liveFrame(ev events.Event, staff bool) (gin.H, bool) {
 		return gin.H{"type": "typing", "who": "agent", "typing": ev.Seq == 1}, true
 	case ev.Kind == "timeline" && staff: // handoff.TimelineKind
 		return gin.H{"type": "timeline"}, true
+	case ev.Kind == "csat": // csat.Kind: a rating was given or changed
+		return gin.H{"type": "rating"}, true
 	}
 	return nil, false
 }

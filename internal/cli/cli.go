@@ -85,6 +85,8 @@ Routing (README.md, "Routing and the customer's wait"):
 Tickets (README.md, "Tickets"):
   BATON_TICKET_ESCALATE_AFTER  an unsolved ticket this old escalates once: priority raised,
                         supervisors notified (72h; 0 = never)
+Customer satisfaction (README.md, "Customer satisfaction (CSAT)"):
+  BATON_CSAT_EDIT_WINDOW  how long after rating the customer may change it (default 30m)
 See README.md for every setting.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,

@@ -67,6 +67,8 @@ type Config struct {
 	// TicketEscalateAfter is how long a ticket may stay unsolved before it escalates (raised
 	// priority, supervisors notified); 0 means tickets do not escalate by age.
 	TicketEscalateAfter time.Duration // BATON_TICKET_ESCALATE_AFTER (default 72h)
+	// CSATEditWindow is how long after rating a conversation or ticket the customer may change it.
+	CSATEditWindow time.Duration // BATON_CSAT_EDIT_WINDOW (default 30m)
 	// Embed chooses the embedder knowledge-base chunks are embedded with.
 	Embed EmbedConfig
 	// MetricsToken, when set, serves Prometheus metrics at /metrics to requests bearing it.
@@ -159,7 +161,7 @@ func Load() (Config, error) {
 		dst  *time.Duration
 		def  time.Duration
 	}{{"BATON_PRESENCE_GRACE", &c.PresenceGrace, 90 * time.Second}, {"BATON_REPLY_TIMEOUT", &c.ReplyTimeout, 3 * time.Minute},
-		{"BATON_ROUTING_SWEEP", &c.RoutingSweep, 2 * time.Second}} {
+		{"BATON_ROUTING_SWEEP", &c.RoutingSweep, 2 * time.Second}, {"BATON_CSAT_EDIT_WINDOW", &c.CSATEditWindow, 30 * time.Minute}} {
 		*d.dst = d.def
 		if v := os.Getenv(d.name); v != "" {
 			if *d.dst, err = time.ParseDuration(v); err != nil || *d.dst <= 0 {

@@ -139,3 +139,22 @@ func TestEmailConfig(t *testing.T) {
 	_, err = Load()
 	require.ErrorContains(t, err, "BATON_EMAIL_FROM")
 }
+
+// A rating may be changed for 30 minutes unless set; a malformed or non-positive window is refused.
+func TestCSATEditWindowConfig(t *testing.T) {
+	t.Setenv("BATON_CSAT_EDIT_WINDOW", "")
+	c, err := Load()
+	require.NoError(t, err)
+	require.Equal(t, 30*time.Minute, c.CSATEditWindow)
+
+	t.Setenv("BATON_CSAT_EDIT_WINDOW", "2h")
+	c, err = Load()
+	require.NoError(t, err)
+	require.Equal(t, 2*time.Hour, c.CSATEditWindow)
+
+	for _, bad := range []string{"0", "-1m", "soon"} {
+		t.Setenv("BATON_CSAT_EDIT_WINDOW", bad)
+		_, err = Load()
+		require.ErrorContains(t, err, "BATON_CSAT_EDIT_WINDOW")
+	}
+}

@@ -20,7 +20,7 @@ import (
 
 // Events a webhook may subscribe to.
 var Events = []string{"conversation.created", "conversation.handed_off", "conversation.resolved",
-	"ticket.created", "ticket.updated", "ticket.solved"}
+	"ticket.created", "ticket.updated", "ticket.solved", "csat.rated"}
 
 // Admin serves the configuration of webhooks and channels (admins only).
 type Admin struct {

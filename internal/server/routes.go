@@ -9,6 +9,7 @@ import (
 	"github.com/baton-cs/baton/bot"
 	"github.com/baton-cs/baton/canned"
 	"github.com/baton-cs/baton/channel"
+	"github.com/baton-cs/baton/csat"
 	"github.com/baton-cs/baton/customer"
 	"github.com/baton-cs/baton/evals"
 	"github.com/baton-cs/baton/handoff"
@@ -67,6 +68,13 @@ func (a *App) Routes() (http.Handler, error) {
 	public.GET("/conversations/:id/messages", convs.ListMessages)
 	public.PUT("/conversations/:id/language", convs.SetLanguage)
 	public.GET("/conversations/:id/ws", liveConv.ConversationWS)
+	// Satisfaction ratings: the customer rates a resolved conversation or a solved ticket.
+	if a.CSAT == nil {
+		a.CSAT = csat.NewStore(a.DB.Pool, a.Config.CSATEditWindow)
+	}
+	ratings := &channel.Ratings{API: convs, Store: a.CSAT}
+	public.GET("/conversations/:id/rating", ratings.Get)
+	public.PUT("/conversations/:id/rating", ratings.Put)
 
 	// Staff sign-in, slowed per IP against password guessing.
 	login := httpx.NewRateLimiter(1, 10).Middleware()
@@ -115,6 +123,7 @@ func (a *App) Routes() (http.Handler, error) {
 	supervisors.GET("/supervisor/ws", ho.SupervisorWS)
 	supervisors.POST("/supervisor/conversations/:id/reassign", ho.Reassign)
 	admins.PUT("/sla", ho.PutSLA)
+	supervisors.GET("/csat", (&csat.API{Store: a.CSAT}).List)
 
 	// Agents working together: private notes with @mentions, notifications, transfers, wrap-up
 	// dispositions, read marks (unread counts), typing indicators.

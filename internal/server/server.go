@@ -19,6 +19,7 @@ import (
 
 	"github.com/baton-cs/baton/bot"
 	"github.com/baton-cs/baton/canned"
+	"github.com/baton-cs/baton/csat"
 	"github.com/baton-cs/baton/customer"
 	"github.com/baton-cs/baton/evals"
 	"github.com/baton-cs/baton/handoff"
@@ -276,6 +277,8 @@ type App struct {
 	Tickets *ticket.Store
 	// Metrics are served at /metrics when Config.MetricsToken is set (nil otherwise).
 	Metrics *metrics.Metrics
+	// CSAT keeps the customers' satisfaction ratings (built by Routes when nil).
+	CSAT *csat.Store
 }
 
 func init() { gin.SetMode(gin.ReleaseMode) }

@@ -12,6 +12,7 @@ import { contextExtras } from "baton/context-card.js";
 import { cannedMenu } from "baton/canned.js";
 import { wrapUp } from "baton/wrapup.js";
 import "baton/collab.js"; // notes, transfer, typing, read marks: follows baton:conversation and baton:frame
+import "baton/csat-card.js"; // the customer's rating: follows baton:conversation and baton:frame
 
 const page = $("#page").dataset;
 const convID = page.conversationId;

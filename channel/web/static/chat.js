@@ -7,6 +7,7 @@ import { connectLive } from "baton/live.js";
 import { Transcript } from "baton/transcript.js";
 import { ChatSession, pageIdentity } from "baton/chat-session.js";
 import { wireTyping } from "baton/typing.js";
+import { mountRatings } from "baton/csat.js";
 
 const ui = {
   form: $("#chat-form"),
@@ -21,6 +22,8 @@ const ui = {
   connection: $('[data-testid="chat-connection"]'),
   error: $('[data-testid="chat-error"]'),
   newLink: $('[data-testid="new-conversation"]'),
+  csat: $('[data-testid="csat"]'),
+  rate: $('[data-testid="rate-button"]'),
 };
 
 // A site's accent colour, passed by the embed script (?color=#rrggbb).
@@ -45,6 +48,20 @@ const transcript = new Transcript(ui.list, {
   scroller: ui.scroll,
 });
 transcript.onChange = () => (ui.welcome.hidden = transcript.size > 0);
+
+// The satisfaction rating: asked for under the transcript once a person resolved the conversation
+// or a linked ticket was solved; a bot-only conversation offers a "Rate this conversation" button.
+const ratings = mountRatings({
+  root: ui.csat,
+  button: ui.rate,
+  session,
+  onShow: () => transcript.scrollToEnd(),
+});
+
+/** Adds a message to the transcript; live: it just arrived (not history read on load). */
+function addMessage(m, live = true) {
+  if (transcript.add(m)) ratings.message(m, live);
+}
 
 // Whatever takes room from the transcript (the queue banner, a connection notice, an error, a
 // taller input box) keeps the latest message in view when it was in view.
@@ -80,6 +97,7 @@ function setConversation(c) {
   // Asking again while a person is coming or here would only add noise.
   ui.handoff.disabled = c.status === "queued" || c.status === "assigned";
   if (c.status !== "queued" && c.status !== "assigned") setQueue(null);
+  ratings.status(c);
 }
 
 /** "about 2 minutes" for an estimate in seconds. */
@@ -156,7 +174,8 @@ function openLive() {
         if ("queue" in frame) setQueue(frame.queue);
         setConversation(frame.conversation);
       } else if (frame.type === "queue") setQueue(frame.queue);
-      else if (frame.type === "message") transcript.add(frame.message);
+      else if (frame.type === "message") addMessage(frame.message);
+      else ratings.frame(frame);
     },
   });
 }
@@ -188,8 +207,8 @@ async function send(text) {
       setConversation(result.created);
       openLive();
     }
-    transcript.add(result.message);
-    result.replies.forEach((m) => transcript.add(m));
+    addMessage(result.message);
+    result.replies.forEach((m) => addMessage(m));
     refreshStatus(); // a message can hand the conversation over; show it even before the socket says so
     return true;
   } catch (err) {
@@ -242,9 +261,10 @@ async function init() {
     }
     setQueue(resumed.queue);
     setConversation(resumed.conversation);
-    resumed.messages.forEach((m) => transcript.add(m));
+    resumed.messages.forEach((m) => addMessage(m, false));
     transcript.scrollToEnd();
     openLive();
+    ratings.refresh();
   } catch (err) {
     // A network failure keeps the stored conversation for the next try; a gone one starts afresh.
     if (session.id) say(ui.error, t("common.error", { error: err.message }));
