@@ -9,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/baton-cs/baton/handoff"
+	"github.com/baton-cs/baton/internal/compliance"
 	"github.com/baton-cs/baton/internal/conversation"
 )
 
@@ -26,6 +27,8 @@ type Service struct {
 	// KeepOutOfQueue stores the bot's handoff reply but queues nothing: the conversation stays
 	// with the bot and no agent is offered it (baton chat, unless --queue).
 	KeepOutOfQueue bool
+	// Compliance checks the bot's replies before they are stored (nil: no check).
+	Compliance *compliance.Checker
 }
 
 // TurnResult is the stored customer message and what the bot replied to it.
@@ -129,6 +132,12 @@ func (s *Service) takeTurn(ctx context.Context, conv conversation.Conversation, 
 		Customer: Customer{Name: cust.Name, VIPTier: cust.VIPTier}})
 	if err != nil {
 		return nil, false, nil, fmt.Errorf("bot: decide: %w", err)
+	}
+	if hits := s.screen(ctx, msg.Text, &out); len(hits) > 0 {
+		at := compliance.HitContext{Source: compliance.SourceBotAnswer, ConversationID: convID, Language: out.Language}
+		if err := compliance.LogHits(ctx, s.Convs.Pool(), hits, at, ""); err != nil {
+			return nil, false, nil, err
+		}
 	}
 	state, err := json.Marshal(out.State)
 	if err != nil {

@@ -23,6 +23,7 @@ import (
 	"github.com/baton-cs/baton/evals"
 	"github.com/baton-cs/baton/handoff"
 	"github.com/baton-cs/baton/internal/auth"
+	"github.com/baton-cs/baton/internal/compliance"
 	"github.com/baton-cs/baton/internal/config"
 	"github.com/baton-cs/baton/internal/conversation"
 	"github.com/baton-cs/baton/internal/db"
@@ -269,6 +270,8 @@ type App struct {
 	Customers *customer.Store
 	// Metrics are served at /metrics when Config.MetricsToken is set (nil otherwise).
 	Metrics *metrics.Metrics
+	// Compliance holds the banned-phrase rules replies and answers are checked against.
+	Compliance *compliance.Checker
 }
 
 func init() { gin.SetMode(gin.ReleaseMode) }
