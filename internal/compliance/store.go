@@ -231,3 +231,31 @@ func (s *Store) Hits(ctx context.Context, f HitFilter) ([]LoggedHit, error) {
 	}
 	return out, rows.Err()
 }
+
+// EnsureRules adds the rules (normalised here) whose phrase no rule has yet; it returns how many
+// it added. The demo seeds its rules with it.
+func (s *Store) EnsureRules(ctx context.Context, rules []RuleInput) (int, error) {
+	n := 0
+	err := pgx.BeginFunc(ctx, s.Pool, func(tx pgx.Tx) error {
+		for _, in := range rules {
+			if err := in.Normalize(); err != nil {
+				return fmt.Errorf("rule %q: %w", in.Phrase, err)
+			}
+			tag, err := tx.Exec(ctx, `INSERT INTO compliance_rules (phrase, language, match, action, exceptions, note, active)
+				SELECT $1, $2, $3, $4, $5, $6, $7 WHERE NOT EXISTS (SELECT 1 FROM compliance_rules WHERE phrase = $1)`,
+				in.Phrase, in.Language, in.Match, in.Action, in.Exceptions, in.Note, *in.Active)
+			if err != nil {
+				return err
+			}
+			n += int(tag.RowsAffected())
+		}
+		if n == 0 {
+			return nil
+		}
+		return events.Notify(ctx, tx, events.Event{Topic: Topic, Kind: "rules"})
+	})
+	if err != nil {
+		return 0, fmt.Errorf("compliance: ensure rules: %w", err)
+	}
+	return n, nil
+}

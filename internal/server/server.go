@@ -182,6 +182,9 @@ func Serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		if err := demo.EnsureCanned(ctx, app.Canned, log); err != nil {
 			return err
 		}
+		if err := demo.EnsureCompliance(ctx, &compliance.Store{Pool: d.Pool}, log); err != nil {
+			return err
+		}
 	}
 	handler, err := app.Routes()
 	if err != nil {
