@@ -295,3 +295,24 @@ func TestComplianceRulesReachOtherProcesses(t *testing.T) {
 		return err == nil && len(hits) == 1
 	}, 5*time.Second, 50*time.Millisecond)
 }
+
+// Restoring an old text of a published article publishes it again: a blocked phrase in it is refused.
+func TestComplianceArticleRestore(t *testing.T) {
+	ta := newTestApp(t, appOptions{})
+	admin := ta.user("admin@x.test", "admin")
+	editor := ta.user("ed@x.test", "editor")
+	var art struct {
+		Article struct {
+			ID int64 `json:"id"`
+		} `json:"article"`
+	}
+	ta.do("POST", "/api/v1/kb/articles", editor, map[string]any{"title": "Refunds", "body": "A guaranteed refund for everyone.",
+		"language": "en", "status": "published"}, 201, &art)
+	id := itoa(art.Article.ID)
+	ta.do("PUT", "/api/v1/kb/articles/"+id, editor, map[string]any{"title": "Refunds", "body": "Refunds after inspection.",
+		"language": "en", "status": "published", "version": 1}, 200, nil)
+	ta.rule(admin, map[string]any{"phrase": "guaranteed refund", "action": "block"})
+	var refused compRefusal
+	ta.do("POST", "/api/v1/kb/articles/"+id+"/versions/1/restore", editor, map[string]any{}, 422, &refused)
+	require.Equal(t, "guaranteed refund", refused.Hits[0].Phrase)
+}
