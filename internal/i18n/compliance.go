@@ -53,6 +53,7 @@ var complianceStrings = map[string][2]string{
 	"comp.reply.blocked":     {"Not sent: your reply contains a banned phrase. Rephrase the marked words.", "未发送：回复中含有违禁用语，请修改标出的内容。"},
 	"comp.reply.warned":      {"Check before sending: your reply contains a phrase to avoid.", "发送前请确认：回复中含有不建议使用的用语。"},
 	"comp.reply.send_anyway": {"Send anyway", "仍然发送"},
+	"comp.warnings":          {"Note — phrases to avoid: {phrases}", "注意，含有不建议使用的用语：{phrases}"},
 	"comp.reply.phrase":      {"“{phrase}” ({action})", "“{phrase}”（{action}）"},
 }
 
