@@ -3,6 +3,7 @@ package bot
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"strconv"
@@ -14,6 +15,7 @@ import (
 	"github.com/baton-cs/baton/intent"
 	"github.com/baton-cs/baton/intent/slots"
 	"github.com/baton-cs/baton/internal/auth"
+	"github.com/baton-cs/baton/internal/compliance"
 	"github.com/baton-cs/baton/internal/httpx"
 )
 
@@ -26,6 +28,57 @@ type API struct {
 	Store  *Store
 	Loader *Loader
 	Bot    *Bot
+	// Compliance checks the definition's templates on validate and save (nil: no check).
+	Compliance *compliance.Checker
+}
+
+// screenTemplates checks def's templates: a blocked phrase answers 422 naming the template and
+// phrase (and, when saving, logs the hits) and returns false; warnings are returned to go with
+// the answer. log is true when saving.
+func (a *API) screenTemplates(c *gin.Context, def *Definition, log bool) ([]TemplateHit, bool) {
+	if a.Compliance == nil {
+		return []TemplateHit{}, true
+	}
+	rules, err := a.Compliance.Rules(c.Request.Context())
+	if err != nil {
+		httpx.Internal(c, err)
+		return nil, false
+	}
+	hits := CheckTemplates(rules, def)
+	var blocked *TemplateHit
+	for i := range hits {
+		if hits[i].Action == compliance.ActionBlock {
+			blocked = &hits[i]
+			break
+		}
+	}
+	if log && len(hits) > 0 {
+		at := compliance.HitContext{Source: compliance.SourceBotTemplate}
+		if u, ok := auth.CurrentUser(c); ok {
+			at.UserID = &u.ID
+		}
+		flat := make([]compliance.Hit, 0, len(hits))
+		for _, h := range hits {
+			if blocked != nil && h.Action != compliance.ActionBlock {
+				continue // only what refused the save
+			}
+			flat = append(flat, h.Hit)
+		}
+		if err := compliance.LogHits(c.Request.Context(), a.Store.pool, flat, at, ""); err != nil {
+			_ = c.Error(err)
+		}
+	}
+	if blocked != nil {
+		c.JSON(http.StatusUnprocessableEntity, gin.H{
+			"error": fmt.Sprintf("template %s contains the banned phrase %q", blocked.Template, blocked.Text),
+			"hits":  hits,
+		})
+		return nil, false
+	}
+	if hits == nil {
+		hits = []TemplateHit{}
+	}
+	return hits, true
 }
 
 // IntentSummary describes one intent for the editor's overview.
@@ -141,7 +194,11 @@ func (a *API) ValidateDefinition(c *gin.Context) {
 		definitionError(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, gin.H{"ok": true, "name": def.Name, "intents": Summaries(def)})
+	warnings, ok := a.screenTemplates(c, def, false)
+	if !ok {
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"ok": true, "name": def.Name, "intents": Summaries(def), "warnings": warnings})
 }
 
 // PutDefinition validates, saves as a new version, activates, and retrains this process at once
@@ -151,8 +208,13 @@ func (a *API) PutDefinition(c *gin.Context) {
 	if !ok {
 		return
 	}
-	if _, err := ParseDefinition([]byte(src)); err != nil {
+	def, err := ParseDefinition([]byte(src))
+	if err != nil {
 		definitionError(c, err)
+		return
+	}
+	warnings, ok := a.screenTemplates(c, def, true)
+	if !ok {
 		return
 	}
 	var by *int64
@@ -173,7 +235,7 @@ func (a *API) PutDefinition(c *gin.Context) {
 		status = http.StatusCreated
 	}
 	d.Source = ""
-	c.JSON(status, gin.H{"definition": d, "created": created})
+	c.JSON(status, gin.H{"definition": d, "created": created, "warnings": warnings})
 }
 
 // ListDefinitions lists every saved version.

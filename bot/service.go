@@ -9,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/baton-cs/baton/handoff"
+	"github.com/baton-cs/baton/internal/compliance"
 	"github.com/baton-cs/baton/internal/conversation"
 )
 
@@ -29,6 +30,8 @@ type Service struct {
 	// Tickets, when set, answers a message that names a ticket number (T10023, 工单10023) with
 	// that ticket's status, before any intent is classified.
 	Tickets TicketDesk
+	// Compliance checks the bot's replies before they are stored (nil: no check).
+	Compliance *compliance.Checker
 }
 
 // TicketDesk answers a customer's question about one of their tickets. ok is false when text
@@ -156,6 +159,12 @@ func (s *Service) takeTurn(ctx context.Context, conv conversation.Conversation, 
 		Customer: Customer{Name: cust.Name, VIPTier: cust.VIPTier}})
 	if err != nil {
 		return nil, false, nil, fmt.Errorf("bot: decide: %w", err)
+	}
+	if hits := s.screen(ctx, msg.Text, &out); len(hits) > 0 {
+		at := compliance.HitContext{Source: compliance.SourceBotAnswer, ConversationID: convID, Language: out.Language}
+		if err := compliance.LogHits(ctx, s.Convs.Pool(), hits, at, ""); err != nil {
+			return nil, false, nil, err
+		}
 	}
 	state, err := json.Marshal(out.State)
 	if err != nil {

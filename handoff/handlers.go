@@ -9,6 +9,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/baton-cs/baton/internal/auth"
+	"github.com/baton-cs/baton/internal/compliance"
 	"github.com/baton-cs/baton/internal/conversation"
 	"github.com/baton-cs/baton/internal/events"
 	"github.com/baton-cs/baton/internal/httpx"
@@ -21,6 +22,8 @@ type API struct {
 	Convs *conversation.Store
 	Bus   *events.Bus
 	Done  <-chan struct{}
+	// Compliance checks agents' replies before they are sent (nil: no check).
+	Compliance *compliance.Checker
 }
 
 func (a *API) fail(c *gin.Context, err error) {
@@ -110,14 +113,22 @@ func (a *API) Accept(c *gin.Context) {
 
 type agentMessageIn struct {
 	Text string `json:"text"`
+	// Confirm sends a reply whose compliance warnings the agent has seen (a 409 named them).
+	Confirm bool `json:"confirm"`
 }
 
-// AgentMessage sends the holder's reply to the customer.
+// errRefused is a reply compliance held back.
+var errRefused = errors.New("handoff: reply refused by a compliance rule")
+
+// AgentMessage sends the holder's reply to the customer. A reply with a blocked phrase is refused
+// (422); one with a phrase to avoid is refused (409) unless confirm is true. Either answer names
+// the hits with their character offsets in the text as sent, so the workbench can mark them.
 func (a *API) AgentMessage(c *gin.Context) {
 	var in agentMessageIn
 	if !httpx.BindJSON(c, &in, 32<<10) {
 		return
 	}
+	sent := in.Text
 	in.Text = strings.TrimSpace(in.Text)
 	if in.Text == "" {
 		httpx.Error(c, http.StatusBadRequest, "text is required")
@@ -127,10 +138,46 @@ func (a *API) AgentMessage(c *gin.Context) {
 		httpx.Errorf(c, http.StatusBadRequest, "text must be at most %d characters", conversation.MaxTextLen)
 		return
 	}
-	m, err := a.Store.AgentMessage(c.Request.Context(), c.Param("id"), me(c), in.Text)
+	ctx := c.Request.Context()
+	var rules *compliance.RuleSet
+	if a.Compliance != nil {
+		var err error
+		if rules, err = a.Compliance.Rules(ctx); err != nil { // before the transaction: it may read the rules
+			httpx.Internal(c, err)
+			return
+		}
+	}
+	var hits []compliance.Hit
+	var lang string
+	u := me(c)
+	m, err := a.Store.AgentMessageScreened(ctx, c.Param("id"), u, in.Text, func(conv conversation.Conversation) error {
+		lang = conv.Language
+		hits = rules.Check(sent, conv.Language)
+		if compliance.Blocking(hits) || len(hits) > 0 && !in.Confirm {
+			return errRefused
+		}
+		return nil
+	})
+	at := compliance.HitContext{Source: compliance.SourceAgentReply, UserID: &u.ID, ConversationID: c.Param("id"), Language: lang}
+	if errors.Is(err, errRefused) {
+		if err := compliance.LogHits(ctx, a.Convs.Pool(), hits, at, ""); err != nil {
+			_ = c.Error(err)
+		}
+		if compliance.Blocking(hits) {
+			c.JSON(http.StatusUnprocessableEntity, gin.H{"error": "this reply contains a banned phrase and was not sent; rephrase it", "hits": hits})
+			return
+		}
+		c.JSON(http.StatusConflict, gin.H{"error": "this reply contains a phrase to avoid; send it anyway with confirm, or rephrase it", "hits": hits})
+		return
+	}
 	if err != nil {
 		a.fail(c, err)
 		return
+	}
+	if len(hits) > 0 {
+		if err := compliance.LogHits(ctx, a.Convs.Pool(), hits, at, compliance.OutcomeSentAfterWarning); err != nil {
+			_ = c.Error(err)
+		}
 	}
 	c.JSON(http.StatusCreated, gin.H{"message": m})
 }

@@ -231,7 +231,16 @@ func (s *Store) Claim(ctx context.Context, convID string, u auth.User) (conversa
 
 // AgentMessage sends an agent's reply on a conversation the agent holds.
 func (s *Store) AgentMessage(ctx context.Context, convID string, u auth.User, text string) (conversation.Message, error) {
+	return s.AgentMessageScreened(ctx, convID, u, text, nil)
+}
+
+// AgentMessageScreened is AgentMessage with screen run in its transaction once the agent is known
+// to hold the conversation and before anything is stored: an error from it (compliance refusing
+// the text) stores nothing and is returned as it is. screen must not touch the database.
+func (s *Store) AgentMessageScreened(ctx context.Context, convID string, u auth.User, text string,
+	screen func(conversation.Conversation) error) (conversation.Message, error) {
 	var m conversation.Message
+	var screened error
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		c, err := lockConversation(ctx, tx, convID)
 		if err != nil {
@@ -239,6 +248,11 @@ func (s *Store) AgentMessage(ctx context.Context, convID string, u auth.User, te
 		}
 		if c.Status != conversation.StatusAssigned || c.AssignedAgentID == nil || *c.AssignedAgentID != u.ID {
 			return ErrNotHolder
+		}
+		if screen != nil {
+			if screened = screen(c); screened != nil {
+				return screened
+			}
 		}
 		// Answering an offer accepts it; the customer first hears who joined.
 		if _, err := acceptTx(ctx, tx, c, u.ID); err != nil {
@@ -249,6 +263,9 @@ func (s *Store) AgentMessage(ctx context.Context, convID string, u auth.User, te
 		})
 		return err
 	})
+	if screened != nil && errors.Is(err, screened) {
+		return conversation.Message{}, screened
+	}
 	if err != nil {
 		return conversation.Message{}, known("agent message", err)
 	}

@@ -9,12 +9,15 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/baton-cs/baton/internal/auth"
+	"github.com/baton-cs/baton/internal/compliance"
 	"github.com/baton-cs/baton/internal/httpx"
 )
 
 // API serves the knowledge-base endpoints.
 type API struct {
 	Store *Store
+	// Compliance checks articles as they are published (nil: no check).
+	Compliance *compliance.Checker
 }
 
 func (a *API) fail(c *gin.Context, err error) {
@@ -56,12 +59,19 @@ func (a *API) CreateArticle(c *gin.Context) {
 		httpx.Error(c, http.StatusBadRequest, err.Error())
 		return
 	}
+	warnings := []FieldHit{}
+	if in.Status == StatusPublished {
+		var ok bool
+		if warnings, ok = a.screenPublished(c, in.Title, in.Body, in.Language); !ok {
+			return
+		}
+	}
 	art, err := a.Store.ArticleCreate(c.Request.Context(), in, "manual", userID(c))
 	if err != nil {
 		a.fail(c, err)
 		return
 	}
-	c.JSON(http.StatusCreated, gin.H{"article": art})
+	c.JSON(http.StatusCreated, gin.H{"article": art, "warnings": warnings})
 }
 
 // UpdateArticle replaces an article's content.
@@ -83,12 +93,19 @@ func (a *API) UpdateArticle(c *gin.Context) {
 		httpx.Error(c, http.StatusBadRequest, "version must be the article's version you started from")
 		return
 	}
+	warnings := []FieldHit{}
+	if in.Status == StatusPublished {
+		var ok bool
+		if warnings, ok = a.screenPublished(c, in.Title, in.Body, in.Language); !ok {
+			return
+		}
+	}
 	art, err := a.Store.ArticleUpdate(c.Request.Context(), id, in, a.change(c, req.Version))
 	if err != nil {
 		a.failChange(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, gin.H{"article": art})
+	c.JSON(http.StatusOK, gin.H{"article": art, "warnings": warnings})
 }
 
 // GetArticle returns one article.
@@ -140,12 +157,23 @@ func (a *API) setStatus(c *gin.Context, status string) {
 	if !ok {
 		return
 	}
+	warnings := []FieldHit{}
+	if status == StatusPublished && a.Compliance != nil {
+		cur, err := a.Store.ArticleGet(c.Request.Context(), id)
+		if err != nil {
+			a.fail(c, err)
+			return
+		}
+		if warnings, ok = a.screenPublished(c, cur.Title, cur.Body, cur.Language); !ok {
+			return
+		}
+	}
 	art, err := a.Store.ArticleSetStatus(c.Request.Context(), id, status, a.change(c, base))
 	if err != nil {
 		a.failChange(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, gin.H{"article": art})
+	c.JSON(http.StatusOK, gin.H{"article": art, "warnings": warnings})
 }
 
 // Search returns the best published articles for ?q=.

@@ -117,12 +117,30 @@ func (a *API) RestoreVersion(c *gin.Context) {
 	if !ok {
 		return
 	}
+	warnings := []FieldHit{}
+	if a.Compliance != nil { // restoring a published article publishes the old text
+		cur, err := a.Store.ArticleGet(c.Request.Context(), id)
+		if err != nil {
+			a.fail(c, err)
+			return
+		}
+		if cur.Status == StatusPublished {
+			v, err := a.Store.ArticleVersion(c.Request.Context(), id, n)
+			if err != nil {
+				a.fail(c, err)
+				return
+			}
+			if warnings, ok = a.screenPublished(c, v.Title, v.Body, v.Language); !ok {
+				return
+			}
+		}
+	}
 	art, restored, err := a.Store.ArticleRestore(c.Request.Context(), id, n, a.change(c, base))
 	if err != nil {
 		a.failChange(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, gin.H{"article": art, "restored": restored})
+	c.JSON(http.StatusOK, gin.H{"article": art, "restored": restored, "warnings": warnings})
 }
 
 // ListTags lists the tags in use with how many articles carry each, for the list's filter.

@@ -16,6 +16,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/baton-cs/baton/bot"
+	"github.com/baton-cs/baton/internal/compliance"
 	"github.com/baton-cs/baton/internal/conversation"
 	"github.com/baton-cs/baton/internal/db"
 	"github.com/baton-cs/baton/internal/demo"
@@ -105,7 +106,8 @@ func runChat(cmd *cobra.Command, _ []string) error {
 		return err
 	}
 	convs := conversation.NewStore(d.Pool)
-	svc := &bot.Service{Convs: convs, Skill: cfg.DefaultSkill, KeepOutOfQueue: !toQueue,
+	// The bot's answers are checked against the compliance rules as they are in baton serve.
+	svc := &bot.Service{Convs: convs, Skill: cfg.DefaultSkill, KeepOutOfQueue: !toQueue, Compliance: compliance.NewChecker(d.Pool, quiet),
 		Bot: &bot.Bot{KB: kbStore, Threshold: cfg.AnswerThreshold, Engines: loader.Holder, HTTP: &http.Client{}}}
 	if cfg.LLMURL != "" {
 		svc.Bot.LLM = bot.NewLLM(cfg.LLMURL, cfg.LLMAPIKey, cfg.LLMModel, cfg.LLMTimeout)

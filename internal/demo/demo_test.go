@@ -8,6 +8,8 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/baton-cs/baton/bot"
+	"github.com/baton-cs/baton/internal/compliance"
 	"github.com/baton-cs/baton/internal/dbtest"
 	"github.com/baton-cs/baton/internal/demo"
 	"github.com/baton-cs/baton/kb"
@@ -44,4 +46,47 @@ func TestLoadArticlesKeepsEditorsChanges(t *testing.T) {
 			require.Equal(t, 1, x.Version, "%s: reloading the same demo records no version", x.Title)
 		}
 	}
+}
+
+// The demo's compliance rules hold back none of the demo's own answers: no published article and
+// no bot template says a demo phrase. Seeding again adds nothing.
+func TestDemoComplianceRulesSpareTheDemo(t *testing.T) {
+	ctx := context.Background()
+	pool := dbtest.New(t)
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	store := &compliance.Store{Pool: pool}
+	require.NoError(t, demo.EnsureCompliance(ctx, store, log))
+	n, err := store.EnsureRules(ctx, nil)
+	require.NoError(t, err)
+	require.Zero(t, n)
+	rules, err := store.Rules(ctx)
+	require.NoError(t, err)
+	require.Len(t, rules, 4)
+	require.NoError(t, demo.EnsureCompliance(ctx, store, log))
+	rules2, err := store.Rules(ctx)
+	require.NoError(t, err)
+	require.Len(t, rules2, 4, "seeding twice adds nothing")
+
+	set, errs := compliance.NewRuleSet(rules)
+	require.Empty(t, errs)
+	s := kb.NewStore(pool, kb.LocalEmbedder{})
+	require.NoError(t, demo.LoadArticles(ctx, s, log))
+	arts, err := s.ArticleList(ctx, kb.ArticleFilter{})
+	require.NoError(t, err)
+	require.NotEmpty(t, arts)
+	for _, a := range arts {
+		full, err := s.ArticleGet(ctx, a.ID)
+		require.NoError(t, err)
+		require.Empty(t, set.Check(full.Title+"\n"+full.Body, full.Language), full.Title)
+	}
+	bots := bot.NewStore(pool)
+	require.NoError(t, demo.EnsureBot(ctx, bots, log))
+	d, err := bots.Active(ctx)
+	require.NoError(t, err)
+	def, err := bot.ParseDefinition([]byte(d.Source))
+	require.NoError(t, err)
+	require.Empty(t, bot.CheckTemplates(set, def))
+	// The rules do bite where they should.
+	require.Len(t, set.Check("你这个傻逼", "zh"), 1)
+	require.Len(t, set.Check("We offer a guaranteed refund", "en"), 1)
 }

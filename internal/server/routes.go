@@ -15,6 +15,7 @@ import (
 	"github.com/baton-cs/baton/handoff"
 	"github.com/baton-cs/baton/internal/assets"
 	"github.com/baton-cs/baton/internal/auth"
+	"github.com/baton-cs/baton/internal/compliance"
 	"github.com/baton-cs/baton/internal/demo"
 	"github.com/baton-cs/baton/internal/httpx"
 	"github.com/baton-cs/baton/internal/metrics"
@@ -82,8 +83,20 @@ func (a *App) Routes() (http.Handler, error) {
 	r.POST("/api/v1/auth/logout", auth.Require(), a.Users.LogoutAPI)
 	r.GET("/api/v1/me", auth.Require(), a.Users.Me)
 
+	// Compliance: banned phrases checked in agents' replies, bot answers, bot templates and
+	// published articles; admins keep the rules, supervisors read them and the hits.
+	if a.Compliance == nil {
+		a.wireCompliance()
+	}
+	comp := &compliance.API{Store: &compliance.Store{Pool: a.DB.Pool}, Checker: a.Compliance}
+	r.GET("/api/v1/compliance/rules", auth.Require(auth.RoleSupervisor), comp.ListRules)
+	r.POST("/api/v1/compliance/rules", auth.Require(auth.RoleAdmin), comp.CreateRule)
+	r.PUT("/api/v1/compliance/rules/:id", auth.Require(auth.RoleAdmin), comp.UpdateRule)
+	r.DELETE("/api/v1/compliance/rules/:id", auth.Require(auth.RoleAdmin), comp.DeleteRule)
+	r.GET("/api/v1/compliance/hits", auth.Require(auth.RoleSupervisor), comp.ListHits)
+
 	// Agents.
-	ho := &handoff.API{Store: a.Handoffs, Convs: a.Convs, Bus: a.Bus, Done: a.Done}
+	ho := &handoff.API{Store: a.Handoffs, Convs: a.Convs, Bus: a.Bus, Done: a.Done, Compliance: a.Compliance}
 	agents := r.Group("/api/v1", auth.Require(auth.RoleAgent))
 	agents.GET("/queue", ho.Queue)
 	agents.GET("/queue/ws", ho.QueueWS)
@@ -143,7 +156,7 @@ func (a *App) Routes() (http.Handler, error) {
 	public.POST("/conversations/:id/typing", typing.Post)
 
 	// Knowledge base: editors change it; every staff role may search it.
-	kbAPI := &kb.API{Store: a.KB}
+	kbAPI := &kb.API{Store: a.KB, Compliance: a.Compliance}
 	r.GET("/api/v1/kb/search", auth.Require(), kbAPI.Search)
 	editors := r.Group("/api/v1/kb", auth.Require(auth.RoleEditor))
 	editors.GET("/articles", kbAPI.ListArticles)
@@ -167,7 +180,7 @@ func (a *App) Routes() (http.Handler, error) {
 	editors.POST("/preview", kbAPI.Preview)
 
 	// The bot definition: editors read, validate, change and roll it back, and try messages.
-	botAPI := &bot.API{Store: a.Bots.Store, Loader: a.Bots, Bot: a.Turns.Bot}
+	botAPI := &bot.API{Store: a.Bots.Store, Loader: a.Bots, Bot: a.Turns.Bot, Compliance: a.Compliance}
 	bots := r.Group("/api/v1/bot", auth.Require(auth.RoleEditor))
 	bots.GET("/definition", botAPI.GetDefinition)
 	bots.PUT("/definition", botAPI.PutDefinition)
@@ -256,5 +269,6 @@ func (a *App) Routes() (http.Handler, error) {
 	r.GET("/workbench/canned", pages.Canned)
 	r.GET("/workbench/tickets", pages.Tickets)
 	r.GET("/workbench/tickets/:id", pages.Ticket)
+	r.GET("/workbench/compliance", pages.Compliance)
 	return r, nil
 }

@@ -24,6 +24,7 @@ import (
 	"github.com/baton-cs/baton/evals"
 	"github.com/baton-cs/baton/handoff"
 	"github.com/baton-cs/baton/internal/auth"
+	"github.com/baton-cs/baton/internal/compliance"
 	"github.com/baton-cs/baton/internal/config"
 	"github.com/baton-cs/baton/internal/conversation"
 	"github.com/baton-cs/baton/internal/db"
@@ -187,6 +188,9 @@ func Serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		if err := demo.EnsureCanned(ctx, app.Canned, log); err != nil {
 			return err
 		}
+		if err := demo.EnsureCompliance(ctx, &compliance.Store{Pool: d.Pool}, log); err != nil {
+			return err
+		}
 	}
 	handler, err := app.Routes()
 	if err != nil {
@@ -279,6 +283,8 @@ type App struct {
 	Metrics *metrics.Metrics
 	// CSAT keeps the customers' satisfaction ratings (built by Routes when nil).
 	CSAT *csat.Store
+	// Compliance holds the banned-phrase rules replies and answers are checked against.
+	Compliance *compliance.Checker
 }
 
 func init() { gin.SetMode(gin.ReleaseMode) }

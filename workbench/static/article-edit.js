@@ -128,8 +128,16 @@ function fail(err) {
     ui.stale.hidden = false;
     return;
   }
+  if (err.status === 422 && err.data?.hits) {
+    say(ui.error, err.message); // a banned phrase: the message names it
+    return;
+  }
   showError(ui.error, err);
 }
+
+/** The compliance warnings an answer carries, as a sentence ("" when none). */
+const warningText = (warnings) =>
+  warnings?.length ? ` ${t("comp.warnings", { phrases: [...new Set(warnings.map((w) => `“${w.text}”`))].join(", ") })}` : "";
 
 const done = { draft: "edit.saved_version", published: "edit.published_version", archived: "edit.archived_version" };
 
@@ -138,14 +146,15 @@ async function save(status) {
   const body = { ...readForm(), status };
   const before = article?.version;
   let saved;
+  let warnings;
   if (articleID) {
-    ({ article: saved } = await api("PUT", `/api/v1/kb/articles/${seg(articleID)}`, { ...body, version: article?.version ?? 0 }));
+    ({ article: saved, warnings } = await api("PUT", `/api/v1/kb/articles/${seg(articleID)}`, { ...body, version: article?.version ?? 0 }));
   } else {
-    ({ article: saved } = await api("POST", "/api/v1/kb/articles", body));
+    ({ article: saved, warnings } = await api("POST", "/api/v1/kb/articles", body));
     history.replaceState(null, "", `/workbench/kb/articles/${seg(saved.id)}`);
   }
   show(saved);
-  say(ui.notice, saved.version === before ? t("edit.unchanged", { version: saved.version }) : t(done[saved.status], { version: saved.version }));
+  say(ui.notice, (saved.version === before ? t("edit.unchanged", { version: saved.version }) : t(done[saved.status], { version: saved.version })) + warningText(warnings));
 }
 
 /** Runs a save with the buttons disabled, showing the outcome or the error. */

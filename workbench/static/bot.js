@@ -135,6 +135,10 @@ function showDefinitionError(err) {
   if (line) editor.goToLine(line);
 }
 
+/** The compliance warnings a validation or save carries, as a sentence ("" when none). */
+const warningText = (warnings) =>
+  warnings?.length ? ` ${t("comp.warnings", { phrases: [...new Set(warnings.map((w) => `“${w.text}” (${w.template})`))].join(", ") })}` : "";
+
 /** Runs a request with the editor's buttons disabled, clearing the last result first. */
 async function editorAction(action) {
   ui.validate.disabled = ui.save.disabled = true;
@@ -144,7 +148,7 @@ async function editorAction(action) {
   try {
     await action();
   } catch (err) {
-    if (err.status === 400) showDefinitionError(err);
+    if (err.status === 400 || err.status === 422) showDefinitionError(err); // 422: a banned phrase in a template
     else showError(ui.yamlError, err);
   } finally {
     ui.validate.disabled = ui.save.disabled = false;
@@ -154,16 +158,16 @@ async function editorAction(action) {
 ui.validate.addEventListener("click", () =>
   editorAction(async () => {
     const r = await api("POST", "/api/v1/bot/definition/validate", { source: editor.value });
-    say(ui.ok, t("bot.editor.valid", { name: r.name, n: (r.intents ?? []).length }));
+    say(ui.ok, t("bot.editor.valid", { name: r.name, n: (r.intents ?? []).length }) + warningText(r.warnings));
   }),
 );
 
 ui.save.addEventListener("click", () =>
   editorAction(async () => {
     const source = editor.value;
-    const { definition, created } = await api("PUT", "/api/v1/bot/definition", { source });
+    const { definition, created, warnings } = await api("PUT", "/api/v1/bot/definition", { source });
     saved = source;
-    say(ui.ok, t(created ? "bot.editor.saved" : "bot.editor.unchanged", { version: definition.version }));
+    say(ui.ok, t(created ? "bot.editor.saved" : "bot.editor.unchanged", { version: definition.version }) + warningText(warnings));
     ui.ok.dataset.version = definition.version;
     await Promise.all([loadDefinition({ keepEditor: true }), loadVersions()]);
   }),

@@ -11,6 +11,7 @@ import { mountSLA } from "baton/sla-timers.js";
 import { contextExtras } from "baton/context-card.js";
 import { cannedMenu } from "baton/canned.js";
 import { wrapUp } from "baton/wrapup.js";
+import { showHits, clearHits } from "baton/compliance-hits.js";
 import "baton/collab.js"; // notes, transfer, typing, read marks: follows baton:conversation and baton:frame
 import "baton/csat-card.js"; // the customer's rating: follows baton:conversation and baton:frame
 
@@ -34,6 +35,7 @@ const ui = {
   input: $('[data-testid="reply-input"]'),
   send: $('[data-testid="reply-send"]'),
   replyError: $("#reply-error"),
+  hits: $("#compliance-hits"),
   locked: $("#reply-locked"),
 };
 
@@ -120,22 +122,36 @@ ui.resolve.addEventListener("click", async () => {
   }
 });
 
+// Sends text; confirm acknowledges the compliance warnings shown for it. A reply compliance holds
+// back (422 blocked, 409 warned) stays in the box with its phrases marked.
+async function sendReply(text, confirm = false) {
+  ui.send.disabled = true;
+  say(ui.replyError, "");
+  try {
+    const { message } = await api("POST", `${base}/agent-messages`, confirm ? { text, confirm } : { text });
+    transcript.add(message);
+    clearHits(ui.hits);
+    if (ui.input.value.trim() === text) ui.input.value = "";
+  } catch (err) {
+    const hits = err.data?.hits;
+    if ((err.status === 422 || err.status === 409) && Array.isArray(hits) && hits.length) {
+      const blocked = err.status === 422;
+      showHits(ui.hits, { text, hits, blocked, input: ui.input, onSendAnyway: blocked ? null : () => sendReply(text, true) });
+      return;
+    }
+    say(ui.replyError, t("conv.error.send", { error: err.message }));
+  } finally {
+    ui.send.disabled = false;
+    if (ui.hits.hidden) ui.input.focus();
+  }
+}
+
 ui.form.addEventListener("submit", async (ev) => {
   ev.preventDefault();
   const text = ui.input.value.trim();
   if (!text || ui.send.disabled) return;
-  ui.send.disabled = true;
-  say(ui.replyError, "");
-  try {
-    const { message } = await api("POST", `${base}/agent-messages`, { text });
-    transcript.add(message);
-    if (ui.input.value.trim() === text) ui.input.value = "";
-  } catch (err) {
-    say(ui.replyError, t("conv.error.send", { error: err.message }));
-  } finally {
-    ui.send.disabled = false;
-    ui.input.focus();
-  }
+  clearHits(ui.hits);
+  await sendReply(text);
 });
 
 ui.input.addEventListener("keydown", (ev) => {
