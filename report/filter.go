@@ -81,4 +81,6 @@ func ParseFilter(from, to, team, tz, defaultTZ string, now time.Time) (Filter, e
 }
 
 // civil is the same calendar day at midnight UTC.
-func civil(t time.Time) time.Time { return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC) }
+func civil(t time.Time) time.Time {
+	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
+}

@@ -1,7 +1,7 @@
 package report
 
 // Every section's query takes the same four parameters: $1 the range's start and $2 its end
-// (exclusive), as instants; $3 the team ('' = every team); $4 the time zone days and hours are
+// (exclusive), as instants; $3 the team (empty = every team); $4 the time zone days and hours are
 // counted in. params names them once so a query that does not use one still types it.
 // Conversations on the 'eval' channel (evaluators' test conversations) are left out everywhere.
 const params = `p AS NOT MATERIALIZED (SELECT $1::timestamptz AS t0, $2::timestamptz AS t1, $3::text AS team, $4::text AS tz)`
