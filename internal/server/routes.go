@@ -19,6 +19,7 @@ import (
 	"github.com/baton-cs/baton/internal/metrics"
 	"github.com/baton-cs/baton/internal/outbound"
 	"github.com/baton-cs/baton/kb"
+	"github.com/baton-cs/baton/report"
 	"github.com/baton-cs/baton/workbench"
 )
 
@@ -114,6 +115,10 @@ func (a *App) Routes() (http.Handler, error) {
 	supervisors.GET("/supervisor/ws", ho.SupervisorWS)
 	supervisors.POST("/supervisor/conversations/:id/reassign", ho.Reassign)
 	admins.PUT("/sla", ho.PutSLA)
+	// Reports: volume, the bot, response times, CSAT, tickets, compliance — as JSON and per-section CSV.
+	reports := &report.API{DB: a.DB.Pool}
+	supervisors.GET("/reports", reports.Get)
+	supervisors.GET("/reports/:section", reports.CSV)
 
 	// Agents working together: private notes with @mentions, notifications, transfers, wrap-up
 	// dispositions, read marks (unread counts), typing indicators.
@@ -226,5 +231,6 @@ func (a *App) Routes() (http.Handler, error) {
 	r.GET("/workbench/evals", pages.Evals)
 	r.GET("/workbench/supervisor", pages.Supervisor)
 	r.GET("/workbench/canned", pages.Canned)
+	r.GET("/workbench/reports", pages.Reports)
 	return r, nil
 }
