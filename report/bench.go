@@ -9,12 +9,12 @@ import (
 
 // BenchRange is the timing of the whole report (every section) over one range.
 type BenchRange struct {
-	Days      int                   `json:"days"`
-	Runs      int                   `json:"runs"`
-	P50Ms     float64               `json:"p50_ms"`
-	MaxMs     float64               `json:"max_ms"`
-	Sections  map[string]BenchTimes `json:"sections"`
-	Summary   Summary               `json:"summary"`
+	Days     int                   `json:"days"`
+	Runs     int                   `json:"runs"`
+	P50Ms    float64               `json:"p50_ms"`
+	MaxMs    float64               `json:"max_ms"`
+	Sections map[string]BenchTimes `json:"sections"`
+	Summary  Summary               `json:"summary"`
 }
 
 // BenchTimes is one section's p50 and max over the runs.
