@@ -25,11 +25,12 @@ c AS (SELECT (c.created_at AT TIME ZONE p.tz)::date AS day, count(*) AS n
       FROM conversations c, p
       WHERE c.created_at >= p.t0 AND c.created_at < p.t1 AND c.channel <> 'eval' GROUP BY 1),
 m AS (SELECT (m.created_at AT TIME ZONE p.tz)::date AS day, count(*) AS n
-      FROM messages m JOIN conversations c ON c.id = m.conversation_id, p
-      WHERE m.created_at >= p.t0 AND m.created_at < p.t1 AND m.sender = 'customer' AND c.channel <> 'eval' GROUP BY 1),
+      FROM messages m, p
+      WHERE m.created_at >= p.t0 AND m.created_at < p.t1 AND m.sender = 'customer'
+        AND NOT EXISTS (SELECT 1 FROM conversations e WHERE e.channel = 'eval' AND e.id = m.conversation_id) GROUP BY 1),
 h AS (SELECT (h.enqueued_at AT TIME ZONE p.tz)::date AS day, count(*) AS n
-      FROM handoffs h JOIN conversations c ON c.id = h.conversation_id, p
-      WHERE h.enqueued_at >= p.t0 AND h.enqueued_at < p.t1 AND c.channel <> 'eval' GROUP BY 1)
+      FROM handoffs h, p
+      WHERE h.enqueued_at >= p.t0 AND h.enqueued_at < p.t1 AND NOT EXISTS (SELECT 1 FROM conversations e WHERE e.channel = 'eval' AND e.id = h.conversation_id) GROUP BY 1)
 SELECT to_char(d.day, 'YYYY-MM-DD') AS day, coalesce(c.n, 0)::bigint AS conversations,
        coalesce(m.n, 0)::bigint AS customer_messages, coalesce(h.n, 0)::bigint AS handoffs
 FROM d LEFT JOIN c ON c.day = d.day LEFT JOIN m ON m.day = d.day LEFT JOIN h ON h.day = d.day
@@ -66,8 +67,9 @@ FROM o ORDER BY outcome <> 'contained', n DESC, outcome`
 // (a bot reply's meta: the intent it understood, else the task's intent).
 const intentsQuery = `WITH ` + params + `,
 m AS (SELECT m.conversation_id, coalesce(nullif(m.meta->>'understood', ''), nullif(m.meta->>'intent', '')) AS intent
-      FROM messages m JOIN conversations c ON c.id = m.conversation_id, p
-      WHERE m.created_at >= p.t0 AND m.created_at < p.t1 AND m.sender = 'bot' AND c.channel <> 'eval')
+      FROM messages m, p
+      WHERE m.created_at >= p.t0 AND m.created_at < p.t1 AND m.sender = 'bot'
+        AND NOT EXISTS (SELECT 1 FROM conversations e WHERE e.channel = 'eval' AND e.id = m.conversation_id))
 SELECT intent, count(DISTINCT conversation_id) AS conversations, count(*) AS bot_replies
 FROM m WHERE intent IS NOT NULL
 GROUP BY intent ORDER BY 2 DESC, 3 DESC, 1 LIMIT 10`
@@ -78,8 +80,8 @@ const unansweredQuery = `WITH ` + params + `
 SELECT (array_agg(u.question ORDER BY u.id))[1] AS question, count(*) AS times,
        (array_agg(u.language ORDER BY u.id))[1] AS language,
        to_char(max(u.asked_at AT TIME ZONE p.tz), 'YYYY-MM-DD HH24:MI') AS last_asked
-FROM kb_unanswered u JOIN conversations c ON c.id = u.conversation_id, p
-WHERE u.asked_at >= p.t0 AND u.asked_at < p.t1 AND c.channel <> 'eval'
+FROM kb_unanswered u, p
+WHERE u.asked_at >= p.t0 AND u.asked_at < p.t1 AND NOT EXISTS (SELECT 1 FROM conversations e WHERE e.channel = 'eval' AND e.id = u.conversation_id)
 GROUP BY coalesce(u.group_id, u.id) ORDER BY 2 DESC, min(u.id) LIMIT 10`
 
 // timesQuery: handoffs enqueued in the range, per team (handoffs.skill) and per agent (the one
@@ -93,9 +95,9 @@ h AS (SELECT h.skill, h.claimed_by,
                                    AND m.created_at >= h.enqueued_at) - h.enqueued_at)::float8 AS first_s,
              extract(epoch FROM coalesce(h.accepted_at, h.claimed_at) - h.enqueued_at)::float8 AS wait_s,
              extract(epoch FROM h.resolved_at - h.claimed_at)::float8 AS handle_s
-      FROM handoffs h JOIN conversations c ON c.id = h.conversation_id, p
-      WHERE h.enqueued_at >= p.t0 AND h.enqueued_at < p.t1 AND c.channel <> 'eval'
-        AND (p.team = '' OR h.skill = p.team))
+      FROM handoffs h, p
+      WHERE h.enqueued_at >= p.t0 AND h.enqueued_at < p.t1 AND (p.team = '' OR h.skill = p.team)
+        AND NOT EXISTS (SELECT 1 FROM conversations e WHERE e.channel = 'eval' AND e.id = h.conversation_id))
 SELECT CASE WHEN GROUPING(h.skill) = 0 THEN 'team' ELSE 'agent' END AS "by",
        CASE WHEN GROUPING(h.skill) = 0 THEN h.skill
             ELSE coalesce(nullif(u.name, ''), u.email, '#' || h.claimed_by) END AS name,
@@ -115,9 +117,9 @@ ORDER BY 1 DESC, 2`
 // part in), per team and per agent — with the average score and the share of 4s and 5s.
 const csatQuery = `WITH ` + params + `,
 r AS (SELECT r.score, r.by_bot, r.team, r.agent_id
-      FROM csat_ratings r JOIN conversations c ON c.id = r.conversation_id, p
-      WHERE r.created_at >= p.t0 AND r.created_at < p.t1 AND c.channel <> 'eval'
-        AND (p.team = '' OR r.team = p.team)),
+      FROM csat_ratings r, p
+      WHERE r.created_at >= p.t0 AND r.created_at < p.t1 AND (p.team = '' OR r.team = p.team)
+        AND NOT EXISTS (SELECT 1 FROM conversations e WHERE e.channel = 'eval' AND e.id = r.conversation_id)),
 g AS (SELECT 0 AS o, 'all' AS "by", '' AS name, score FROM r
       UNION ALL SELECT 1, 'bot', '', score FROM r WHERE by_bot
       UNION ALL SELECT 2, 'team', team, score FROM r WHERE team IS NOT NULL AND team <> ''
@@ -131,24 +133,23 @@ FROM g GROUP BY o, "by", name ORDER BY o, name`
 // (whichever kind, once per ticket and day) and SLA breaches of handoffs by clock (handoffs.skill).
 const ticketsQuery = `WITH ` + params + `, ` + days + `,
 o AS (SELECT (t.created_at AT TIME ZONE p.tz)::date AS day, count(*) AS n
-      FROM tickets t LEFT JOIN conversations c ON c.id = t.conversation_id, p
+      FROM tickets t, p
       WHERE t.created_at >= p.t0 AND t.created_at < p.t1 AND (p.team = '' OR t.team = p.team)
-        AND c.channel IS DISTINCT FROM 'eval' GROUP BY 1),
+        AND NOT EXISTS (SELECT 1 FROM conversations e WHERE e.channel = 'eval' AND e.id = t.conversation_id) GROUP BY 1),
 s AS (SELECT (t.solved_at AT TIME ZONE p.tz)::date AS day, count(*) AS n
-      FROM tickets t LEFT JOIN conversations c ON c.id = t.conversation_id, p
+      FROM tickets t, p
       WHERE t.solved_at >= p.t0 AND t.solved_at < p.t1 AND (p.team = '' OR t.team = p.team)
-        AND c.channel IS DISTINCT FROM 'eval' GROUP BY 1),
-e AS (SELECT (e.escalated_at AT TIME ZONE p.tz)::date AS day, count(DISTINCT e.ticket_id) AS n
-      FROM ticket_escalations e JOIN tickets t ON t.id = e.ticket_id
-           LEFT JOIN conversations c ON c.id = t.conversation_id, p
-      WHERE e.escalated_at >= p.t0 AND e.escalated_at < p.t1 AND (p.team = '' OR t.team = p.team)
-        AND c.channel IS DISTINCT FROM 'eval' GROUP BY 1),
+        AND NOT EXISTS (SELECT 1 FROM conversations e WHERE e.channel = 'eval' AND e.id = t.conversation_id) GROUP BY 1),
+e AS (SELECT (x.escalated_at AT TIME ZONE p.tz)::date AS day, count(DISTINCT x.ticket_id) AS n
+      FROM ticket_escalations x JOIN tickets t ON t.id = x.ticket_id, p
+      WHERE x.escalated_at >= p.t0 AND x.escalated_at < p.t1 AND (p.team = '' OR t.team = p.team)
+        AND NOT EXISTS (SELECT 1 FROM conversations e WHERE e.channel = 'eval' AND e.id = t.conversation_id) GROUP BY 1),
 b AS (SELECT (b.breached_at AT TIME ZONE p.tz)::date AS day,
              count(*) FILTER (WHERE b.kind = 'first_response') AS first_n,
              count(*) FILTER (WHERE b.kind = 'next_response') AS next_n
-      FROM sla_breaches b JOIN conversations c ON c.id = b.conversation_id, p
-      WHERE b.breached_at >= p.t0 AND b.breached_at < p.t1 AND c.channel <> 'eval'
-        AND (p.team = '' OR b.skill = p.team) GROUP BY 1)
+      FROM sla_breaches b, p
+      WHERE b.breached_at >= p.t0 AND b.breached_at < p.t1 AND (p.team = '' OR b.skill = p.team)
+        AND NOT EXISTS (SELECT 1 FROM conversations e WHERE e.channel = 'eval' AND e.id = b.conversation_id) GROUP BY 1)
 SELECT to_char(d.day, 'YYYY-MM-DD') AS day, coalesce(o.n, 0)::bigint AS opened, coalesce(s.n, 0)::bigint AS solved,
        coalesce(e.n, 0)::bigint AS escalated, coalesce(b.first_n, 0)::bigint AS sla_first_response_breaches,
        coalesce(b.next_n, 0)::bigint AS sla_next_response_breaches
@@ -159,8 +160,8 @@ ORDER BY d.day`
 // complianceQuery: compliance hits by where they happened and what came of them.
 const complianceQuery = `WITH ` + params + `
 SELECT h.source, h.outcome, count(*) AS hits
-FROM compliance_hits h LEFT JOIN conversations c ON c.id = h.conversation_id, p
-WHERE h.created_at >= p.t0 AND h.created_at < p.t1 AND c.channel IS DISTINCT FROM 'eval'
+FROM compliance_hits h, p
+WHERE h.created_at >= p.t0 AND h.created_at < p.t1 AND NOT EXISTS (SELECT 1 FROM conversations e WHERE e.channel = 'eval' AND e.id = h.conversation_id)
 GROUP BY 1, 2 ORDER BY 3 DESC, 1, 2`
 
 // teamsQuery lists the teams the filter offers: every routing team and every agent's skill.
