@@ -38,7 +38,7 @@ func TestReportPlansUseIndexes(t *testing.T) {
 		require.NoError(t, rows.Err())
 		require.NoError(t, tx.Rollback(ctx))
 		require.Nil(t, seq.FindStringSubmatch(plan.String()), "%s scans a whole table:\n%s", s.Key, plan.String())
-		for _, idx := range []string{"messages_created_idx", "conversations_created_idx", "handoffs_enqueued_idx",
+		for _, idx := range []string{"messages_customer_created_idx", "messages_bot_created_idx", "conversations_created_idx", "handoffs_enqueued_idx",
 			"csat_ratings_created_idx", "tickets_created_idx", "tickets_solved_idx", "kb_unanswered_asked_idx",
 			"sla_breaches_time_idx", "compliance_hits_time_idx", "ticket_escalations_time_idx"} {
 			if strings.Contains(plan.String(), idx) {
@@ -46,5 +46,5 @@ func TestReportPlansUseIndexes(t *testing.T) {
 			}
 		}
 	}
-	require.Len(t, used, 10, "time indexes the report uses: %v", used)
+	require.Len(t, used, 11, "time indexes the report uses: %v", used)
 }
