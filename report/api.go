@@ -2,6 +2,7 @@ package report
 
 import (
 	"encoding/csv"
+	"errors"
 	"fmt"
 	"io"
 	"mime"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/baton-cs/baton/internal/httpx"
 )
@@ -45,7 +47,7 @@ func (a *API) Get(c *gin.Context) {
 	}
 	r, err := Run(c.Request.Context(), a.DB, f)
 	if err != nil {
-		httpx.Internal(c, err)
+		a.failed(c, f, err)
 		return
 	}
 	c.Header("Cache-Control", "no-store")
@@ -71,7 +73,7 @@ func (a *API) CSV(c *gin.Context) {
 	}
 	t, err := RunSection(c.Request.Context(), a.DB, s, f)
 	if err != nil {
-		httpx.Internal(c, err)
+		a.failed(c, f, err)
 		return
 	}
 	file := fmt.Sprintf("baton-%s-%s-to-%s", s.Key, f.From, f.To)
@@ -86,6 +88,17 @@ func (a *API) CSV(c *gin.Context) {
 	if err := WriteCSV(c.Writer, t); err != nil {
 		_ = c.Error(err)
 	}
+}
+
+// failed answers a query's error: 400 for a time zone Go knows and the database does not.
+func (a *API) failed(c *gin.Context, f Filter, err error) {
+	var pgErr *pgconn.PgError
+	// 22023 is invalid_parameter_value: "time zone ... not recognized".
+	if errors.As(err, &pgErr) && pgErr.Code == "22023" && strings.Contains(pgErr.Message, "time zone") {
+		httpx.Errorf(c, http.StatusBadRequest, "unknown time zone %q", f.TZ)
+		return
+	}
+	httpx.Internal(c, err)
 }
 
 // WriteCSV writes t as CSV: a UTF-8 byte-order mark, the header, then the rows.
