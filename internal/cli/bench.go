@@ -17,7 +17,7 @@ import (
 // newBench is `baton bench`.
 func newBench() *cobra.Command {
 	cmd := &cobra.Command{Use: "bench", Short: "Benchmarks on scratch databases"}
-	cmd.AddCommand(newBenchKB(), newBenchHandoff(), newBenchTurns())
+	cmd.AddCommand(newBenchKB(), newBenchHandoff(), newBenchTurns(), newBenchReports())
 	return cmd
 }
 

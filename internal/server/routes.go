@@ -21,6 +21,7 @@ import (
 	"github.com/baton-cs/baton/internal/metrics"
 	"github.com/baton-cs/baton/internal/outbound"
 	"github.com/baton-cs/baton/kb"
+	"github.com/baton-cs/baton/report"
 	"github.com/baton-cs/baton/ticket"
 	"github.com/baton-cs/baton/workbench"
 )
@@ -137,6 +138,10 @@ func (a *App) Routes() (http.Handler, error) {
 	supervisors.POST("/supervisor/conversations/:id/reassign", ho.Reassign)
 	admins.PUT("/sla", ho.PutSLA)
 	supervisors.GET("/csat", (&csat.API{Store: a.CSAT}).List)
+	// Reports: volume, the bot, response times, CSAT, tickets, compliance — as JSON and per-section CSV.
+	reports := &report.API{DB: a.DB.Pool}
+	supervisors.GET("/reports", reports.Get)
+	supervisors.GET("/reports/:section", reports.CSV)
 
 	// Agents working together: private notes with @mentions, notifications, transfers, wrap-up
 	// dispositions, read marks (unread counts), typing indicators.
@@ -270,5 +275,6 @@ func (a *App) Routes() (http.Handler, error) {
 	r.GET("/workbench/tickets", pages.Tickets)
 	r.GET("/workbench/tickets/:id", pages.Ticket)
 	r.GET("/workbench/compliance", pages.Compliance)
+	r.GET("/workbench/reports", pages.Reports)
 	return r, nil
 }
