@@ -3,7 +3,7 @@
 // through playwright-core (no downloaded browsers).
 
 import { spawn } from "node:child_process";
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { cp, mkdir, mkdtemp, readdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -67,12 +67,68 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
  * {proc, baseURL, dataDir, readyMs, log(), accounts, adminPassword}. Given the dataDir and
  * adminPassword of a running baton, a second server shares its database; env adds variables.
  */
-export async function startBaton({ host = "127.0.0.1", readyTimeoutMs = 90_000, dataDir: shared, adminPassword: sharedPassword, env: extra = {} } = {}) {
-  const port = await freePort();
-  const dataDir = shared ?? (await mkdtemp(join(tmpdir(), "baton-e2e-")));
-  const adminPassword = sharedPassword ?? randomBytes(18).toString("base64url");
+/** Environment for a child baton: this one's, without any BATON_* setting or DATABASE_URL. */
+function cleanEnv() {
   const env = { ...process.env };
   for (const k of Object.keys(env)) if (k.startsWith("BATON_") || k === "DATABASE_URL") delete env[k];
+  return env;
+}
+
+/**
+ * A data directory whose embedded database is created and migrated, made once per build of
+ * ./bin/baton (kept in the temporary directory, keyed by the binary's size and time). Creating the
+ * embedded database is most of a fresh start-up (about 7 of 11 s here); each server copies this one
+ * instead, then starts as on a fresh directory: it loads the demo content, there is nothing else.
+ */
+let templatePromise = null;
+export function templateDataDir() {
+  templatePromise ??= (async () => {
+    const bin = join(repoRoot, "bin", "baton");
+    const st = await stat(bin);
+    const dir = join(tmpdir(), `baton-e2e-template-${st.size}-${Math.floor(st.mtimeMs)}`);
+    try {
+      await stat(join(dir, ".complete"));
+      return dir;
+    } catch {
+      // not made yet
+    }
+    // Templates of builds more than a day old go.
+    for (const name of await readdir(tmpdir())) {
+      if (!name.startsWith("baton-e2e-template-")) continue;
+      const old = join(tmpdir(), name);
+      if (Date.now() - (await stat(old).catch(() => ({ mtimeMs: Date.now() }))).mtimeMs > 86_400_000) {
+        await rm(old, { recursive: true, force: true });
+      }
+    }
+    const work = await mkdtemp(join(tmpdir(), "baton-e2e-template-work-"));
+    const proc = spawn(bin, ["migrate", "--data-dir", work], { cwd: repoRoot, env: cleanEnv(), stdio: ["ignore", "ignore", "pipe"] });
+    let err = "";
+    proc.stderr.setEncoding("utf8").on("data", (d) => (err += d));
+    const code = await new Promise((resolve) => proc.on("exit", resolve));
+    if (code !== 0) throw new Error(`baton migrate for the e2e template failed (${code}):\n${err}`);
+    await rm(join(work, "embedded.lock"), { force: true });
+    await writeFile(join(work, ".complete"), "");
+    try {
+      await rename(work, dir);
+    } catch {
+      await rm(work, { recursive: true, force: true }); // another test file made it first
+    }
+    return dir;
+  })();
+  return templatePromise;
+}
+
+export async function startBaton({ host = "127.0.0.1", readyTimeoutMs = 90_000, dataDir: shared, adminPassword: sharedPassword, env: extra = {} } = {}) {
+  const port = await freePort();
+  let dataDir = shared;
+  if (!dataDir) {
+    const template = await templateDataDir();
+    dataDir = await mkdtemp(join(tmpdir(), "baton-e2e-"));
+    await cp(template, dataDir, { recursive: true });
+    await rm(join(dataDir, ".complete"), { force: true });
+  }
+  const adminPassword = sharedPassword ?? randomBytes(18).toString("base64url");
+  const env = cleanEnv();
   Object.assign(env, {
     BATON_ADDR: `127.0.0.1:${port}`,
     BATON_DATA_DIR: dataDir,
