@@ -152,7 +152,7 @@ describe("tickets", () => {
     assert.match(other, /couldn't find ticket T99999/);
   });
 
-  step("solving it tells the customer in the chat, live; the queue lists it as solved", async () => {
+  step("solving it tells the customer in the chat, live, and asked to rate it; the queue lists it as solved", async () => {
     await agent.getByTestId("ticket-action-solve").click();
     await agent.getByTestId("ticket-status").filter({ hasText: /^Solved$/ }).waitFor();
     await agent.locator('[data-testid="ticket-event"][data-kind="customer_notified"]').waitFor();
@@ -160,6 +160,11 @@ describe("tickets", () => {
       .locator('[data-testid="message"][data-sender="system"]')
       .filter({ hasText: `Your ticket ${number} has been solved: Kettle arrived broken` })
       .waitFor();
+    // …and asked, there, to rate the ticket (CSAT); the rating goes to the ticket.
+    const card = customer.locator(`[data-testid="csat-card"][data-ticket="${number.slice(1)}"]`);
+    await card.getByTestId("csat-score-5").click();
+    await card.getByTestId("csat-submit").click();
+    await customer.getByTestId("csat-given").filter({ hasText: "You rated 5 of 5." }).waitFor();
 
     await agent.getByTestId("nav-tickets").click();
     await agent.getByTestId("ticket-status-filter").selectOption("solved");
