@@ -2,12 +2,14 @@ package audit
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"sync"
 	"time"
 
 	"github.com/gin-gonic/gin"
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/baton-cs/baton/internal/auth"
@@ -44,6 +46,9 @@ func (p *Privacy) Get(ctx context.Context) (Settings, error) {
 	var s Settings
 	err := p.Pool.QueryRow(ctx, `SELECT mask_contacts_for_agents, updated_at FROM privacy_settings`).
 		Scan(&s.MaskContactsForAgents, &s.UpdatedAt)
+	if errors.Is(err, pgx.ErrNoRows) { // never set (or the row was emptied): the defaults
+		err = nil
+	}
 	if err != nil {
 		return Settings{}, fmt.Errorf("audit: privacy settings: %w", err)
 	}
@@ -90,8 +95,9 @@ func (p *Privacy) PutSettings(c *gin.Context) {
 		return
 	}
 	u, _ := auth.CurrentUser(c)
-	if _, err := p.Pool.Exec(c.Request.Context(), `UPDATE privacy_settings SET mask_contacts_for_agents = $1,
-		updated_by = $2, updated_at = now()`, *in.MaskContactsForAgents, u.ID); err != nil {
+	if _, err := p.Pool.Exec(c.Request.Context(), `INSERT INTO privacy_settings (id, mask_contacts_for_agents, updated_by)
+		VALUES (true, $1, $2) ON CONFLICT (id) DO UPDATE SET mask_contacts_for_agents = $1, updated_by = $2, updated_at = now()`,
+		*in.MaskContactsForAgents, u.ID); err != nil {
 		httpx.Internal(c, err)
 		return
 	}
