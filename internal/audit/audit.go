@@ -61,7 +61,7 @@ func (l *Log) Write(ctx context.Context, e Entry) error {
 	}
 	_, err = l.Pool.Exec(ctx, `INSERT INTO audit_log (actor_id, actor_email, actor_role, action, target_type, target_id,
 		ip, user_agent, status, detail) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-		e.ActorID, e.ActorEmail, e.ActorRole, e.Action, e.TargetType, e.TargetID, e.IP, e.UserAgent, e.Status, detail)
+		e.ActorID, e.ActorEmail, e.ActorRole, e.Action, e.TargetType, e.TargetID, e.IP, e.UserAgent, e.Status, string(detail))
 	if err != nil {
 		return fmt.Errorf("audit: write %s: %w", e.Action, err)
 	}
