@@ -305,7 +305,7 @@ func TestCustomerExport(t *testing.T) {
 			Messages []struct {
 				Sender, Text string
 			} `json:"messages"`
-			Handoffs []map[string]any `json:"handoffs"`
+			Handoffs []map[string]any        `json:"handoffs"`
 			Notes    []struct{ Text string } `json:"notes"`
 		} `json:"conversations"`
 		Tickets []any `json:"tickets"`
@@ -441,7 +441,9 @@ func TestAuditWriteFailureKeepsTheAction(t *testing.T) {
 	ctx := context.Background()
 	_, err := ta.DB.Pool.Exec(ctx, `ALTER TABLE audit_log ADD CONSTRAINT audit_test_block CHECK (action <> 'sla.update') NOT VALID`)
 	require.NoError(t, err)
-	t.Cleanup(func() { _, _ = ta.DB.Pool.Exec(context.Background(), `ALTER TABLE audit_log DROP CONSTRAINT audit_test_block`) })
+	t.Cleanup(func() {
+		_, _ = ta.DB.Pool.Exec(context.Background(), `ALTER TABLE audit_log DROP CONSTRAINT audit_test_block`)
+	})
 	var sla json.RawMessage
 	ta.do("GET", "/api/v1/sla", admin, nil, 200, &sla)
 	var targets map[string]any
