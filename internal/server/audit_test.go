@@ -454,3 +454,42 @@ func TestAuditWriteFailureKeepsTheAction(t *testing.T) {
 	require.Contains(t, logged.String(), "sla.update")
 	_, _ = io.Copy(io.Discard, &logged)
 }
+
+// The audit and customer data pages are for admins: others get 403, strangers the sign-in page.
+func TestAuditPagesAreForAdmins(t *testing.T) {
+	ta := newTestApp(t, appOptions{})
+	agent := ta.user("agent@example.com", "agent")
+	admin := ta.user("admin@example.com", "admin")
+	noRedirect := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	get := func(path, token string) (int, string) {
+		req, err := http.NewRequest("GET", ta.URL+path, nil)
+		require.NoError(t, err)
+		if token != "" {
+			req.AddCookie(&http.Cookie{Name: "baton_session", Value: token})
+		}
+		req.Header.Set("Accept-Language", "zh-CN")
+		resp, err := noRedirect.Do(req)
+		require.NoError(t, err)
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	cust := "/workbench/customers/00000000-0000-4000-8000-000000000000"
+	for _, p := range []string{"/workbench/audit", cust} {
+		status, _ := get(p, "")
+		require.Equal(t, 303, status, p)
+		status, _ = get(p, agent)
+		require.Equal(t, 403, status, p)
+	}
+	status, body := get("/workbench/audit", admin)
+	require.Equal(t, 200, status)
+	require.Contains(t, body, "审计日志")
+	require.Contains(t, body, `data-testid="nav-audit"`)
+	status, body = get(cust, admin)
+	require.Equal(t, 200, status)
+	require.Contains(t, body, "客户数据请求")
+	status, _ = get("/workbench/customers/<script>", admin)
+	require.Equal(t, 404, status)
+	_, body = get("/workbench", agent)
+	require.NotContains(t, body, `data-testid="nav-audit"`)
+}
