@@ -45,6 +45,9 @@ type Past struct {
 type View struct {
 	Customer      conversation.Customer `json:"customer"`
 	Conversations []Past                `json:"conversations"`
+	// ContactMasked: the e-mail and phone are masked for this agent (the admin's privacy setting);
+	// GET /api/v1/customers/:id/contact reveals them, audited.
+	ContactMasked bool `json:"contact_masked,omitempty"`
 }
 
 // unfinishedKinds are bot replies that leave the customer with something to answer or no answer.

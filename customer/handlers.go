@@ -9,14 +9,18 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/baton-cs/baton/internal/audit"
 	"github.com/baton-cs/baton/internal/auth"
 	"github.com/baton-cs/baton/internal/conversation"
 	"github.com/baton-cs/baton/internal/httpx"
+	"github.com/baton-cs/baton/internal/pii"
 )
 
 // API serves the customer 360 to agents.
 type API struct {
 	Store *Store
+	// Privacy masks contact details for agents when the admin says so (nil: never).
+	Privacy *audit.Privacy
 }
 
 var uuidShape = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
@@ -39,7 +43,40 @@ func (a *API) Get(c *gin.Context) {
 		httpx.Internal(c, err)
 		return
 	}
+	u, _ := auth.CurrentUser(c)
+	mask, err := a.Privacy.MaskContacts(c.Request.Context(), u)
+	if err != nil {
+		httpx.Internal(c, err)
+		return
+	}
+	if mask {
+		v.ContactMasked = v.Customer.Email != "" || v.Customer.Phone != ""
+		v.Customer.Email, v.Customer.Phone = audit.MaskEmail(v.Customer.Email), audit.MaskPhone(v.Customer.Phone)
+		for i := range v.Conversations {
+			v.Conversations[i].Topic = pii.Mask(v.Conversations[i].Topic)
+		}
+	}
 	c.JSON(http.StatusOK, v)
+}
+
+// Contact is GET /api/v1/customers/:id/contact: the customer's e-mail and phone in full, for an
+// agent who sees them masked; each call is audited ("customer.reveal").
+func (a *API) Contact(c *gin.Context) {
+	id := c.Param("id")
+	if !uuidShape.MatchString(id) {
+		httpx.Error(c, http.StatusNotFound, "customer not found")
+		return
+	}
+	cust, err := a.Store.convs.CustomerGet(c.Request.Context(), id)
+	if errors.Is(err, conversation.ErrNotFound) {
+		httpx.Error(c, http.StatusNotFound, "customer not found")
+		return
+	}
+	if err != nil {
+		httpx.Internal(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"id": cust.ID, "email": cust.Email, "phone": cust.Phone})
 }
 
 // UpdateProfile changes a customer's name, e-mail, phone or language; the VIP tier, which raises

@@ -12,6 +12,7 @@ import (
 
 	"github.com/baton-cs/baton/internal/conversation"
 	"github.com/baton-cs/baton/internal/httpx"
+	"github.com/baton-cs/baton/internal/pii"
 )
 
 // API is the evaluator's side of a running Baton: test conversations with a chosen customer
@@ -132,7 +133,7 @@ WHERE conversation_id::text = $1 ORDER BY id`, c.Param("id"))
 	if json.Unmarshal(state, &st) == nil && st.Task != nil {
 		tr.Task = &TraceTask{Intent: st.Task.Intent, Asking: st.Task.Asking, Slots: map[string]string{}}
 		for k, v := range st.Task.Slots {
-			tr.Task.Slots[k] = v.Value
+			tr.Task.Slots[k] = pii.Mask(v.Value) // a phone or e-mail the evaluator typed shows masked
 		}
 	}
 	c.JSON(http.StatusOK, tr)

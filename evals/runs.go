@@ -394,6 +394,9 @@ func (m *Runs) GetReport(c *gin.Context) {
 		m.fail(c, err)
 		return
 	}
+	if rep != nil {
+		rep.MaskPII()
+	}
 	switch c.Query("format") {
 	case "", "json":
 		c.JSON(http.StatusOK, rep)

@@ -8,6 +8,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/baton-cs/baton/internal/audit"
 	"github.com/baton-cs/baton/internal/auth"
 	"github.com/baton-cs/baton/internal/compliance"
 	"github.com/baton-cs/baton/internal/conversation"
@@ -24,6 +25,8 @@ type API struct {
 	Done  <-chan struct{}
 	// Compliance checks agents' replies before they are sent (nil: no check).
 	Compliance *compliance.Checker
+	// Privacy masks the customer's contact details for agents when the admin says so (nil: never).
+	Privacy *audit.Privacy
 }
 
 func (a *API) fail(c *gin.Context, err error) {
@@ -239,7 +242,15 @@ func (a *API) ContextCard(c *gin.Context) {
 		httpx.Internal(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, gin.H{"conversation": conv, "customer": cust, "handoff": ho, "sla": sla})
+	mask, err := a.Privacy.MaskContacts(ctx, me(c))
+	if err != nil {
+		httpx.Internal(c, err)
+		return
+	}
+	if mask {
+		cust.Email, cust.Phone = audit.MaskEmail(cust.Email), audit.MaskPhone(cust.Phone)
+	}
+	c.JSON(http.StatusOK, gin.H{"conversation": conv, "customer": cust, "handoff": ho, "sla": sla, "contact_masked": mask})
 }
 
 // QueueWS tells a signed-in agent's page whenever the queue or assignments change.

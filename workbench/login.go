@@ -34,6 +34,11 @@ func (p *Pages) Login(c *gin.Context) {
 		return
 	}
 	token, sess, err := p.auth.Login(c.Request.Context(), form.Email, c.PostForm("password"))
+	if err == nil {
+		auth.NoteSignIn(c, form.Email, &sess)
+	} else {
+		auth.NoteSignIn(c, form.Email, nil)
+	}
 	switch {
 	case errors.Is(err, auth.ErrBadCredentials):
 		form.Error = "login.error"

@@ -25,6 +25,11 @@ func (s *Service) LoginAPI(c *gin.Context) {
 		return
 	}
 	token, sess, err := s.Login(c.Request.Context(), in.Email, in.Password)
+	if err == nil {
+		NoteSignIn(c, in.Email, &sess)
+	} else {
+		NoteSignIn(c, in.Email, nil)
+	}
 	switch {
 	case errors.Is(err, ErrBadCredentials):
 		httpx.Error(c, http.StatusUnauthorized, "wrong email or password")

@@ -90,6 +90,7 @@ func CurrentUser(c *gin.Context) (User, bool) {
 // Require answers 401 without a staff session and 403 when the user has none of roles.
 func Require(roles ...string) gin.HandlerFunc {
 	return func(c *gin.Context) {
+		c.Set(ctxStaffRoute, true)
 		u, ok := CurrentUser(c)
 		if !ok {
 			httpx.Error(c, http.StatusUnauthorized, "sign in first: staff endpoints need a bearer token or session")
@@ -105,6 +106,36 @@ func Require(roles ...string) gin.HandlerFunc {
 		}
 		c.Next()
 	}
+}
+
+const (
+	ctxStaffRoute   = "baton.staff_route"
+	ctxSignInEmail  = "baton.sign_in_email"
+	ctxSignInResult = "baton.sign_in"
+)
+
+// StaffRoute reports whether the request went to a staff route (one behind Require), whatever
+// Require answered: the audit log records what signed-in staff do there.
+func StaffRoute(c *gin.Context) bool { return c.GetBool(ctxStaffRoute) }
+
+// NoteSignIn records, for the audit log, a sign-in attempt with email and whether it succeeded
+// (sess is the new session then). The password is never kept.
+func NoteSignIn(c *gin.Context, email string, sess *Session) {
+	c.Set(ctxSignInEmail, email)
+	if sess != nil {
+		c.Set(ctxSignInResult, *sess)
+	}
+}
+
+// SignInAttempt returns the e-mail a sign-in on this request tried, and the session it started
+// (ok false when it failed).
+func SignInAttempt(c *gin.Context) (email string, sess Session, ok bool) {
+	email = c.GetString(ctxSignInEmail)
+	v, found := c.Get(ctxSignInResult)
+	if found {
+		sess, ok = v.(Session)
+	}
+	return email, sess, ok
 }
 
 // SetCookie stores the session token in the browser: HttpOnly, SameSite=Lax, Secure unless disabled.

@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/baton-cs/baton/internal/config"
+	"github.com/baton-cs/baton/internal/pii"
 )
 
 // Execute runs the command line and returns the process exit code.
@@ -133,8 +134,9 @@ func newLogger(cfg config.Config) *slog.Logger {
 		level = slog.LevelError
 	}
 	opts := &slog.HandlerOptions{Level: level}
+	// Phones, e-mails, ID and bank cards are masked in every line (pii.LogHandler).
 	if cfg.LogFormat == "json" {
-		return slog.New(slog.NewJSONHandler(os.Stderr, opts))
+		return slog.New(pii.LogHandler(slog.NewJSONHandler(os.Stderr, opts)))
 	}
-	return slog.New(slog.NewTextHandler(os.Stderr, opts))
+	return slog.New(pii.LogHandler(slog.NewTextHandler(os.Stderr, opts)))
 }

@@ -78,16 +78,21 @@ func New(t testing.TB) *pgxpool.Pool {
 	return shared
 }
 
-// truncateAll empties every table of the current schema but goose's version table. Triggers
-// are off meanwhile: the audit log's refuses a TRUNCATE (it is append-only, migration 0023).
+// truncateAll empties every table of the current schema but goose's version table. The audit
+// log refuses a TRUNCATE (it is append-only, migration 0023): it is emptied last, with triggers
+// off for that statement only, so the other tables' TRUNCATE triggers still fire.
 const truncateAll = `DO $$
 DECLARE t text;
 BEGIN
-  SET LOCAL session_replication_role = replica;
   SELECT string_agg(format('%I', tablename), ', ') INTO t
-    FROM pg_tables WHERE schemaname = current_schema() AND tablename <> 'goose_db_version';
+    FROM pg_tables WHERE schemaname = current_schema() AND tablename NOT IN ('goose_db_version', 'audit_log');
   IF t IS NOT NULL THEN
     EXECUTE 'TRUNCATE ' || t || ' RESTART IDENTITY CASCADE';
+  END IF;
+  IF EXISTS (SELECT 1 FROM pg_tables WHERE schemaname = current_schema() AND tablename = 'audit_log') THEN
+    SET LOCAL session_replication_role = replica;
+    TRUNCATE audit_log RESTART IDENTITY;
+    SET LOCAL session_replication_role = origin;
   END IF;
 END $$`
 

@@ -14,6 +14,7 @@ import (
 	"github.com/baton-cs/baton/evals"
 	"github.com/baton-cs/baton/handoff"
 	"github.com/baton-cs/baton/internal/assets"
+	"github.com/baton-cs/baton/internal/audit"
 	"github.com/baton-cs/baton/internal/auth"
 	"github.com/baton-cs/baton/internal/compliance"
 	"github.com/baton-cs/baton/internal/demo"
@@ -49,7 +50,15 @@ func (a *App) Routes() (http.Handler, error) {
 		r.Use(a.Metrics.Middleware())
 		r.GET("/metrics", a.Metrics.Handler(token))
 	}
-	r.Use(securityHeaders(static), httpx.RejectNUL(), a.Users.Authenticate())
+	// The audit log records, after the handler, what signed-in staff change on every staff route
+	// (and sign-ins, and reads of a customer's full record) — routes added later included.
+	if a.Audit == nil {
+		a.Audit = audit.New(a.DB.Pool, a.Log)
+	}
+	if a.Privacy == nil {
+		a.Privacy = &audit.Privacy{Pool: a.DB.Pool}
+	}
+	r.Use(securityHeaders(static), httpx.RejectNUL(), a.Users.Authenticate(), a.Audit.Middleware())
 	r.HandleMethodNotAllowed = true
 	r.NoRoute(func(c *gin.Context) { httpx.Error(c, http.StatusNotFound, "no such route") })
 	r.NoMethod(func(c *gin.Context) { httpx.Error(c, http.StatusMethodNotAllowed, "method not allowed") })
@@ -97,7 +106,7 @@ func (a *App) Routes() (http.Handler, error) {
 	r.GET("/api/v1/compliance/hits", auth.Require(auth.RoleSupervisor), comp.ListHits)
 
 	// Agents.
-	ho := &handoff.API{Store: a.Handoffs, Convs: a.Convs, Bus: a.Bus, Done: a.Done, Compliance: a.Compliance}
+	ho := &handoff.API{Store: a.Handoffs, Convs: a.Convs, Bus: a.Bus, Done: a.Done, Compliance: a.Compliance, Privacy: a.Privacy}
 	agents := r.Group("/api/v1", auth.Require(auth.RoleAgent))
 	agents.GET("/queue", ho.Queue)
 	agents.GET("/queue/ws", ho.QueueWS)
@@ -224,9 +233,18 @@ func (a *App) Routes() (http.Handler, error) {
 	assist := &handoff.AssistAPI{Store: a.Handoffs, Convs: a.Convs, Summaries: a.Summaries, KB: a.KB}
 	agents.GET("/conversations/:id/summary", assist.Summary)
 	agents.GET("/conversations/:id/suggested-articles", assist.Articles)
-	custAPI := &customer.API{Store: a.Customers}
+	custAPI := &customer.API{Store: a.Customers, Privacy: a.Privacy}
 	agents.GET("/customers/:id", custAPI.Get)
 	agents.PUT("/customers/:id", custAPI.UpdateProfile)
+	agents.GET("/customers/:id/contact", custAPI.Contact)
+
+	// Compliance: the audit log, privacy settings and data-subject requests (admins).
+	admins.GET("/audit", a.Audit.List)
+	admins.GET("/audit.csv", a.Audit.ExportCSV)
+	admins.GET("/privacy", a.Privacy.GetSettings)
+	admins.PUT("/privacy", a.Privacy.PutSettings)
+	admins.GET("/customers/:id/export", custAPI.ExportCustomer)
+	admins.POST("/customers/:id/erase", custAPI.EraseCustomer)
 	cannedAPI := &canned.API{Store: a.Canned, Convs: a.Convs, Slots: a.Handoffs.ConversationSlots}
 	cannedStaff := r.Group("/api/v1/canned-responses", auth.Require(auth.RoleAgent, auth.RoleEditor))
 	cannedStaff.GET("", cannedAPI.List)
@@ -272,6 +290,8 @@ func (a *App) Routes() (http.Handler, error) {
 	r.GET("/workbench/evals", pages.Evals)
 	r.GET("/workbench/supervisor", pages.Supervisor)
 	r.GET("/workbench/canned", pages.Canned)
+	r.GET("/workbench/audit", pages.Audit)
+	r.GET("/workbench/customers/:id", pages.Customer)
 	r.GET("/workbench/tickets", pages.Tickets)
 	r.GET("/workbench/tickets/:id", pages.Ticket)
 	r.GET("/workbench/compliance", pages.Compliance)

@@ -23,6 +23,7 @@ import (
 	"github.com/baton-cs/baton/customer"
 	"github.com/baton-cs/baton/evals"
 	"github.com/baton-cs/baton/handoff"
+	"github.com/baton-cs/baton/internal/audit"
 	"github.com/baton-cs/baton/internal/auth"
 	"github.com/baton-cs/baton/internal/compliance"
 	"github.com/baton-cs/baton/internal/config"
@@ -34,6 +35,7 @@ import (
 	"github.com/baton-cs/baton/internal/events"
 	"github.com/baton-cs/baton/internal/metrics"
 	"github.com/baton-cs/baton/internal/outbound"
+	"github.com/baton-cs/baton/internal/pii"
 	"github.com/baton-cs/baton/kb"
 	"github.com/baton-cs/baton/migrations"
 	"github.com/baton-cs/baton/ticket"
@@ -71,7 +73,7 @@ func Serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		if _, err := users.EnsureUser(ctx, auth.UserSpec{Email: cfg.AdminEmail, Name: "Admin", Password: cfg.AdminPassword, Role: auth.RoleAdmin}); err != nil {
 			return err
 		}
-		log.Info("admin account ensured", "email", cfg.AdminEmail)
+		log.Info("admin account ensured", "email", pii.Plain(cfg.AdminEmail))
 	}
 	kbStore := kb.NewStore(d.Pool, embedding.FromConfig(cfg.Embed))
 	kbStore.SetLogger(log)
@@ -103,7 +105,7 @@ func Serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 			return err
 		}
 		for _, a := range accounts {
-			log.Info("demo account", "role", a.Role, "email", a.Email, "password", a.Password)
+			log.Info("demo account", "role", a.Role, "email", pii.Plain(a.Email), "password", a.Password)
 		}
 	}
 	background.Add(1)
@@ -177,7 +179,7 @@ func Serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		app.Turns.Bot.Writer = bot.NewLLM(cfg.LLMURL, cfg.LLMAPIKey, cfg.LLMModel, cfg.LLMTimeout)
 		log.Info("knowledge-base answers written by an LLM from the retrieved passages", "model", cfg.LLMModel)
 	}
-	quiet := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	quiet := slog.New(pii.LogHandler(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
 	app.EvalRuns = &evals.Runs{Pool: d.Pool, Launch: evalrun.Launcher(cfg, quiet, Serve), Log: log, Ctx: busCtx}
 	if err := app.EvalRuns.InterruptStale(ctx); err != nil {
 		return err
@@ -279,6 +281,9 @@ type App struct {
 	Customers *customer.Store
 	// Tickets are the ticket desk (工单).
 	Tickets *ticket.Store
+	// Audit is the staff audit log; Privacy the admin's privacy settings (masking for agents).
+	Audit   *audit.Log
+	Privacy *audit.Privacy
 	// Metrics are served at /metrics when Config.MetricsToken is set (nil otherwise).
 	Metrics *metrics.Metrics
 	// CSAT keeps the customers' satisfaction ratings (built by Routes when nil).

@@ -27,8 +27,15 @@ export function contextExtras({ convID, input, form, notice }) {
     earlier: $('[data-testid="earlier-conversations"]'),
     earlierEmpty: $('[data-testid="earlier-empty"]'),
     profile: $('[data-testid="customer-360"]'),
+    masked: $('[data-testid="contact-masked"]'),
+    reveal: $('[data-testid="reveal-contact"]'),
+    adminLink: $('[data-testid="customer-admin-link"]'),
+    email: $('[data-field="customer_email"]'),
   };
   const tickets = ticketsPanel({ convID });
+  // The contact details an agent revealed (the admin's privacy setting masks them): kept over
+  // card refreshes, which bring them masked again.
+  let revealed = null;
   let summaryFor = undefined; // the handoff id the summary shows
   let articlesTimer = 0;
   let articlesTicket = 0;
@@ -142,7 +149,8 @@ export function contextExtras({ convID, input, form, notice }) {
   async function loadCustomer(customerID) {
     if (!customerID) return;
     try {
-      const { customer, conversations = [] } = await api("GET", `/api/v1/customers/${seg(customerID)}`);
+      const v = await api("GET", `/api/v1/customers/${seg(customerID)}`);
+      const { customer, conversations = [] } = v;
       fact(ui.profile, "customer_phone", customer.phone);
       // Whether the site vouched for the id (a signed user) or the customer just typed it.
       fact(
@@ -151,6 +159,12 @@ export function contextExtras({ convID, input, form, notice }) {
         customer.external_id ? `${customer.external_id} · ${t(customer.verified ? "ctx.verified" : "ctx.unverified")}` : "",
       );
       fact(ui.profile, "customer_since", formatDateTime(customer.created_at));
+      if (ui.adminLink) {
+        ui.adminLink.href = `/workbench/customers/${seg(customer.id)}`;
+        ui.adminLink.hidden = false;
+      }
+      if (revealed?.id === customer.id) showRevealed();
+      else ui.masked.hidden = !v.contact_masked;
       const past = conversations.filter((p) => p.id !== convID);
       ui.earlier.replaceChildren(...past.map(earlier));
       ui.earlierEmpty.hidden = past.length > 0;
@@ -159,8 +173,25 @@ export function contextExtras({ convID, input, form, notice }) {
     }
   }
 
+  function showRevealed() {
+    fact(ui.profile, "customer_phone", revealed.phone);
+    if (ui.email) ui.email.textContent = revealed.email || t("common.none");
+    ui.masked.hidden = true;
+  }
+
+  ui.reveal.addEventListener("click", async () => {
+    try {
+      revealed = await api("GET", `/api/v1/customers/${seg(ui.reveal.dataset.customerId)}/contact`);
+      showRevealed();
+    } catch {
+      // The masked values stay; the button can be pressed again.
+    }
+  });
+
   return {
     show({ customer, handoff }) {
+      if (customer?.id) ui.reveal.dataset.customerId = customer.id;
+      if (revealed && revealed.id === customer?.id) showRevealed();
       showDetails(handoff);
       loadSummary(handoff ? handoff.id : null);
       loadArticles();
