@@ -8,6 +8,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/baton-cs/baton/internal/audit"
 	"github.com/baton-cs/baton/internal/auth"
 	"github.com/baton-cs/baton/internal/httpx"
 )
@@ -131,6 +132,7 @@ func (a *API) Create(c *gin.Context) {
 		a.fail(c, err)
 		return
 	}
+	audit.Target(c, "ticket", strconv.FormatInt(t.ID, 10))
 	c.JSON(http.StatusCreated, gin.H{"ticket": t})
 }
 

@@ -8,6 +8,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/baton-cs/baton/internal/audit"
 	"github.com/baton-cs/baton/internal/auth"
 	"github.com/baton-cs/baton/internal/httpx"
 )
@@ -64,6 +65,7 @@ func (a *API) CreateRule(c *gin.Context) {
 		return
 	}
 	a.changed()
+	audit.Target(c, "compliance_rule", strconv.FormatInt(r.ID, 10))
 	c.JSON(http.StatusCreated, gin.H{"rule": r})
 }
 

@@ -1,8 +1,10 @@
 package server
 
 import (
+	"context"
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 )
@@ -44,6 +46,13 @@ func TestTicketAPIAccess(t *testing.T) {
 	var scratch ticketOut
 	ta.do("POST", "/api/v1/tickets", editor, map[string]any{"subject": "Update the returns page", "type": "task"}, 201, &scratch)
 	require.Equal(t, "T10001", scratch.Ticket.Number)
+	// The audit log names the ticket a create made (it has no id in its route).
+	var target string
+	require.Eventually(t, func() bool {
+		return ta.DB.Pool.QueryRow(context.Background(), `SELECT target_type || ':' || target_id FROM audit_log
+			WHERE action = 'ticket.create' AND status = 201`).Scan(&target) == nil
+	}, 5*time.Second, 50*time.Millisecond)
+	require.Equal(t, "ticket:10001", target)
 	ta.do("PATCH", "/api/v1/tickets/T10001", editor, map[string]any{"status": "open"}, 403, nil)
 	ta.do("GET", "/api/v1/tickets/T10001", editor, nil, 200, nil)
 	ta.do("GET", "/api/v1/tickets/nonsense", agent, nil, 404, nil)
