@@ -5,11 +5,11 @@
 //
 // Run: make build && node --test e2e/compliance.test.mjs
 
-import { after, before, describe, test } from "node:test";
+import { after, before, describe } from "node:test";
 import assert from "node:assert/strict";
 import { rm } from "node:fs/promises";
 
-import { demoAccounts, eventually, launchBrowser, saveArtifacts, startBaton, stopBaton } from "./helpers.mjs";
+import { demoAccounts, eventually, launchBrowser, openPage, signIn, startBaton, stepper, stopBaton } from "./helpers.mjs";
 
 const WAIT = 20_000;
 const STEP = { timeout: 90_000 };
@@ -20,42 +20,14 @@ let baton;
 let browser;
 const pages = {};
 const pageErrors = [];
-let failedStep = null;
 let convID;
 let customerToken;
 
-function step(name, fn) {
-  test(name, STEP, async (t) => {
-    if (failedStep) {
-      t.skip(`an earlier step failed: ${failedStep}`);
-      return;
-    }
-    try {
-      await fn(t);
-    } catch (err) {
-      failedStep = name;
-      await saveArtifacts(`compliance ${name}`, pages, baton?.log());
-      throw err;
-    }
-  });
-}
+const step = stepper("compliance", { pages, log: () => baton?.log(), options: STEP });
 
-async function newPage(name, locale) {
-  const context = await browser.newContext({ baseURL: baton.baseURL, locale, viewport: { width: 1400, height: 1000 } });
-  context.setDefaultTimeout(WAIT);
-  const page = await context.newPage();
-  page.on("pageerror", (err) => pageErrors.push(`${name}: ${err.message}`));
-  pages[name] = page;
-  return page;
-}
+const newPage = (name, locale) =>
+  openPage(browser, { baseURL: baton.baseURL, name, locale, pages, errors: pageErrors, timeout: WAIT, viewport: { width: 1400, height: 1000 } });
 
-async function signIn(page, { email, password }) {
-  await page.goto("/login");
-  await page.getByTestId("login-email").fill(email);
-  await page.getByTestId("login-password").fill(password);
-  await Promise.all([page.waitForURL((u) => u.pathname !== "/login"), page.getByTestId("login-submit").click()]);
-  await page.getByTestId("user-email").filter({ hasText: email }).waitFor();
-}
 
 async function call(method, path, { token, body } = {}) {
   const headers = { "Content-Type": "application/json" };

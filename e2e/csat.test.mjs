@@ -5,11 +5,11 @@
 //
 // Run: make build && node --test --test-concurrency=1 e2e/csat.test.mjs
 
-import { after, before, describe, test } from "node:test";
+import { after, before, describe } from "node:test";
 import assert from "node:assert/strict";
 import { rm } from "node:fs/promises";
 
-import { eventually, launchBrowser, saveArtifacts, startBaton, staffCall, stopBaton } from "./helpers.mjs";
+import { eventually, launchBrowser, openPage, staffCall, startBaton, stepper, stopBaton } from "./helpers.mjs";
 
 const WAIT = 15_000;
 const STEP = { timeout: 60_000 };
@@ -19,32 +19,11 @@ let baton;
 let browser;
 const pages = {};
 const pageErrors = [];
-let failedStep = null;
 
-function step(name, fn) {
-  test(name, STEP, async (t) => {
-    if (failedStep) {
-      t.skip(`an earlier step failed: ${failedStep}`);
-      return;
-    }
-    try {
-      await fn(t);
-    } catch (err) {
-      failedStep = name;
-      await saveArtifacts(`csat-${name}`, pages, baton?.log());
-      throw err;
-    }
-  });
-}
+const step = stepper("csat", { pages, log: () => baton?.log(), options: STEP });
 
-async function newPage(name, locale) {
-  const context = await browser.newContext({ baseURL: baton.baseURL, locale, viewport: { width: 1100, height: 900 } });
-  context.setDefaultTimeout(WAIT);
-  const page = await context.newPage();
-  page.on("pageerror", (err) => pageErrors.push(`${name}: ${err.message}`));
-  pages[name] = page;
-  return page;
-}
+const newPage = (name, locale) =>
+  openPage(browser, { baseURL: baton.baseURL, name, locale, pages, errors: pageErrors, timeout: WAIT, viewport: { width: 1100, height: 900 } });
 
 async function say(page, text) {
   await page.getByTestId("chat-input").fill(text);

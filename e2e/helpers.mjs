@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { randomBytes } from "node:crypto";
+import { test } from "node:test";
 
 import { chromium } from "playwright-core";
 
@@ -283,4 +284,48 @@ export function staffCall(page, method, path, body) {
     },
     { method, path, body },
   );
+}
+
+/**
+ * A browser test's steps, run in order: once one fails the rest are skipped, and the failing
+ * step's pages and the server's log are saved as artifacts named after prefix and the step.
+ * pages maps a name to its page; log returns the server's log so far.
+ */
+export function stepper(prefix, { pages, log, options = {} }) {
+  let failed = null;
+  return function step(name, fn) {
+    test(name, options, async (t) => {
+      if (failed) {
+        t.skip(`an earlier step failed: ${failed}`);
+        return;
+      }
+      try {
+        await fn(t);
+      } catch (err) {
+        failed = name;
+        await saveArtifacts(`${prefix} ${name}`, pages, log?.());
+        throw err;
+      }
+    });
+  };
+}
+
+/** A page in a new browser context (its own cookies), recorded in pages under name, with its
+ * uncaught errors pushed to errors. */
+export async function openPage(browser, { baseURL, name, locale, pages, errors, timeout, viewport, acceptDownloads = false }) {
+  const context = await browser.newContext({ baseURL, locale, viewport, acceptDownloads });
+  context.setDefaultTimeout(timeout);
+  const page = await context.newPage();
+  page.on("pageerror", (err) => errors.push(`${name}: ${err.message}`));
+  pages[name] = page;
+  return page;
+}
+
+/** Signs a staff account in through the login form and waits for the workbench to name it. */
+export async function signIn(page, { email, password }) {
+  await page.goto("/login");
+  await page.getByTestId("login-email").fill(email);
+  await page.getByTestId("login-password").fill(password);
+  await Promise.all([page.waitForURL((u) => u.pathname !== "/login"), page.getByTestId("login-submit").click()]);
+  await page.getByTestId("user-email").filter({ hasText: email }).waitFor();
 }

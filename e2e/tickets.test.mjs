@@ -6,11 +6,11 @@
 //
 // Run: make build && node --test e2e/tickets.test.mjs
 
-import { after, before, describe, test } from "node:test";
+import { after, before, describe } from "node:test";
 import assert from "node:assert/strict";
 import { rm } from "node:fs/promises";
 
-import { eventually, launchBrowser, saveArtifacts, staffCall, startBaton, stopBaton } from "./helpers.mjs";
+import { eventually, launchBrowser, openPage, signIn, staffCall, startBaton, stepper, stopBaton } from "./helpers.mjs";
 
 const WAIT = 20_000;
 const STEP = { timeout: 90_000 };
@@ -19,44 +19,16 @@ let baton;
 let browser;
 const pages = {};
 const pageErrors = [];
-let failedStep = null;
 let customer;
 let agent;
 let convID;
 let number;
 
-function step(name, fn) {
-  test(name, STEP, async (t) => {
-    if (failedStep) {
-      t.skip(`an earlier step failed: ${failedStep}`);
-      return;
-    }
-    try {
-      await fn(t);
-    } catch (err) {
-      failedStep = name;
-      await saveArtifacts(`tickets ${name}`, pages, baton?.log());
-      throw err;
-    }
-  });
-}
+const step = stepper("tickets", { pages, log: () => baton?.log(), options: STEP });
 
-async function newPage(name, locale) {
-  const context = await browser.newContext({ baseURL: baton.baseURL, locale, viewport: { width: 1400, height: 1000 } });
-  context.setDefaultTimeout(WAIT);
-  const page = await context.newPage();
-  page.on("pageerror", (err) => pageErrors.push(`${name}: ${err.message}`));
-  pages[name] = page;
-  return page;
-}
+const newPage = (name, locale) =>
+  openPage(browser, { baseURL: baton.baseURL, name, locale, pages, errors: pageErrors, timeout: WAIT, viewport: { width: 1400, height: 1000 } });
 
-async function signIn(page, { email, password }) {
-  await page.goto("/login");
-  await page.getByTestId("login-email").fill(email);
-  await page.getByTestId("login-password").fill(password);
-  await Promise.all([page.waitForURL((u) => u.pathname !== "/login"), page.getByTestId("login-submit").click()]);
-  await page.getByTestId("user-email").filter({ hasText: email }).waitFor();
-}
 
 /** The customer sends text and waits for a bot or system message after it containing want. */
 async function customerSays(text, want) {

@@ -143,11 +143,16 @@ func (a *API) Get(c *gin.Context) {
 		return
 	}
 	t, err := a.Store.Get(c.Request.Context(), id)
+	a.withTimeline(c, t, err)
+}
+
+// withTimeline answers a ticket read or changed (or the error that stopped it) with its timeline.
+func (a *API) withTimeline(c *gin.Context, t Ticket, err error) {
 	if err != nil {
 		a.fail(c, err)
 		return
 	}
-	evs, err := a.Store.Events(c.Request.Context(), id)
+	evs, err := a.Store.Events(c.Request.Context(), t.ID)
 	if err != nil {
 		a.fail(c, err)
 		return
@@ -167,16 +172,7 @@ func (a *API) Update(c *gin.Context) {
 		return
 	}
 	t, err := a.Store.Update(c.Request.Context(), id, p, u.ID)
-	if err != nil {
-		a.fail(c, err)
-		return
-	}
-	evs, err := a.Store.Events(c.Request.Context(), id)
-	if err != nil {
-		a.fail(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, gin.H{"ticket": t, "events": evs})
+	a.withTimeline(c, t, err)
 }
 
 // Comment serves POST /api/v1/tickets/:id/comments: an internal comment, never shown to the customer.

@@ -18,7 +18,7 @@ import (
 	"github.com/baton-cs/baton/internal/i18n"
 )
 
-//go:embed templates/*.html
+//go:embed templates/*.html templates/partials/*.html
 var templateFiles embed.FS
 
 //go:embed static
@@ -47,10 +47,11 @@ func NewPages(a *assets.Assets, authSvc *auth.Service, cookieSecure bool) *Pages
 	return &Pages{auth: authSvc, cookieSecure: cookieSecure, templates: parseTemplates(a)}
 }
 
-// parseTemplates gives every page its own set: layout.html plus the page's file, which defines "content".
+// parseTemplates gives every page its own set: layout.html, the partials (pieces several pages
+// share) and the page's file, which defines "content".
 func parseTemplates(a *assets.Assets) map[string]*template.Template {
 	funcs := template.FuncMap{"asset": a.URL, "importmap": a.ImportMap}
-	layout := template.Must(template.New("layout.html").Funcs(funcs).ParseFS(templateFiles, "templates/layout.html"))
+	layout := template.Must(template.New("layout.html").Funcs(funcs).ParseFS(templateFiles, "templates/layout.html", "templates/partials/*.html"))
 	names, err := fs.Glob(templateFiles, "templates/*.html")
 	if err != nil {
 		panic(err)
