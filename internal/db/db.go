@@ -3,8 +3,11 @@ package db
 
 import (
 	"context"
+	"encoding/binary"
 	"fmt"
+	"io"
 	"log/slog"
+	"net"
 	"strings"
 	"sync/atomic"
 
@@ -77,6 +80,14 @@ func newPool(ctx context.Context, url string, embedded bool, conns int32) (*pgxp
 		// PGlite does not answer cancel requests; interrupt a cancelled query by deadline instead
 		// of waiting out pgx's cancel timeout.
 		cfg.ConnConfig.BuildContextWatcherHandler = deadlineWatcher
+		dial := cfg.ConnConfig.DialFunc
+		cfg.ConnConfig.DialFunc = func(ctx context.Context, network, addr string) (net.Conn, error) {
+			c, err := dial(ctx, network, addr)
+			if err != nil {
+				return nil, err
+			}
+			return &pgliteConn{Conn: c}, nil
+		}
 	}
 	cfg.ConnConfig.Tracer = countingTracer{}
 	cfg.AfterConnect = func(ctx context.Context, c *pgx.Conn) error {
@@ -99,6 +110,40 @@ func newPool(ctx context.Context, url string, embedded bool, conns int32) (*pgxp
 		return nil, fmt.Errorf("db: ping: %w", err)
 	}
 	return pool, nil
+}
+
+// pgliteConn is a connection to the embedded server, which neither answers a cancel request nor
+// hangs up after a Terminate. pgx, closing a connection whose query was interrupted (at every
+// shutdown: the event poller's, the sweepers'), sends both and reads until the server hangs up,
+// for up to 15 s each: the pool's Close, and so Baton's exit, waited that long. Once either
+// message is written the connection reads as closed, as a real server's would be.
+type pgliteConn struct {
+	net.Conn
+	over atomic.Bool
+}
+
+func (c *pgliteConn) Write(b []byte) (int, error) {
+	if isCancelRequest(b) || isTerminate(b) {
+		c.over.Store(true)
+	}
+	return c.Conn.Write(b)
+}
+
+func (c *pgliteConn) Read(b []byte) (int, error) {
+	if c.over.Load() {
+		return 0, io.EOF
+	}
+	return c.Conn.Read(b)
+}
+
+// isCancelRequest: length 16, code 80877102, then the backend's pid and key.
+func isCancelRequest(b []byte) bool {
+	return len(b) == 16 && binary.BigEndian.Uint32(b[0:4]) == 16 && binary.BigEndian.Uint32(b[4:8]) == 80877102
+}
+
+// isTerminate: 'X' and length 4, written on its own.
+func isTerminate(b []byte) bool {
+	return len(b) == 5 && b[0] == 'X' && binary.BigEndian.Uint32(b[1:5]) == 4
 }
 
 func deadlineWatcher(c *pgconn.PgConn) ctxwatch.Handler {
