@@ -69,9 +69,9 @@ SELECT id, customer_id, (ARRAY[1, 2, 3, 4, 4, 5, 5, 5])[1 + n % 8],
 FROM bench_report_plan WHERE n % 5 < 2 AND n BETWEEN $1 AND $2`
 
 const genTickets = `INSERT INTO tickets (team, subject, status, conversation_id, customer_id, created_at, updated_at, due_at, solved_at)
-SELECT skill, 'bench ticket', CASE WHEN n % 10 < 7 THEN 'solved' ELSE 'open' END, id, customer_id,
+SELECT skill, 'bench ticket', CASE WHEN n / 20 % 10 < 7 THEN 'solved' ELSE 'open' END, id, customer_id,
        created_at + interval '30 minutes', created_at + interval '30 minutes', created_at + interval '1 day',
-       CASE WHEN n % 10 < 7 THEN created_at + make_interval(hours => 1 + n % 48) END
+       CASE WHEN n / 20 % 10 < 7 THEN created_at + make_interval(hours => 1 + n / 20 % 48) END
 FROM bench_report_plan WHERE n % 20 = 7 AND n BETWEEN $1 AND $2`
 
 const genEscalations = `INSERT INTO ticket_escalations (ticket_id, kind, escalated_at, priority_before, priority_after)
