@@ -9,6 +9,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/baton-cs/baton/internal/audit"
 	"github.com/baton-cs/baton/internal/auth"
 	"github.com/baton-cs/baton/internal/conversation"
 	"github.com/baton-cs/baton/internal/httpx"
@@ -22,6 +23,9 @@ type API struct {
 	Convs *conversation.Store
 	// Slots returns what the bot collected in a conversation (handoff.Store.ConversationSlots).
 	Slots func(ctx context.Context, convID string) (map[string]string, error)
+	// Privacy masks {{customer.email}} and {{customer.phone}} for an agent the admin keeps from
+	// contact details (nil: never), so a template is not a way around it.
+	Privacy *audit.Privacy
 }
 
 func (a *API) fail(c *gin.Context, err error) {
@@ -202,6 +206,14 @@ func (a *API) Render(c *gin.Context) {
 		return
 	}
 	u := me(c)
+	mask, err := a.Privacy.MaskContacts(ctx, u)
+	if err != nil {
+		httpx.Internal(c, err)
+		return
+	}
+	if mask {
+		cust.Email, cust.Phone = audit.MaskEmail(cust.Email), audit.MaskPhone(cust.Phone)
+	}
 	v := Vars{
 		Customer: map[string]string{"name": cust.Name, "email": cust.Email, "phone": cust.Phone,
 			"language": cust.Language, "vip_tier": cust.VIPTier},

@@ -15,6 +15,7 @@ import (
 
 	"github.com/baton-cs/baton/internal/audit"
 	"github.com/baton-cs/baton/internal/httpx"
+	"github.com/baton-cs/baton/internal/pii"
 )
 
 // Data-subject requests: everything Baton holds about one customer, as one JSON document for
@@ -97,6 +98,14 @@ type ErasureCounts struct {
 	Ratings       int64 `json:"ratings"`
 }
 
+// eraseOutbox deletes the outbox rows about a customer's conversations: deliveries carry message
+// text, questions, ticket subjects and comments; what has not gone out does not go now.
+const eraseOutbox = `DELETE FROM deliveries d WHERE EXISTS (SELECT 1 FROM conversations c WHERE c.customer_id = $1 AND c.id::text IN (
+			d.payload ->> 'conversation_id', d.payload #>> '{conversation,id}', d.payload #>> '{handoff,conversation_id}',
+			d.payload #>> '{ticket,conversation_id}', d.payload #>> '{rating,conversation_id}'))
+		OR EXISTS (SELECT 1 FROM customers cu WHERE cu.id = $1 AND cu.id::text IN (
+			d.payload #>> '{conversation,customer_id}', d.payload #>> '{ticket,customer_id}', d.payload #>> '{rating,customer_id}'))`
+
 // Erase anonymises or deletes customer id in one transaction.
 func (s *Store) Erase(ctx context.Context, id, mode string) (ErasureCounts, error) {
 	var n ErasureCounts
@@ -116,12 +125,9 @@ func (s *Store) Erase(ctx context.Context, id, mode string) (ErasureCounts, erro
 		return n, fmt.Errorf("customer: erase: %w", err)
 	}
 	const theirs = `(SELECT id FROM conversations WHERE customer_id = $1)`
-	steps := []string{
-		// Outbox rows carry message text; what has not gone out does not go now.
-		`DELETE FROM deliveries WHERE payload ->> 'conversation_id' IN (SELECT id::text FROM conversations WHERE customer_id = $1)`,
-	}
+	var steps []string
 	if mode == EraseDelete {
-		steps = append(steps,
+		steps = append(steps, eraseOutbox,
 			`DELETE FROM kb_suggestions WHERE conversation_id IN `+theirs,
 			`DELETE FROM tickets WHERE customer_id = $1 OR conversation_id IN `+theirs,
 			`DELETE FROM customers WHERE id = $1`)
@@ -132,20 +138,26 @@ func (s *Store) Erase(ctx context.Context, id, mode string) (ErasureCounts, erro
 			`DELETE FROM customer_tokens WHERE customer_id = $1`,
 			`DELETE FROM channel_users WHERE customer_id = $1`,
 			`DELETE FROM email_customers WHERE customer_id = $1`,
-			`UPDATE email_threads SET address = '', subject = '' WHERE conversation_id IN `+theirs,
+			`UPDATE email_threads SET address = '', subject = '', last_message_id = '', refs = '' WHERE conversation_id IN `+theirs,
+			`DELETE FROM email_message_ids WHERE conversation_id IN `+theirs,
 			`UPDATE conversations SET bot_state = '{}' WHERE customer_id = $1`,
-			`UPDATE messages SET text = '`+Erased+`' WHERE conversation_id IN `+theirs+` AND text <> ''`,
+			// The bot's meta keeps the slots it filled from what they wrote (order numbers, phones).
+			`UPDATE messages SET text = CASE WHEN text = '' THEN '' ELSE '`+Erased+`' END, meta = meta - 'slots'
+				WHERE conversation_id IN `+theirs,
 			`UPDATE handoffs SET question = CASE WHEN question = '' THEN '' ELSE '`+Erased+`' END,
-				context = context - 'question' - 'message' - 'slots' - 'transcript' WHERE conversation_id IN `+theirs,
+				context = context - 'question' - 'message' - 'slots' - 'transcript', note = '', resolution_note = ''
+				WHERE conversation_id IN `+theirs,
 			`DELETE FROM handoff_summaries WHERE handoff_id IN (SELECT id FROM handoffs WHERE conversation_id IN `+theirs+`)`,
 			`UPDATE conversation_timeline SET text = '`+Erased+`' WHERE conversation_id IN `+theirs+` AND text <> ''`,
-			`UPDATE kb_suggestions SET question = '`+Erased+`', answer = '`+Erased+`' WHERE conversation_id IN `+theirs,
+			`UPDATE kb_suggestions SET question = '`+Erased+`', answer = '`+Erased+`', keys = '{}' WHERE conversation_id IN `+theirs,
 			`UPDATE kb_unanswered SET question = '`+Erased+`', keys = '{}' WHERE conversation_id IN `+theirs,
 			`UPDATE tickets SET description = '', subject = '`+Erased+`', order_number = '', attachments = '[]'
 				WHERE customer_id = $1 OR conversation_id IN `+theirs,
 			`UPDATE ticket_events SET body = '`+Erased+`' WHERE kind = 'comment' AND ticket_id IN
 				(SELECT id FROM tickets WHERE customer_id = $1 OR conversation_id IN `+theirs+`)`,
-			`UPDATE csat_ratings SET comment = '' WHERE customer_id = $1 OR conversation_id IN `+theirs)
+			`UPDATE csat_ratings SET comment = '' WHERE customer_id = $1 OR conversation_id IN `+theirs,
+			// Last: with the webhook events these updates queued (a ticket "updated", a rating "changed").
+			eraseOutbox)
 	}
 	for i, q := range steps {
 		tag, err := tx.Exec(ctx, q, id)
@@ -216,7 +228,7 @@ func (a *API) EraseCustomer(c *gin.Context) {
 		return
 	}
 	audit.Detail(c, "mode", in.Mode)
-	audit.Detail(c, "reason", in.Reason)
+	audit.Detail(c, "reason", pii.Mask(in.Reason)) // outlives the customer: no contact details in it
 	n, err := a.Store.Erase(c.Request.Context(), id, in.Mode)
 	if errors.Is(err, ErrNotFound) {
 		httpx.Error(c, http.StatusNotFound, "customer not found")

@@ -110,6 +110,17 @@ func (a *API) UpdateProfile(c *gin.Context) {
 		httpx.Internal(c, err)
 		return
 	}
+	// The answer is the customer as stored: masked like the 360 for an agent who may not see
+	// contact details (an empty update must not be a way to read them).
+	u, _ := auth.CurrentUser(c)
+	mask, err := a.Privacy.MaskContacts(c.Request.Context(), u)
+	if err != nil {
+		httpx.Internal(c, err)
+		return
+	}
+	if mask {
+		cust.Email, cust.Phone = audit.MaskEmail(cust.Email), audit.MaskPhone(cust.Phone)
+	}
 	c.JSON(http.StatusOK, gin.H{"customer": cust})
 }
 

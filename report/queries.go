@@ -92,7 +92,8 @@ const timesQuery = `WITH ` + params + `,
 h AS (SELECT h.skill, h.claimed_by,
              extract(epoch FROM (SELECT min(m.created_at) FROM messages m
                                  WHERE m.conversation_id = h.conversation_id AND m.sender = 'agent'
-                                   AND m.created_at >= h.enqueued_at) - h.enqueued_at)::float8 AS first_s,
+                                   AND m.created_at >= h.enqueued_at
+                                   AND m.created_at <= coalesce(h.resolved_at, 'infinity')) - h.enqueued_at)::float8 AS first_s,
              extract(epoch FROM coalesce(h.accepted_at, h.claimed_at) - h.enqueued_at)::float8 AS wait_s,
              extract(epoch FROM h.resolved_at - h.claimed_at)::float8 AS handle_s
       FROM handoffs h, p
@@ -120,14 +121,14 @@ r AS (SELECT r.score, r.by_bot, r.team, r.agent_id
       FROM csat_ratings r, p
       WHERE r.created_at >= p.t0 AND r.created_at < p.t1 AND (p.team = '' OR r.team = p.team)
         AND NOT EXISTS (SELECT 1 FROM conversations e WHERE e.channel = 'eval' AND e.id = r.conversation_id)),
-g AS (SELECT 0 AS o, 'all' AS "by", '' AS name, score FROM r
-      UNION ALL SELECT 1, 'bot', '', score FROM r WHERE by_bot
-      UNION ALL SELECT 2, 'team', team, score FROM r WHERE team IS NOT NULL AND team <> ''
-      UNION ALL SELECT 3, 'agent', coalesce(nullif(u.name, ''), u.email), score
+g AS (SELECT 0 AS o, 'all' AS "by", '' AS name, 0::bigint AS k, score FROM r
+      UNION ALL SELECT 1, 'bot', '', 0, score FROM r WHERE by_bot
+      UNION ALL SELECT 2, 'team', team, 0, score FROM r WHERE team IS NOT NULL AND team <> ''
+      UNION ALL SELECT 3, 'agent', coalesce(nullif(u.name, ''), u.email), u.id, score
                 FROM r JOIN users u ON u.id = r.agent_id)
 SELECT "by", name, count(*) AS ratings, round(avg(score), 2)::float8 AS average,
        round(100.0 * count(*) FILTER (WHERE score >= 4) / count(*), 1)::float8 AS satisfied_percent
-FROM g GROUP BY o, "by", name ORDER BY o, name`
+FROM g GROUP BY o, "by", name, k ORDER BY o, name, k`
 
 // ticketsQuery: per day, tickets opened and solved (by tickets.team), tickets escalated
 // (whichever kind, once per ticket and day) and SLA breaches of handoffs by clock (handoffs.skill).

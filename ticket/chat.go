@@ -17,19 +17,32 @@ import (
 // ("ticket 10023", "ticket #10023", "工单10023", "工单号：T10023").
 var ticketRef = regexp.MustCompile(`(?i)(?:\bT(\d{5,6})\b|(?:\bticket|工单)\s*(?:no\.?|number|号)?\s*[:：#]?\s*T?(\d{1,12})\b)`)
 
-// FindNumber returns the ticket id a message names, if any.
+// orderBefore is "order" or 订单 (and "no.", "number", 号, a colon) just before a match: a bare
+// T-number there is an order's ("订单T123456", "order no. T12345").
+var orderBefore = regexp.MustCompile(`(?i)(?:\border|订单)\s*(?:no\.?|number|号)?\s*[:：#]?\s*$`)
+
+// FindNumber returns the ticket id a message names, if any. Ticket ids start at 10001, so a
+// smaller number after "ticket" ("a ticket: 2 adults", "工单2个") is not one.
 func FindNumber(text string) (int64, bool) {
-	m := ticketRef.FindStringSubmatch(text)
+	m := ticketRef.FindStringSubmatchIndex(text)
 	if m == nil {
 		return 0, false
 	}
-	digits := m[1]
-	if digits == "" {
-		digits = m[2]
+	var digits string
+	if m[2] >= 0 {
+		if orderBefore.MatchString(text[:m[0]]) {
+			return 0, false
+		}
+		digits = text[m[2]:m[3]]
+	} else {
+		digits = text[m[4]:m[5]]
 	}
 	id, err := strconv.ParseInt(digits, 10, 64)
-	return id, err == nil && id > 0
+	return id, err == nil && id >= firstID
 }
+
+// firstID is the first ticket's id (migration 0023 starts the sequence there).
+const firstID = 10001
 
 var statusTexts = map[string]map[string]string{
 	"en": {

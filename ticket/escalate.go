@@ -72,10 +72,24 @@ func (s *Store) escalate(ctx context.Context, id int64, kind string, after time.
 	e := Escalation{TicketID: id, Kind: kind}
 	inserted := false
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		err := tx.QueryRow(ctx, `INSERT INTO ticket_escalations (ticket_id, kind, priority_before, priority_after)
-			SELECT t.id, $1, t.priority, t.priority FROM tickets t WHERE t.id = $3 AND `+escalationDue[kind]+`
-			ON CONFLICT (ticket_id, kind) DO NOTHING
-			RETURNING priority_before`, kind, after.Seconds(), id).Scan(&e.PriorityBefore)
+		// The ticket is locked first and the condition checked on the row as it is then: a change
+		// an agent was committing meanwhile (which touches it, or sets its priority) is seen.
+		var current string
+		err := tx.QueryRow(ctx, `SELECT t.priority FROM tickets t WHERE t.id = $3 AND `+escalationDue[kind]+`
+			AND $1::text IS NOT NULL FOR UPDATE`, kind, after.Seconds(), id).Scan(&current)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		// One step up per hour at most: a normal ticket due after 72 h that is also 72 h old is
+		// overdue and old at once, and goes to high, not straight to urgent.
+		var recent bool
+		err = tx.QueryRow(ctx, `INSERT INTO ticket_escalations (ticket_id, kind, priority_before, priority_after)
+			VALUES ($1, $2, $3, $3) ON CONFLICT (ticket_id, kind) DO NOTHING
+			RETURNING EXISTS (SELECT 1 FROM ticket_escalations WHERE ticket_id = $1 AND kind <> $2
+				AND escalated_at > now() - interval '1 hour')`, id, kind, current).Scan(&recent)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return nil
 		}
@@ -83,7 +97,10 @@ func (s *Store) escalate(ctx context.Context, id int64, kind string, after time.
 			return err
 		}
 		inserted = true
-		e.PriorityAfter = raise(e.PriorityBefore)
+		e.PriorityBefore, e.PriorityAfter = current, raise(current)
+		if recent {
+			e.PriorityAfter = current
+		}
 		if _, err := tx.Exec(ctx, `UPDATE tickets SET priority = $2, updated_at = now() WHERE id = $1`, id, e.PriorityAfter); err != nil {
 			return err
 		}

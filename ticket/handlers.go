@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 
@@ -65,6 +66,10 @@ func (a *API) List(c *gin.Context) {
 	}
 	if t := c.Query("team"); t != "" {
 		f.Teams = strings.Split(t, ",")
+	}
+	if len(f.Teams) > 50 || utf8.RuneCountInString(f.Query) > 200 {
+		httpx.Error(c, http.StatusBadRequest, "at most 50 teams and a search of at most 200 characters")
+		return
 	}
 	if s := c.Query("status"); s != "" {
 		if s == "active" {
@@ -167,6 +172,7 @@ func (a *API) Update(c *gin.Context) {
 	if !ok {
 		return
 	}
+	audit.Target(c, "ticket", strconv.FormatInt(id, 10)) // the id, whether the path gave it or the number
 	var p Patch
 	if !httpx.BindJSON(c, &p, httpx.MaxBody) {
 		return
@@ -182,6 +188,7 @@ func (a *API) Comment(c *gin.Context) {
 	if !ok {
 		return
 	}
+	audit.Target(c, "ticket", strconv.FormatInt(id, 10)) // the id, whether the path gave it or the number
 	var in struct {
 		Body string `json:"body"`
 	}

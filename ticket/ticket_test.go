@@ -156,13 +156,18 @@ func TestEscalationRecordedOnce(t *testing.T) {
 	ctx := context.Background()
 	f := setup(t)
 	untouched := mustCreate(t, f, "untouched and overdue", time.Hour, -time.Minute)
+	// Saving the form unchanged is not work on it.
+	_, err := f.store.Update(ctx, untouched, ticket.Patch{}, f.agent)
+	require.NoError(t, err)
 	touched := mustCreate(t, f, "touched and overdue", time.Hour, -time.Minute)
-	_, err := f.store.Comment(ctx, touched, f.agent, "on it")
+	_, err = f.store.Comment(ctx, touched, f.agent, "on it")
 	require.NoError(t, err)
 	fresh := mustCreate(t, f, "not due yet", time.Hour, time.Hour)
 	old := mustCreate(t, f, "unsolved for days", 80*time.Hour, time.Hour)
 	_, err = f.store.Comment(ctx, old, f.agent, "still waiting on the warehouse")
 	require.NoError(t, err)
+	// Overdue and old at once: both are recorded, but it goes one step up, not two.
+	both := mustCreate(t, f, "old, untouched and overdue", 80*time.Hour, -time.Minute)
 
 	// Two server processes sweep at the same moment, several times.
 	var wg sync.WaitGroup
@@ -180,15 +185,20 @@ func TestEscalationRecordedOnce(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	require.Len(t, got, 2, "%+v", got)
+	require.Len(t, got, 4, "%+v", got)
 	byTicket := map[int64]ticket.Escalation{}
+	var bothSteps []string
 	for _, e := range got {
 		byTicket[e.TicketID] = e
+		if e.TicketID == both {
+			bothSteps = append(bothSteps, e.PriorityBefore+"→"+e.PriorityAfter)
+		}
 	}
+	require.ElementsMatch(t, []string{"normal→high", "high→high"}, bothSteps)
 	require.Equal(t, ticket.Escalation{TicketID: untouched, Kind: "overdue", PriorityBefore: "normal", PriorityAfter: "high"}, byTicket[untouched])
 	require.Equal(t, ticket.Escalation{TicketID: old, Kind: "age", PriorityBefore: "normal", PriorityAfter: "high"}, byTicket[old])
 
-	for id, want := range map[int64]string{untouched: "high", touched: "normal", fresh: "normal", old: "high"} {
+	for id, want := range map[int64]string{untouched: "high", touched: "normal", fresh: "normal", old: "high", both: "high"} {
 		tk, err := f.store.Get(ctx, id)
 		require.NoError(t, err)
 		require.Equal(t, want, tk.Priority, tk.Subject)
@@ -201,14 +211,14 @@ func TestEscalationRecordedOnce(t *testing.T) {
 
 	var n int
 	require.NoError(t, f.pool.QueryRow(ctx, `SELECT count(*) FROM notifications WHERE user_id = $1 AND kind = 'ticket_escalated'`, f.sup).Scan(&n))
-	require.Equal(t, 2, n, "the supervisor hears of each escalation once")
+	require.Equal(t, 4, n, "the supervisor hears of each escalation once")
 
 	// Later sweeps find nothing new; a ticket age 0 never escalates by age.
 	es, err := f.store.Escalate(ctx, 72*time.Hour)
 	require.NoError(t, err)
 	require.Empty(t, es)
 	require.NoError(t, f.pool.QueryRow(ctx, `SELECT count(*) FROM ticket_events WHERE kind = 'escalated'`).Scan(&n))
-	require.Equal(t, 2, n)
+	require.Equal(t, 4, n)
 	es, err = f.store.Escalate(ctx, 0)
 	require.NoError(t, err)
 	require.Empty(t, es)
@@ -251,7 +261,8 @@ func TestChatAnswer(t *testing.T) {
 	require.True(t, ok)
 	require.Contains(t, reply, "Secret other matter")
 
-	for _, text := range []string{"where is order T1234567", "my order A1234567", "hello", "call me at 10002"} {
+	for _, text := range []string{"where is order T1234567", "my order A1234567", "hello", "call me at 10002",
+		"订单T123456还没到", "order no. T12345", "I bought a ticket: 2 adults", "工单2个"} {
 		_, _, ok, err = f.store.ChatAnswer(ctx, f.customer, "en", text)
 		require.NoError(t, err)
 		require.False(t, ok, text)

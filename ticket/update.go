@@ -104,6 +104,16 @@ func (s *Store) Update(ctx context.Context, id int64, p Patch, by int64) (Ticket
 		if t.Assignee != nil {
 			assignee = &t.Assignee.ID
 		}
+		var oldAssignee *int64
+		if old.Assignee != nil {
+			oldAssignee = &old.Assignee.ID
+		}
+		// A save that changes nothing is no work on the ticket: it does not touch it (an untouched
+		// ticket past due still escalates) and leaves no trace.
+		if len(fields) == 0 && t.Status == old.Status && t.PendingOn == old.PendingOn && t.Priority == old.Priority &&
+			t.Team == old.Team && (assignee == nil) == (oldAssignee == nil) && (assignee == nil || *assignee == *oldAssignee) {
+			return nil
+		}
 		atts, _ := json.Marshal(t.Attachments)
 		if _, err := tx.Exec(ctx, `UPDATE tickets SET type = $2, priority = $3, status = $4, pending_on = NULLIF($5, ''),
 			team = $6, assignee_id = $7, subject = $8, description = $9, order_number = $10, attachments = $11::jsonb,
@@ -179,6 +189,9 @@ func applyFields(t *Ticket, p Patch, fields *[]string) error {
 		}
 	}
 	if p.DueAt != nil && !p.DueAt.Equal(t.DueAt) {
+		if p.DueAt.Year() < 2000 || p.DueAt.Year() > 9999 {
+			return invalid("due_at is not a sensible time")
+		}
 		t.DueAt = *p.DueAt
 		*fields = append(*fields, "due_at")
 	}

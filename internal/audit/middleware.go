@@ -149,11 +149,14 @@ func (l *Log) Middleware() gin.HandlerFunc {
 			UserAgent: c.Request.UserAgent(), Status: c.Writer.Status()}
 		switch {
 		case signIns[key]:
+			if e.Status == http.StatusTooManyRequests {
+				return // turned away before any password was checked: no attempt, and no way to flood the log
+			}
 			email, sess, ok := auth.SignInAttempt(c)
 			if ok {
 				e.ActorID, e.ActorEmail, e.ActorRole = &sess.User.ID, sess.User.Email, sess.User.Role
 			} else {
-				if email == "" && e.Status != http.StatusTooManyRequests {
+				if email == "" {
 					return // not an attempt: a malformed request
 				}
 				e.Action = "auth.login_failed"

@@ -263,6 +263,22 @@ func TestAgentsSeeMaskedContactsAndRevealsAreAudited(t *testing.T) {
 	ta.do("GET", "/api/v1/customers/"+cust+"/contact", agent, nil, 200, &full)
 	require.Equal(t, "lilei@example.com", full.Email)
 	require.Equal(t, "13812345678", full.Phone)
+	// Neither an empty update nor a canned response reads them either.
+	var updated struct{ Customer struct{ Email, Phone string } }
+	ta.do("PUT", "/api/v1/customers/"+cust, agent, map[string]any{}, 200, &updated)
+	require.Equal(t, "l***@example.com", updated.Customer.Email)
+	require.Equal(t, "138****5678", updated.Customer.Phone)
+	editor := ta.user("editor@example.com", "editor")
+	var canned struct {
+		CannedResponse struct{ ID int64 } `json:"canned_response"`
+	}
+	ta.do("POST", "/api/v1/canned-responses", editor, map[string]any{"shortcut": "mail", "title": "Mail", "language": "en",
+		"body": "We write to {{customer.email}} or call {{customer.phone}}"}, 201, &canned)
+	var rendered struct{ Text string }
+	ta.do("POST", fmt.Sprint("/api/v1/canned-responses/", canned.CannedResponse.ID, "/render"), agent,
+		map[string]string{"conversation_id": conv}, 200, &rendered)
+	require.Equal(t, "We write to l***@example.com or call 138****5678", rendered.Text)
+
 	reveals := ta.auditEntries(admin, "action=customer.reveal")
 	require.Len(t, reveals, 1)
 	require.Equal(t, "agent@example.com", reveals[0].ActorEmail)
@@ -341,14 +357,23 @@ func TestCustomerAnonymise(t *testing.T) {
 	ta := newTestApp(t, appOptions{demo: true})
 	agent := ta.user("agent@example.com", "agent", "general")
 	admin := ta.user("admin@example.com", "admin")
+	ctx := context.Background()
+	// A CRM subscribed to everything: the outbox holds the question, the ticket, the rating.
+	_, err := ta.DB.Pool.Exec(ctx, `INSERT INTO webhooks (url, secret, events) VALUES ('http://127.0.0.1:9/hook', 's',
+		'{conversation.created,conversation.handed_off,ticket.created,ticket.updated,csat.rated}')`)
+	require.NoError(t, err)
 	conv, tok := ta.newConversation("", "web", map[string]string{"name": "Han Meimei", "email": "han@example.com", "phone": "13912345678"})
 	ta.say(conv, tok, "I am Han Meimei, call me on 13912345678, I want a human")
 	cust := ta.customerID(conv, agent)
 	ta.do("POST", "/api/v1/conversations/"+conv+"/claim", agent, nil, 200, nil)
 	ta.do("POST", "/api/v1/conversations/"+conv+"/agent-messages", agent, map[string]string{"text": "Hello Han Meimei"}, 201, nil)
 	ta.do("POST", "/api/v1/conversations/"+conv+"/notes", agent, map[string]string{"text": "Han Meimei is upset"}, 201, nil)
-	ctx := context.Background()
-	_, err := ta.DB.Pool.Exec(ctx, `INSERT INTO csat_ratings (conversation_id, customer_id, score, comment) VALUES ($1, $2, 2, 'Han says slow')`, conv, cust)
+	_, err = ta.DB.Pool.Exec(ctx, `INSERT INTO csat_ratings (conversation_id, customer_id, score, comment) VALUES ($1, $2, 2, 'Han says slow')`, conv, cust)
+	require.NoError(t, err)
+	// What agents wrote on the handoff, and the slots the bot kept in its messages' meta.
+	_, err = ta.DB.Pool.Exec(ctx, `UPDATE handoffs SET note = 'Han wants a callback', resolution_note = 'called Han' WHERE conversation_id = $1`, conv)
+	require.NoError(t, err)
+	_, err = ta.DB.Pool.Exec(ctx, `UPDATE messages SET meta = coalesce(meta, '{}') || '{"slots": {"phone": "13912345678"}}' WHERE conversation_id = $1 AND sender = 'bot'`, conv)
 	require.NoError(t, err)
 	_, err = ta.DB.Pool.Exec(ctx, `INSERT INTO tickets (subject, description, customer_id, conversation_id, due_at)
 		VALUES ('Refund for Han', 'phone 13912345678', $1, $2, now())`, cust, conv)
@@ -375,7 +400,8 @@ func TestCustomerAnonymise(t *testing.T) {
 		(SELECT string_agg(c::text, ' ') FROM customers c), (SELECT string_agg(m.text, ' ') FROM messages m),
 		(SELECT string_agg(h::text, ' ') FROM handoffs h), (SELECT string_agg(n::text, ' ') FROM conversation_timeline n),
 		(SELECT string_agg(t::text, ' ') FROM tickets t), (SELECT string_agg(r::text, ' ') FROM csat_ratings r),
-		(SELECT string_agg(cv.bot_state::text, ' ') FROM conversations cv))`).Scan(&dump))
+		(SELECT string_agg(cv.bot_state::text, ' ') FROM conversations cv), (SELECT string_agg(m.meta::text, ' ') FROM messages m),
+		(SELECT string_agg(d.payload::text, ' ') FROM deliveries d))`).Scan(&dump))
 	require.NotContains(t, dump, "Han")
 	require.NotContains(t, dump, "han@example.com")
 	require.NotContains(t, dump, "13912345678")

@@ -245,7 +245,7 @@ func (a *App) Routes() (http.Handler, error) {
 	admins.PUT("/privacy", a.Privacy.PutSettings)
 	admins.GET("/customers/:id/export", custAPI.ExportCustomer)
 	admins.POST("/customers/:id/erase", custAPI.EraseCustomer)
-	cannedAPI := &canned.API{Store: a.Canned, Convs: a.Convs, Slots: a.Handoffs.ConversationSlots}
+	cannedAPI := &canned.API{Store: a.Canned, Convs: a.Convs, Slots: a.Handoffs.ConversationSlots, Privacy: a.Privacy}
 	cannedStaff := r.Group("/api/v1/canned-responses", auth.Require(auth.RoleAgent, auth.RoleEditor))
 	cannedStaff.GET("", cannedAPI.List)
 	cannedStaff.POST("", cannedAPI.Create)

@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -59,6 +60,8 @@ func TestTicketAPIAccess(t *testing.T) {
 	ta.do("GET", "/api/v1/tickets/999999", agent, nil, 404, nil)
 	ta.do("GET", "/api/v1/tickets?status=lost", agent, nil, 400, nil)
 	ta.do("GET", "/api/v1/tickets?customer=1", agent, nil, 400, nil)
+	ta.do("GET", "/api/v1/tickets?q="+strings.Repeat("x", 201), agent, nil, 400, nil)
+	ta.do("PATCH", "/api/v1/tickets/T10001", editor, map[string]any{"due_at": "0001-01-01T00:00:00Z"}, 403, nil)
 	ta.do("PATCH", "/api/v1/tickets/T10001", agent, map[string]any{"status": "solved"}, 200, nil)
 	ta.do("PATCH", "/api/v1/tickets/T10001", agent, map[string]any{"status": "pending"}, 409, nil)
 	ta.do("POST", "/api/v1/tickets/T10001/comments", agent, map[string]any{"body": "  "}, 400, nil)
