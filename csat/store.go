@@ -43,7 +43,8 @@ SELECT c.status,
          OR EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = c.id AND m.sender = 'agent'),
        EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = c.id AND m.sender = 'bot'),
        r.score, r.comment, r.created_at, r.updated_at,
-       r.created_at + make_interval(secs => $2), now() < r.created_at + make_interval(secs => $2)
+       r.created_at + make_interval(secs => $2), now() < r.created_at + make_interval(secs => $2),
+       coalesce(r.by_bot, false)
   FROM conversations c
   LEFT JOIN csat_ratings r ON r.conversation_id = c.id AND r.ticket_id IS NULL
  WHERE c.id = $1`
@@ -75,6 +76,16 @@ type querier interface {
 type convFacts struct {
 	status                     string
 	resolved, person, botSpoke bool
+	// ratedByBot: the conversation's rating went to the bot.
+	ratedByBot bool
+}
+
+// supersedes reports whether a person has since resolved a conversation whose rating went to
+// the bot (the customer rated the bot's answer, then asked for a person): the person's work is
+// asked about, and the new rating replaces the bot's, whatever its window.
+func (f convFacts) supersedes() bool {
+	ok, byBot := f.rateable()
+	return f.ratedByBot && ok && !byBot
 }
 
 // rateable: resolved by a person and not back with one; or a bot-only conversation the bot has
@@ -108,11 +119,13 @@ func (s *Store) conversationAsk(ctx context.Context, q querier, convID string) (
 	var created, updated, until *time.Time
 	var open *bool
 	err := q.QueryRow(ctx, conversationSQL, convID, s.windowSecs()).Scan(&f.status, &f.resolved, &f.person, &f.botSpoke,
-		&score, &comment, &created, &updated, &until, &open)
+		&score, &comment, &created, &updated, &until, &open, &f.ratedByBot)
 	if err != nil {
 		return a, f, fmt.Errorf("csat: read conversation: %w", err)
 	}
-	a.scanGiven(score, comment, created, updated, until, open)
+	if !f.supersedes() {
+		a.scanGiven(score, comment, created, updated, until, open)
+	}
 	ok, byBot := f.rateable()
 	a.CanRate, a.ByBot = ok && a.Rating == nil, byBot
 	return a, f, nil
@@ -208,12 +221,14 @@ const insertSQL = `INSERT INTO csat_ratings (conversation_id, ticket_id, custome
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`
 
 func (s *Store) rateConversation(ctx context.Context, tx pgx.Tx, convID string, customerID *string, in Input) error {
-	if found, err := s.changeIfExists(ctx, tx, `conversation_id = $1 AND ticket_id IS NULL`, convID, in); found || err != nil {
-		return err
-	}
 	_, f, err := s.conversationAsk(ctx, tx, convID)
 	if err != nil {
 		return err
+	}
+	if !f.supersedes() {
+		if found, err := s.changeIfExists(ctx, tx, `conversation_id = $1 AND ticket_id IS NULL`, convID, in); found || err != nil {
+			return err
+		}
 	}
 	ok, byBot := f.rateable()
 	if !ok {
@@ -228,6 +243,14 @@ func (s *Store) rateConversation(ctx context.Context, tx pgx.Tx, convID string, 
 		if err != nil && !errors.Is(err, pgx.ErrNoRows) {
 			return fmt.Errorf("csat: read handoff: %w", err)
 		}
+	}
+	if f.supersedes() {
+		if _, err := tx.Exec(ctx, `UPDATE csat_ratings SET score = $2, comment = $3, agent_id = $4, team = $5, by_bot = false,
+			created_at = now(), updated_at = now() WHERE conversation_id = $1 AND ticket_id IS NULL`,
+			convID, in.Score, in.Comment, agentID, team); err != nil {
+			return fmt.Errorf("csat: replace the bot's rating: %w", err)
+		}
+		return nil
 	}
 	if _, err := tx.Exec(ctx, insertSQL, convID, nil, customerID, in.Score, in.Comment, agentID, team, byBot); err != nil {
 		return fmt.Errorf("csat: insert rating: %w", err)

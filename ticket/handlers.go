@@ -11,6 +11,7 @@ import (
 
 	"github.com/baton-cs/baton/internal/audit"
 	"github.com/baton-cs/baton/internal/auth"
+	"github.com/baton-cs/baton/internal/compliance"
 	"github.com/baton-cs/baton/internal/httpx"
 )
 
@@ -18,6 +19,26 @@ import (
 // a conversation, editors, supervisors and admins also from scratch.
 type API struct {
 	Store *Store
+	// Compliance, when set, refuses a subject with a blocked phrase: the subject reaches the
+	// customer (the chat's status answer, the solved notice).
+	Compliance *compliance.Checker
+}
+
+// subjectRefused answers 422 and reports true when subject holds a blocked phrase.
+func (a *API) subjectRefused(c *gin.Context, subject string) bool {
+	if a.Compliance == nil || subject == "" {
+		return false
+	}
+	hits, err := a.Compliance.Check(c.Request.Context(), subject, "")
+	if err != nil {
+		httpx.Internal(c, err)
+		return true
+	}
+	if compliance.Blocking(hits) {
+		c.JSON(http.StatusUnprocessableEntity, gin.H{"error": "the subject contains a banned phrase, and customers see it; rephrase it", "hits": hits})
+		return true
+	}
+	return false
 }
 
 func (a *API) fail(c *gin.Context, err error) {
@@ -132,6 +153,9 @@ func (a *API) Create(c *gin.Context) {
 		httpx.Error(c, http.StatusBadRequest, "conversation_id is required: agents open tickets from a conversation")
 		return
 	}
+	if a.subjectRefused(c, in.Subject) {
+		return
+	}
 	t, err := a.Store.Create(c.Request.Context(), in, u.ID)
 	if err != nil {
 		a.fail(c, err)
@@ -175,6 +199,9 @@ func (a *API) Update(c *gin.Context) {
 	audit.Target(c, "ticket", strconv.FormatInt(id, 10)) // the id, whether the path gave it or the number
 	var p Patch
 	if !httpx.BindJSON(c, &p, httpx.MaxBody) {
+		return
+	}
+	if p.Subject != nil && a.subjectRefused(c, *p.Subject) {
 		return
 	}
 	t, err := a.Store.Update(c.Request.Context(), id, p, u.ID)

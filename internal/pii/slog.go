@@ -2,6 +2,7 @@ package pii
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"log/slog"
 )
@@ -67,6 +68,12 @@ func maskAttr(a slog.Attr) slog.Attr {
 			return slog.Any(a.Key, masked)
 		case []byte:
 			return slog.String(a.Key, Mask(string(x)))
+		case json.RawMessage:
+			return slog.String(a.Key, Mask(string(x)))
+		case nil:
+		default:
+			// Maps, structs, slices: written as text, masked, rather than let through.
+			return slog.String(a.Key, Mask(fmt.Sprintf("%+v", x)))
 		}
 	}
 	return slog.Attr{Key: a.Key, Value: v}

@@ -2,8 +2,10 @@ package pii
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"log/slog"
+	"strings"
 	"testing"
 )
 
@@ -31,5 +33,22 @@ func TestLogHandlerMasks(t *testing.T) {
 				t.Errorf("%s: %q missing: %s", format, kept, out)
 			}
 		}
+	}
+}
+
+// Values of other kinds (maps, structs, raw JSON) are masked too, as text.
+func TestLogHandlerMasksOtherValues(t *testing.T) {
+	var buf bytes.Buffer
+	log := slog.New(LogHandler(slog.NewTextHandler(&buf, nil)))
+	log.Info("x", "m", map[string]string{"phone": "13812345678"}, "raw", json.RawMessage(`{"email":"ann@example.com"}`),
+		"s", struct{ Card string }{"4111 1111 1111 1111"}, "n", 42)
+	out := buf.String()
+	for _, leak := range []string{"13812345678", "ann@example.com", "4111 1111 1111 1111"} {
+		if strings.Contains(out, leak) {
+			t.Errorf("%q leaked: %s", leak, out)
+		}
+	}
+	if !strings.Contains(out, "n=42") {
+		t.Errorf("numbers kept as they are: %s", out)
 	}
 }

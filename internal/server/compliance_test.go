@@ -316,3 +316,26 @@ func TestComplianceArticleRestore(t *testing.T) {
 	ta.do("POST", "/api/v1/kb/articles/"+id+"/versions/1/restore", editor, map[string]any{}, 422, &refused)
 	require.Equal(t, "guaranteed refund", refused.Hits[0].Phrase)
 }
+
+// A ticket's subject reaches the customer (the chat's status answer, the solved notice): a
+// blocked phrase in it is refused when the ticket is opened or renamed; a warned one is kept.
+func TestComplianceTicketSubject(t *testing.T) {
+	ta := newTestApp(t, appOptions{})
+	admin := ta.user("admin@x.test", "admin")
+	agent := ta.user("agent@x.test", "agent", "general")
+	ta.rule(admin, map[string]any{"phrase": "guaranteed refund", "language": "en"})
+	ta.rule(admin, map[string]any{"phrase": "asap", "language": "en", "action": "warn"})
+	conv, _ := ta.handedOff("en")
+
+	var refused compRefusal
+	ta.do("POST", "/api/v1/tickets", agent, map[string]any{"subject": "Guaranteed refund for the kettle", "conversation_id": conv}, 422, &refused)
+	require.Len(t, refused.Hits, 1)
+	var created ticketOut
+	ta.do("POST", "/api/v1/tickets", agent, map[string]any{"subject": "Refund for the kettle asap", "conversation_id": conv}, 201, &created)
+	ta.do("PATCH", "/api/v1/tickets/"+created.Ticket.Number, agent, map[string]any{"subject": "guaranteed refund"}, 422, nil)
+	var got struct {
+		Ticket struct{ Subject string } `json:"ticket"`
+	}
+	ta.do("GET", "/api/v1/tickets/"+created.Ticket.Number, agent, nil, 200, &got)
+	require.Equal(t, "Refund for the kettle asap", got.Ticket.Subject)
+}

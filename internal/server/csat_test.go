@@ -180,6 +180,30 @@ func TestCSATBotOnlyConversation(t *testing.T) {
 	require.Nil(t, got[0].AgentID)
 	require.Nil(t, got[0].Team)
 
+	// Then they ask for a person after all: once an agent has resolved it, the customer is asked
+	// again, past the bot's window, and the new rating replaces the bot's and goes to the agent.
+	agent := ta.user("rosa@x.test", "agent", "general")
+	ta.say(conv, tok, "转人工")
+	ta.do("GET", path, tok, nil, 200, &st)
+	require.False(t, st.Conversation.CanRate, "with a person now")
+	ta.do("POST", "/api/v1/conversations/"+conv+"/claim", agent, nil, 200, nil)
+	ta.do("POST", "/api/v1/conversations/"+conv+"/agent-messages", agent, map[string]string{"text": "您好"}, 201, nil)
+	ta.do("POST", "/api/v1/conversations/"+conv+"/resolve", agent, map[string]string{"disposition": "resolved"}, 200, nil)
+	_, err = ta.DB.Pool.Exec(context.Background(), `UPDATE csat_ratings SET created_at = now() - interval '2 hours' WHERE conversation_id = $1`, conv)
+	require.NoError(t, err)
+	ta.do("GET", path, tok, nil, 200, &st)
+	require.True(t, st.Conversation.CanRate)
+	require.False(t, st.Conversation.ByBot)
+	require.Nil(t, st.Conversation.Rating, "the bot's rating is not the agent's")
+	ta.do("PUT", path, tok, map[string]any{"score": 5, "comment": "谢谢客服"}, 200, &st)
+	got = ta.storedRatings(conv)
+	require.Len(t, got, 1)
+	require.False(t, got[0].ByBot)
+	require.Equal(t, 5, got[0].Score)
+	require.Equal(t, ta.userID(agent), *got[0].AgentID)
+	require.Equal(t, "general", *got[0].Team)
+	ta.do("PUT", path, tok, map[string]any{"score": 4}, 200, nil) // a change, in the new window
+
 	// Waiting for a person: no first rating (the other conversation's customer asks for one).
 	conv2, tok2 := ta.handedOff("zh")
 	ta.do("PUT", "/api/v1/conversations/"+conv2+"/rating", tok2, map[string]any{"score": 3}, 409, nil)

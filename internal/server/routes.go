@@ -262,7 +262,7 @@ func (a *App) Routes() (http.Handler, error) {
 	if a.Turns != nil {
 		a.Turns.Tickets = a.Tickets
 	}
-	tickets := &ticket.API{Store: a.Tickets}
+	tickets := &ticket.API{Store: a.Tickets, Compliance: a.Compliance}
 	ticketReaders := r.Group("/api/v1", auth.Require(auth.RoleAgent, auth.RoleEditor))
 	ticketReaders.GET("/tickets", tickets.List)
 	ticketReaders.POST("/tickets", tickets.Create)
